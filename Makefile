@@ -1,0 +1,51 @@
+# The two commands of README: `make run` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+CHROMIUM := /usr/bin/chromium
+PORT ?= 8501
+
+.PHONY: run test lint bench data venv chromium clean
+
+$(VENV)/.run-installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e .
+	touch $@
+
+$(VENV)/.test-installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[test]'
+	touch $@ $(VENV)/.run-installed
+
+run: $(VENV)/.run-installed
+	$(PY) -m streamlit run dashboard/app.py --server.port $(PORT)
+
+# Debian's Chromium drives the browser tests and kaleido's exports; never `playwright install`.
+chromium:
+	@if [ -x $(CHROMIUM) ]; then :; \
+	elif [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
+		echo "installing Debian's chromium and fonts with apt-get"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+			chromium fonts-dejavu-core fonts-liberation >/dev/null; \
+	else \
+		echo "Chromium is missing: run 'sudo apt-get install -y chromium fonts-dejavu-core fonts-liberation'"; \
+		exit 1; \
+	fi
+
+lint: $(VENV)/.test-installed
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+test: $(VENV)/.test-installed chromium lint
+	$(PY) -m pytest -q
+
+bench: $(VENV)/.test-installed chromium
+	for b in bench/bench_*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
+
+data: $(VENV)/.run-installed
+	$(PY) -m dashboard data build
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -1,0 +1,96 @@
+"""The election being shown: rounds, dates, organiser, comparison points (data/election.toml)."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+
+from dashboard.errors import SourceError
+from dashboard.model import PARIS
+
+
+@dataclass(frozen=True)
+class Round:
+    number: int
+    label: str
+    date: date
+
+
+@dataclass(frozen=True)
+class Comparison:
+    round: int
+    label: str
+    votants: int
+    source_url: str
+
+
+@dataclass(frozen=True)
+class Election:
+    id: str
+    name: str
+    short_name: str
+    organiser: str
+    polls_open: time
+    polls_close: time
+    rounds: tuple[Round, ...]
+    comparisons: tuple[Comparison, ...] = field(default=())
+
+    def round(self, number: int) -> Round:
+        for r in self.rounds:
+            if r.number == number:
+                return r
+        known = ", ".join(str(r.number) for r in self.rounds)
+        raise SourceError(f"round {number} does not exist (rounds: {known})")
+
+    def resolve_at(self, number: int, hhmm: str) -> datetime:
+        """"23:50" → that time on election night of round `number`, Paris time.
+
+        Times before 06:00 belong to the night after polling day; a full ISO time is kept.
+        """
+        text = hhmm.strip()
+        if len(text) > 5:
+            from dashboard.model import parse_time
+
+            return parse_time(text, field="--at")
+        try:
+            t = datetime.strptime(text.replace("h", ":"), "%H:%M").time()
+        except ValueError as exc:
+            raise SourceError(f"--at must be HH:MM (e.g. 23:50), got {hhmm!r}") from exc
+        day = self.round(number).date + (timedelta(days=1) if t.hour < 6 else timedelta())
+        return datetime.combine(day, t, tzinfo=PARIS)
+
+    def polls_close_at(self, number: int) -> datetime:
+        return datetime.combine(self.round(number).date, self.polls_close, tzinfo=PARIS)
+
+
+def load_election(path: Path) -> Election:
+    path = Path(path)
+    try:
+        doc = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise SourceError("file not found", path=str(path)) from exc
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise SourceError(f"not valid UTF-8 TOML ({exc})", path=str(path)) from exc
+    try:
+        rounds = tuple(
+            Round(int(r["number"]), str(r["label"]), date.fromisoformat(str(r["date"])))
+            for r in doc["rounds"]
+        )
+        comparisons = tuple(
+            Comparison(int(c["round"]), str(c["label"]), int(c["votants"]), str(c["source_url"]))
+            for c in doc.get("comparisons", [])
+        )
+        return Election(
+            id=str(doc["id"]),
+            name=str(doc["name"]),
+            short_name=str(doc.get("short_name", doc["name"])),
+            organiser=str(doc["organiser"]),
+            polls_open=time.fromisoformat(str(doc.get("polls_open", "08:00"))),
+            polls_close=time.fromisoformat(str(doc.get("polls_close", "20:00"))),
+            rounds=rounds,
+            comparisons=comparisons,
+        )
+    except (KeyError, ValueError, TypeError) as exc:
+        raise SourceError(f"missing or invalid field {exc}", path=str(path)) from exc

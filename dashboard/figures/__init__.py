@@ -1,0 +1,1 @@
+"""Pure figure builders: `build_<chart>(df, *, template, ...) -> go.Figure`. No I/O, no streamlit."""

@@ -1,0 +1,59 @@
+"""The house template and French number formatting shared by every figure.
+
+Colours of candidates and camps come from data (candidates.csv, camps.csv) and are passed to
+builders explicitly; the template only fixes fonts, margins, grid and the French separators.
+"""
+
+from __future__ import annotations
+
+import math
+
+import plotly.graph_objects as go
+
+FONT_FAMILY = "DejaVu Sans, Liberation Sans, Arial, sans-serif"
+INK = "#1a1a1a"
+MUTED = "#5f6368"
+GRID = "#e5e7eb"
+NBSP = "\u00a0"
+
+
+def house_template(*, dark: bool = False) -> go.layout.Template:
+    """The one house template (light by default; dark for dark exports)."""
+    ink, muted, grid, paper = (
+        ("#f1f3f4", "#bdc1c6", "#3c4043", "#15181c") if dark else (INK, MUTED, GRID, "#ffffff")
+    )
+    return go.layout.Template(
+        layout=go.Layout(
+            font=dict(family=FONT_FAMILY, size=14, color=ink),
+            title=dict(font=dict(size=20, color=ink), x=0, xanchor="left", y=0.97),
+            paper_bgcolor=paper,
+            plot_bgcolor=paper,
+            margin=dict(l=16, r=24, t=72, b=48),
+            separators=", ",  # decimal comma, space for thousands: "58,69", "2 000 255"
+            xaxis=dict(gridcolor=grid, zerolinecolor=grid, linecolor=muted, automargin=True),
+            yaxis=dict(gridcolor=grid, zerolinecolor=grid, linecolor=muted, automargin=True),
+            legend=dict(orientation="h", yanchor="bottom", y=1.0, x=0, font=dict(size=13)),
+            hoverlabel=dict(font=dict(family=FONT_FAMILY, size=13)),
+            colorway=["#1f3a5f", "#c2185b", "#e07a10", "#2e8b3e", "#6a4fb3", "#6b7280"],
+        )
+    )
+
+
+def fr_int(value: float | int | None) -> str:
+    """2000255 → "2 000 255" (no-break spaces); None → "n. c." (non communiqué)."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "n. c."
+    return f"{int(value):,}".replace(",", NBSP)
+
+
+def fr_pct(value: float | None, digits: int = 2) -> str:
+    """58.87 → "58,87 %" (no-break space before %)."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "n. c."
+    return f"{value:.{digits}f}".replace(".", ",") + NBSP + "%"
+
+
+def fr_signed(value: float, digits: int = 2, unit: str = " pt") -> str:
+    """+0.22 → "+0,22 pt"."""
+    sign = "+" if value > 0 else ("−" if value < 0 else "±")
+    return f"{sign}{abs(value):.{digits}f}".replace(".", ",") + unit.replace(" ", NBSP)

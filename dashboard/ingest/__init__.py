@@ -1,0 +1,1 @@
+"""Ingest: outside payloads (source files, feed documents, live blogs) → model rows. Pure."""

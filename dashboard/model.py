@@ -1,0 +1,275 @@
+"""The record kinds of the dashboard, each defined once as a pyarrow schema.
+
+One long-format table per kind of record. Values from the outside world are normalised at
+the boundary through RENAME (one explicit map), and a results snapshot travels as one
+*feed document* (schema 1) — the same shape for `results show --format json`, the live feed
+and the replay server.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pandas as pd
+import pyarrow as pa
+
+from dashboard.errors import SourceError
+
+PARIS = ZoneInfo("Europe/Paris")
+DOCUMENT_SCHEMA_VERSION = 1
+
+STATUSES = ("partial", "corrected", "definitive")
+KINDS = ("count", "turnout")  # turnout = midday participation reports, not a count
+SHARE_BASES = ("votants", "exprimes")
+
+_TS = pa.timestamp("us", tz="Europe/Paris")
+_UTC = pa.timestamp("us", tz="UTC")
+
+CANDIDATES = pa.schema(
+    [
+        pa.field("election_id", pa.string(), nullable=False),
+        pa.field("candidate_id", pa.string(), nullable=False),
+        pa.field("name", pa.string(), nullable=False),
+        pa.field("party", pa.string()),
+        pa.field("colour", pa.string(), nullable=False),
+        pa.field("display_order", pa.int32(), nullable=False),
+    ]
+)
+
+# Snapshot-level columns, repeated on each candidate row of the snapshot (long format).
+SNAPSHOT_FIELDS = (
+    "election_id", "round", "snapshot_id", "as_of", "status", "kind",
+    "bureaux_counted", "bureaux_total", "votants", "exprimes", "blancs", "nuls",
+    "share_base", "source_url", "note",
+)  # fmt: skip
+COUNT_FIELDS = ("bureaux_counted", "bureaux_total", "votants", "exprimes", "blancs", "nuls")
+
+RESULTS = pa.schema(
+    [
+        pa.field("election_id", pa.string(), nullable=False),
+        pa.field("round", pa.int8(), nullable=False),
+        pa.field("snapshot_id", pa.string(), nullable=False),
+        pa.field("as_of", _TS, nullable=False),
+        pa.field("status", pa.string(), nullable=False),
+        pa.field("kind", pa.string(), nullable=False),
+        pa.field("bureaux_counted", pa.int32()),
+        pa.field("bureaux_total", pa.int32()),
+        pa.field("votants", pa.int64()),
+        pa.field("exprimes", pa.int64()),
+        pa.field("blancs", pa.int64()),
+        pa.field("nuls", pa.int64()),
+        pa.field("candidate_id", pa.string(), nullable=False),
+        pa.field("votes", pa.int64()),
+        pa.field("share_published", pa.float64()),
+        pa.field("share_base", pa.string(), nullable=False),
+        pa.field("source_url", pa.string(), nullable=False),
+        pa.field("note", pa.string()),
+        # Reasons a snapshot failed validation; a flagged snapshot is stored, never current.
+        pa.field("flags", pa.list_(pa.string())),
+        pa.field("recorded_at", _UTC, nullable=False),
+    ]
+)
+
+# One explicit map from outside names (feeds, ministry CSV, hand-written sources) to ours.
+RENAME: dict[str, str] = {
+    "inscrits": "inscrits",
+    "votants": "votants",
+    "exprimés": "exprimes",
+    "exprimes": "exprimes",
+    "blancs": "blancs",
+    "nuls": "nuls",
+    "blancs et nuls": "blancs_nuls",
+    "voix": "votes",
+    "votes": "votes",
+    "% exprimés": "share_published",
+    "% voix/exp": "share_published",
+    "bureaux dépouillés": "bureaux_counted",
+    "bureaux depouilles": "bureaux_counted",
+    "nombre de bureaux": "bureaux_total",
+    "bureaux": "bureaux_total",
+}
+
+
+def normalise_name(name: str) -> str:
+    """Outside column name → ours (case- and space-insensitive); unknown names pass through."""
+    key = " ".join(str(name).strip().lower().split())
+    return RENAME.get(key, key)
+
+
+def empty(schema: pa.Schema) -> pa.Table:
+    return schema.empty_table()
+
+
+def to_table(df: pd.DataFrame, schema: pa.Schema) -> pa.Table:
+    """A DataFrame → a table of exactly `schema` (columns in order, types enforced)."""
+    missing = [f.name for f in schema if f.name not in df.columns]
+    if missing:
+        raise SourceError(f"missing column(s): {', '.join(missing)}")
+    return pa.Table.from_pandas(df[schema.names], schema=schema, preserve_index=False)
+
+
+def parse_time(value: Any, *, field: str = "as_of") -> datetime:
+    """ISO 8601 text → aware datetime in Paris time (a naive time is taken as Paris time)."""
+    if isinstance(value, datetime):
+        dt = value
+    else:
+        try:
+            dt = datetime.fromisoformat(str(value).strip())
+        except ValueError as exc:
+            raise SourceError(f"not an ISO 8601 time: {value!r}", field=field) from exc
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=PARIS)
+    return dt.astimezone(PARIS)
+
+
+def _num(value: Any) -> Any:
+    if value is None:
+        return None
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if value is pd.NA or value is pd.NaT:
+        return None
+    if hasattr(value, "item"):
+        value = value.item()
+    return value
+
+
+def snapshot_document(rows: pd.DataFrame, candidates: pd.DataFrame) -> dict[str, Any]:
+    """Serialise one snapshot (its long-format rows) as a feed document (schema 1).
+
+    `share` is in percent on `share_base`: computed from votes when votes and the base are
+    known, else the published share, else null.
+    """
+    if rows.empty:
+        raise ValueError("empty snapshot")
+    first = rows.iloc[0]
+    base_total = _num(first[first["share_base"]])
+    order = candidates.set_index("candidate_id")
+    cands = []
+    ordered = rows.assign(
+        _order=rows["candidate_id"].map(order["display_order"]).fillna(999)
+    ).sort_values(["_order", "candidate_id"])
+    for _, row in ordered.iterrows():
+        votes = _num(row["votes"])
+        share = _num(row["share_published"])
+        if votes is not None and base_total:
+            share = round(100.0 * votes / base_total, 2)
+        name = order["name"].get(row["candidate_id"], row["candidate_id"])
+        cands.append({"id": row["candidate_id"], "name": name, "votes": votes, "share": share})
+    flags = first["flags"]
+    flags = [] if flags is None else [str(f) for f in flags]
+    as_of = pd.Timestamp(first["as_of"]).tz_convert(PARIS)
+    return {
+        "schema": DOCUMENT_SCHEMA_VERSION,
+        "election": first["election_id"],
+        "round": int(first["round"]),
+        "snapshot_id": first["snapshot_id"],
+        "as_of": as_of.isoformat(),
+        "status": first["status"],
+        "kind": first["kind"],
+        "bureaux_counted": _num(first["bureaux_counted"]),
+        "bureaux_total": _num(first["bureaux_total"]),
+        "votants": _num(first["votants"]),
+        "exprimes": _num(first["exprimes"]),
+        "blancs": _num(first["blancs"]),
+        "nuls": _num(first["nuls"]),
+        "share_base": first["share_base"],
+        "candidates": cands,
+        "source_url": first["source_url"],
+        "note": _num(first["note"]) or None,
+        "flags": flags,
+    }
+
+
+def _doc_int(doc: dict[str, Any], key: str, where: str) -> int | None:
+    value = doc.get(key)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise SourceError(f"'{key}' must be a whole number or null, got {value!r}", path=where)
+    if isinstance(value, float) and not value.is_integer():
+        raise SourceError(f"'{key}' must be a whole number, got {value!r}", path=where)
+    if value < 0:
+        raise SourceError(f"'{key}' must not be negative, got {value!r}", path=where)
+    return int(value)
+
+
+def document_rows(
+    doc: Any, *, where: str = "document", recorded_at: datetime | None = None
+) -> pd.DataFrame:
+    """A feed document (schema 1) → long-format rows of RESULTS (flags empty).
+
+    Raises SourceError naming the field when the document is malformed.
+    """
+    if not isinstance(doc, dict):
+        raise SourceError("a feed document must be a JSON object", path=where)
+    if doc.get("schema") != DOCUMENT_SCHEMA_VERSION:
+        raise SourceError(
+            f"unsupported 'schema' {doc.get('schema')!r} (expected 1)", path=where
+        )
+    for key in ("election", "round", "as_of", "status", "share_base", "candidates"):
+        if doc.get(key) in (None, ""):
+            raise SourceError(f"missing '{key}'", path=where)
+    if doc["status"] not in STATUSES:
+        raise SourceError(f"'status' must be one of {', '.join(STATUSES)}", path=where)
+    if doc["share_base"] not in SHARE_BASES:
+        raise SourceError(f"'share_base' must be one of {', '.join(SHARE_BASES)}", path=where)
+    kind = doc.get("kind") or "count"
+    if kind not in KINDS:
+        raise SourceError(f"'kind' must be one of {', '.join(KINDS)}", path=where)
+    rnd = doc["round"]
+    if isinstance(rnd, bool) or not isinstance(rnd, int) or rnd < 1:
+        raise SourceError(f"'round' must be a positive whole number, got {rnd!r}", path=where)
+    try:
+        as_of = parse_time(doc["as_of"])
+    except SourceError as exc:
+        raise SourceError(str(exc), path=where) from exc
+    counts = {k: _doc_int(doc, k, where) for k in COUNT_FIELDS}
+    cands = doc["candidates"]
+    if not isinstance(cands, list) or not cands:
+        raise SourceError("'candidates' must be a non-empty list", path=where)
+    snapshot_id = doc.get("snapshot_id") or f"t{rnd}-{as_of:%Y%m%dT%H%M%S}"
+    recorded = recorded_at or datetime.now(tz=ZoneInfo("UTC"))
+    rows = []
+    for i, cand in enumerate(cands):
+        if not isinstance(cand, dict) or not cand.get("id"):
+            raise SourceError(f"candidates[{i}] needs an 'id'", path=where)
+        share = cand.get("share")
+        if share is not None and (isinstance(share, bool) or not isinstance(share, int | float)):
+            raise SourceError(f"candidates[{i}].share must be a number or null", path=where)
+        if share is not None and not 0 <= share <= 100:
+            raise SourceError(f"candidates[{i}].share must be within 0–100", path=where)
+        rows.append(
+            {
+                "election_id": str(doc["election"]),
+                "round": rnd,
+                "snapshot_id": str(snapshot_id),
+                "as_of": as_of,
+                "status": doc["status"],
+                "kind": kind,
+                **counts,
+                "candidate_id": str(cand["id"]),
+                "votes": _doc_int(cand, "votes", f"{where} candidates[{i}]"),
+                "share_published": None if share is None else float(share),
+                "share_base": doc["share_base"],
+                "source_url": str(doc.get("source_url") or where),
+                "note": doc.get("note"),
+                "flags": [],
+                "recorded_at": recorded,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def results_frame(rows: pd.DataFrame) -> pd.DataFrame:
+    """Rows → a DataFrame with RESULTS' dtypes (nullable integers), via the schema."""
+    return to_table(rows, RESULTS).to_pandas(types_mapper=_types_mapper)
+
+
+def _types_mapper(t: pa.DataType) -> Any:
+    if pa.types.is_integer(t):
+        return pd.Int64Dtype()
+    return None
