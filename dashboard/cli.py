@@ -96,8 +96,11 @@ def _plugins():
     import importlib
 
     out = []
-    for mod, fn in (("cli_liveblog", "add_liveblog_commands"), ("cli_export", "add_export_commands"),
-                    ("cli_feed", "add_feed_commands")):
+    for mod, fn in (
+        ("cli_liveblog", "add_liveblog_commands"),
+        ("cli_export", "add_export_commands"),
+        ("cli_feed", "add_feed_commands"),
+    ):
         try:  # TEMPORARY while feature modules land
             m = importlib.import_module(f"dashboard.{mod}")
         except ModuleNotFoundError:

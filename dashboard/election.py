@@ -16,6 +16,8 @@ class Round:
     number: int
     label: str
     date: date
+    winners: int = 1  # how many go through (2 after a first round)
+    winner_label: str = "vainqueur"
 
 
 @dataclass(frozen=True)
@@ -45,7 +47,7 @@ class Election:
         raise SourceError(f"round {number} does not exist (rounds: {known})")
 
     def resolve_at(self, number: int, hhmm: str) -> datetime:
-        """"23:50" → that time on election night of round `number`, Paris time.
+        """ "23:50" → that time on election night of round `number`, Paris time.
 
         Times before 06:00 belong to the night after polling day; a full ISO time is kept.
         """
@@ -75,7 +77,13 @@ def load_election(path: Path) -> Election:
         raise SourceError(f"not valid UTF-8 TOML ({exc})", path=str(path)) from exc
     try:
         rounds = tuple(
-            Round(int(r["number"]), str(r["label"]), date.fromisoformat(str(r["date"])))
+            Round(
+                int(r["number"]),
+                str(r["label"]),
+                date.fromisoformat(str(r["date"])),
+                int(r.get("winners", 1)),
+                str(r.get("winner_label", "vainqueur")),
+            )
             for r in doc["rounds"]
         )
         comparisons = tuple(

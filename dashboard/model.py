@@ -207,9 +207,7 @@ def document_rows(
     if not isinstance(doc, dict):
         raise SourceError("a feed document must be a JSON object", path=where)
     if doc.get("schema") != DOCUMENT_SCHEMA_VERSION:
-        raise SourceError(
-            f"unsupported 'schema' {doc.get('schema')!r} (expected 1)", path=where
-        )
+        raise SourceError(f"unsupported 'schema' {doc.get('schema')!r} (expected 1)", path=where)
     for key in ("election", "round", "as_of", "status", "share_base", "candidates"):
         if doc.get(key) in (None, ""):
             raise SourceError(f"missing '{key}'", path=where)

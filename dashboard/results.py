@@ -52,7 +52,7 @@ def _same_figures(a: pd.DataFrame, b: pd.DataFrame) -> bool:
 
 
 def check_snapshots(
-    new: pd.DataFrame, existing: pd.DataFrame, known_candidates: set[str]
+    new: pd.DataFrame, existing: pd.DataFrame, known_candidates: set[str], *, where: str = ""
 ) -> tuple[RecordReport, pd.DataFrame]:
     """Validate `new` against what is stored. Returns the report and the rows to append
     (with their flags set). Raises SourceError for an id stored with other figures."""
@@ -70,17 +70,17 @@ def check_snapshots(
             if _same_figures(stored, rows):
                 report.unchanged.append(sid)
                 continue
-            where = new.loc[new["snapshot_id"] == sid, "_row"].iloc[0] if "_row" in new else None
+            row = new.loc[new["snapshot_id"] == sid, "_row"].iloc[0] if "_row" in new else None
             raise SourceError(
                 f"snapshot {sid} is already stored with other figures; "
                 "record a correction as a new snapshot with status 'corrected'",
-                row=None if where is None else int(where),
+                path=where or None,
+                row=None if row is None else int(row),
                 field="snapshot_id",
             )
         first = rows.iloc[0]
         same_round = history[
-            (history["election_id"] == first["election_id"])
-            & (history["round"] == first["round"])
+            (history["election_id"] == first["election_id"]) & (history["round"] == first["round"])
         ]
         valid = same_round.loc[is_valid(same_round)]
         expected = set(valid["candidate_id"]) | set(
@@ -108,18 +108,24 @@ def check_snapshots(
 
 
 def record_snapshots(
-    store: Store, new: pd.DataFrame, candidates: pd.DataFrame, *, allow_flagged: bool
+    store: Store,
+    new: pd.DataFrame,
+    candidates: pd.DataFrame,
+    *,
+    allow_flagged: bool,
+    where: str = "",
 ) -> RecordReport:
     """Validate and append snapshots in one atomic write; nothing is written on refusal."""
     with store.lock():
         existing = store.read_df("results", RESULTS)
         known = set(candidates["candidate_id"])
-        report, to_add = check_snapshots(new, existing, known)
+        report, to_add = check_snapshots(new, existing, known, where=where)
         if report.flagged and not allow_flagged:
             sid, flags = next(iter(report.flagged.items()))
             more = sum(len(f) for f in report.flagged.values()) - 1
             tail = f" (+{more} more)" if more else ""
-            raise ValidationError(f"snapshot {sid}: {flags[0]}{tail}; nothing stored")
+            prefix = f"{where}: " if where else ""
+            raise ValidationError(f"{prefix}snapshot {sid}: {flags[0]}{tail}; nothing stored")
         if not to_add.empty:
             table = to_table(to_add.drop(columns=["_row"], errors="ignore"), RESULTS)
             combined = pa.concat_tables([store.read("results", RESULTS), table])
@@ -137,7 +143,8 @@ def load_sources(data_dir: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
 def build_store(data_dir: Path, store: Store, *, allow_flagged: bool = False) -> RecordReport:
     """`data build`: the source files of data/ → the Parquet store (idempotent)."""
     candidates, results = load_sources(data_dir)
-    report = record_snapshots(store, results, candidates, allow_flagged=allow_flagged)
+    where = str(Path(data_dir) / "results.csv")
+    report = record_snapshots(store, results, candidates, allow_flagged=allow_flagged, where=where)
     store.replace("candidates", to_table(candidates, CANDIDATES), CANDIDATES)
     return report
 

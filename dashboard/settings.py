@@ -22,19 +22,31 @@ class Setting:
 
 
 SETTINGS: tuple[Setting, ...] = (
-    Setting("data_dir", "data", "Folder of the source files (election.toml, candidates.csv, "
-            "results.csv, people.csv, camps.csv)."),
+    Setting(
+        "data_dir",
+        "data",
+        "Folder of the source files (election.toml, candidates.csv, "
+        "results.csv, people.csv, camps.csv).",
+    ),
     Setting("store_dir", "", "Folder of the Parquet store; empty means `<data_dir>/store`."),
     Setting("raw_dir", "", "Archive of raw feed payloads; empty means `<data_dir>/raw`."),
     Setting("election", "primaire-2017", "Election id shown by the app and the CLI."),
     Setting("cache_ttl", "30", "Seconds the app keeps data read from the store (per process)."),
     Setting("live_every", "10", "Seconds between refreshes of the live panel."),
-    Setting("stale_after", "120", "Seconds after which the live panel says the source is "
-            "interrupted."),
-    Setting("embargo_until", "", "HH:MM (Paris time, election day) before which shares are "
-            "hidden; empty means no embargo."),
-    Setting("desk", "off", "`on` enables the newsroom desk behind the password in secrets "
-            "(`desk_password`); ignored when st.login is configured."),
+    Setting(
+        "stale_after", "120", "Seconds after which the live panel says the source is interrupted."
+    ),
+    Setting(
+        "embargo_until",
+        "",
+        "HH:MM (Paris time, election day) before which shares are hidden; empty means no embargo.",
+    ),
+    Setting(
+        "desk",
+        "off",
+        "`on` enables the newsroom desk behind the password in secrets "
+        "(`desk_password`); ignored when st.login is configured.",
+    ),
     Setting("desk_attempts", "5", "Failed desk password attempts allowed per 5 minutes."),
     Setting("upload_limit_mb", "5", "Largest file accepted on the desk, in MB."),
     Setting("credit", "Rédaction", "Credit line printed on exported images."),
@@ -57,9 +69,7 @@ def get_int(name: str) -> int:
     except ValueError as exc:
         from dashboard.errors import DashboardError
 
-        raise DashboardError(
-            f"{_BY_NAME[name].env} must be a whole number, got {value!r}"
-        ) from exc
+        raise DashboardError(f"{_BY_NAME[name].env} must be a whole number, got {value!r}") from exc
 
 
 def data_dir() -> Path:

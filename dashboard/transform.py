@@ -119,7 +119,7 @@ class Change:
     shares: dict[str, float]
 
     def describe(self, names: dict[str, str]) -> str:
-        """"depuis 20:40 : +1 678 bureaux, Hamon +0,22 pt"."""
+        """ "depuis 20:40 : +1 678 bureaux, Hamon +0,22 pt"."""
         parts = []
         if self.bureaux:
             parts.append(f"{'+' if self.bureaux > 0 else '−'}{fr_int(abs(self.bureaux))} bureaux")

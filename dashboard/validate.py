@@ -92,7 +92,9 @@ def check_shares(rows: pd.DataFrame) -> list[str]:
     return flags
 
 
-def check_candidates(rows: pd.DataFrame, *, known: Iterable[str], expected: Iterable[str]) -> list[str]:
+def check_candidates(
+    rows: pd.DataFrame, *, known: Iterable[str], expected: Iterable[str]
+) -> list[str]:
     flags = []
     ids = list(rows["candidate_id"])
     seen = set()

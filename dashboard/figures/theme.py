@@ -6,8 +6,7 @@ builders explicitly; the template only fixes fonts, margins, grid and the French
 
 from __future__ import annotations
 
-import math
-
+import pandas as pd
 import plotly.graph_objects as go
 
 FONT_FAMILY = "DejaVu Sans, Liberation Sans, Arial, sans-serif"
@@ -41,16 +40,16 @@ def house_template(*, dark: bool = False) -> go.layout.Template:
 
 def fr_int(value: float | int | None) -> str:
     """2000255 → "2 000 255" (no-break spaces); None → "n. c." (non communiqué)."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    if value is None or pd.isna(value):
         return "n. c."
     return f"{int(value):,}".replace(",", NBSP)
 
 
 def fr_pct(value: float | None, digits: int = 2) -> str:
     """58.87 → "58,87 %" (no-break space before %)."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    if value is None or pd.isna(value):
         return "n. c."
-    return f"{value:.{digits}f}".replace(".", ",") + NBSP + "%"
+    return f"{float(value):.{digits}f}".replace(".", ",") + NBSP + "%"
 
 
 def fr_signed(value: float, digits: int = 2, unit: str = " pt") -> str:

@@ -133,7 +133,9 @@ PARSERS: dict[str, Callable[[str], Any]] = {
     "source_url": _required,
     "note": lambda v: v or None,
 }
-SNAPSHOT_LEVEL = [c for c in RESULT_COLUMNS if c not in ("candidate_id", "votes", "share_published")]
+SNAPSHOT_LEVEL = [
+    c for c in RESULT_COLUMNS if c not in ("candidate_id", "votes", "share_published")
+]
 
 
 def parse_results_csv(path: Path, text: str | None = None) -> pd.DataFrame:

@@ -1,0 +1,41 @@
+"""Streamlit entry point: page config and navigation only. Run from the repository root:
+
+streamlit run dashboard/app.py
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import streamlit as st
+
+# `streamlit run dashboard/app.py` puts dashboard/ on sys.path, not the repository root.
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from dashboard import ui  # noqa: E402
+
+PAGES = Path(__file__).parent / "app_pages"
+
+st.set_page_config(
+    page_title="Soirée électorale — Primaire 2017",
+    page_icon="🗳️",
+    layout="wide",
+    initial_sidebar_state="collapsed",
+)
+
+specs = [
+    ("results.py", "Résultats", "📊", "resultats"),
+    ("reactions.py", "Réactions", "💬", "reactions"),
+    ("live.py", "En direct", "🔴", "direct"),
+]
+if ui.desk_mode() != "off":
+    specs.append(("desk.py", "Desk", "🛠️", "desk"))
+specs = [s for s in specs if (PAGES / s[0]).exists()]  # TEMPORARY
+pages = [
+    st.Page(PAGES / f, title=t, icon=i, url_path=u, default=(n == 0))
+    for n, (f, t, i, u) in enumerate(specs)
+]
+st.navigation(pages, position="top").run()

@@ -1,0 +1,238 @@
+"""Every chart of the app, by name: figure + the data it shows + its frame texts.
+
+The app pages and the export CLI build charts through `build_chart`/the bundle functions
+here, so the screen and the exported files show the same figure from the same data.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from dashboard import transform
+from dashboard.election import Election, load_election
+from dashboard.errors import DashboardError
+from dashboard.figures.progress import build_progress
+from dashboard.figures.theme import fr_int, fr_pct, house_template
+from dashboard.figures.vote_split import BASE_LABEL, build_vote_split
+from dashboard.store import Store
+
+STATUS_FR = {"partial": "partiel", "corrected": "corrigé", "definitive": "définitif"}
+
+
+@dataclass(frozen=True)
+class ChartSpec:
+    name: str
+    slug: str  # French, used in file names: primaire-2017-t2-repartition-2350.png
+    label: str
+
+
+CHARTS: dict[str, ChartSpec] = {
+    s.name: s
+    for s in (
+        ChartSpec("vote-split", "repartition", "Répartition des voix"),
+        ChartSpec("count-progress", "progression", "Évolution du dépouillement"),
+        ChartSpec("reactions-timeline", "reactions", "Réactions politiques"),
+    )
+}
+
+
+@dataclass
+class ChartBundle:
+    name: str
+    slug: str
+    fig: go.Figure
+    data: pd.DataFrame
+    title: str
+    subtitle: str
+    source_line: str
+    alt_text: str
+    election_slug: str
+    round: int
+    as_of: datetime | None
+
+
+@dataclass
+class ResultsView:
+    """Everything the results page and its charts need for one round at one moment."""
+
+    election: Election
+    round: int
+    at: datetime | None
+    results: pd.DataFrame  # the whole store (all rounds) for this election
+    candidates: pd.DataFrame
+    snapshot: pd.DataFrame  # rows of the current snapshot (may carry no shares)
+    share_snapshot: pd.DataFrame  # rows of the latest snapshot that has shares
+    shares: pd.DataFrame  # transform.shares of share_snapshot
+
+    @property
+    def first(self) -> pd.Series:
+        return self.snapshot.iloc[0]
+
+    @property
+    def as_of(self) -> datetime:
+        return pd.Timestamp(self.first["as_of"]).to_pydatetime()
+
+    @property
+    def share_as_of(self) -> datetime | None:
+        if self.share_snapshot.empty:
+            return None
+        return pd.Timestamp(self.share_snapshot["as_of"].iloc[0]).to_pydatetime()
+
+    @property
+    def status(self) -> str:
+        return str(self.first["status"])
+
+    def winners(self) -> tuple[str, ...]:
+        """Marked only on definitive results; before that a leader is 'en tête'."""
+        if self.shares.empty or self.share_snapshot["status"].iloc[0] != "definitive":
+            return ()
+        rnd = self.election.round(self.round)
+        return tuple(self.shares["candidate_id"].head(rnd.winners))
+
+    def stamp(self) -> str:
+        """ "au 29/01 à 23:50 — partiel"."""
+        return f"au {self.as_of:%d/%m/%Y à %H:%M} — {STATUS_FR.get(self.status, self.status)}"
+
+    def bureaux_text(self) -> str:
+        counted, total = self.first["bureaux_counted"], self.first["bureaux_total"]
+        if pd.isna(counted):
+            return "n. c."
+        if pd.isna(total) or not total:
+            return fr_int(counted)
+        return f"{fr_int(counted)} / {fr_int(total)} ({fr_pct(100 * counted / total, 1)})"
+
+    def source_line(self, rows: pd.DataFrame | None = None) -> str:
+        rows = self.snapshot if rows is None else rows
+        first = rows.iloc[0]
+        host = urlparse(str(first["source_url"])).netloc.removeprefix("www.")
+        when = pd.Timestamp(first["as_of"])
+        parts = [f"données au {when:%d/%m/%Y %H:%M}"]
+        if not pd.isna(first["bureaux_counted"]):
+            bureaux = fr_int(first["bureaux_counted"])
+            if not pd.isna(first["bureaux_total"]):
+                bureaux += f" / {fr_int(first['bureaux_total'])}"
+            parts.append(f"{bureaux} bureaux")
+        via = f" via {host}" if host else ""
+        return f"Source : {self.election.organiser}{via} — {', '.join(parts)}"
+
+
+def results_view(
+    results: pd.DataFrame,
+    candidates: pd.DataFrame,
+    election: Election,
+    round_: int,
+    at: datetime | None = None,
+) -> ResultsView:
+    results = results[results["election_id"] == election.id]
+    sid = transform.current_snapshot_id(results, round_, at)
+    if sid is None:
+        when = f" au {at:%d/%m/%Y %H:%M}" if at else ""
+        raise DashboardError(f"aucun résultat valide pour le tour {round_}{when}")
+    share_sid = transform.current_snapshot_id(results, round_, at, with_shares=True)
+    snapshot = transform.snapshot_rows(results, sid)
+    share_rows = transform.snapshot_rows(results, share_sid) if share_sid else snapshot.iloc[0:0]
+    shares = transform.shares(share_rows, candidates) if share_sid else pd.DataFrame()
+    return ResultsView(election, round_, at, results, candidates, snapshot, share_rows, shares)
+
+
+def vote_split_bundle(view: ResultsView, template: go.layout.Template) -> ChartBundle:
+    spec = CHARTS["vote-split"]
+    rnd = view.election.round(view.round)
+    if view.shares.empty:
+        raise DashboardError(f"pas encore de répartition des voix pour le {rnd.label}")
+    first = view.share_snapshot.iloc[0]
+    base = str(first["share_base"])
+    status = STATUS_FR.get(str(first["status"]), str(first["status"]))
+    title = f"{view.election.short_name} — {rnd.label}"
+    subtitle = f"{BASE_LABEL[base]} · au {view.share_as_of:%d/%m/%Y à %H:%M} — {status}"
+    winners = view.winners()
+    fig = build_vote_split(
+        view.shares, template=template, title=title, subtitle=subtitle,
+        winners=winners, winner_label=rnd.winner_label,
+    )  # fmt: skip
+    data = view.shares[["name", "votes", "share", "share_published", "share_base"]].rename(
+        columns={"name": "candidat", "votes": "voix", "share": "part_pct",
+                 "share_published": "part_publiee_pct", "share_base": "base"}
+    )  # fmt: skip
+    parts = [
+        f"{n} {fr_pct(s)}" + (f" ({fr_int(v)} voix)" if not pd.isna(v) else "")
+        for n, s, v in zip(view.shares["name"], view.shares["share"], view.shares["votes"],
+                           strict=True)
+    ]  # fmt: skip
+    lead = f"{view.shares['name'].iloc[0]} {'arrive en tête' if not winners else rnd.winner_label}"
+    alt = (
+        f"Diagramme en barres, {title}, {BASE_LABEL[base]}, résultats {status}s au "
+        f"{view.share_as_of:%d/%m/%Y à %H:%M} : {', '.join(parts)}. {lead}."
+    )
+    return ChartBundle(
+        spec.name, spec.slug, fig, data, title, subtitle,
+        view.source_line(view.share_snapshot), alt, view.election.id, view.round,
+        view.share_as_of,
+    )  # fmt: skip
+
+
+def progress_bundle(view: ResultsView, template: go.layout.Template) -> ChartBundle:
+    spec = CHARTS["count-progress"]
+    rnd = view.election.round(view.round)
+    prog = transform.progress(view.results, view.round, view.candidates)
+    if view.at is not None:
+        prog = prog[prog["as_of"] <= pd.Timestamp(view.at)]
+    prog = prog[prog["kind"] == "count"]
+    if prog.empty:
+        raise DashboardError(f"pas encore de dépouillement pour le {rnd.label}")
+    title = f"{view.election.short_name} — {rnd.label} : évolution du dépouillement"
+    subtitle = "chaque relevé publié dans la soirée, parts des candidats et bureaux dépouillés"
+    fig = build_progress(prog, template=template, title=title, subtitle=subtitle)
+    data = prog[["as_of", "status", "name", "share", "share_base", "bureaux_counted",
+                 "bureaux_total", "votants", "source_url"]].rename(
+        columns={"as_of": "heure", "status": "statut", "name": "candidat", "share": "part_pct",
+                 "share_base": "base", "bureaux_counted": "bureaux_depouilles",
+                 "bureaux_total": "bureaux_total", "votants": "votants", "source_url": "source"}
+    )  # fmt: skip
+    last = prog.drop_duplicates("snapshot_id").iloc[-1]
+    first = prog.drop_duplicates("snapshot_id").iloc[0]
+    leader = prog[prog["snapshot_id"] == last["snapshot_id"]].sort_values("share").iloc[-1]
+    alt = (
+        f"Courbes de l'évolution du dépouillement, {rnd.label}, de "
+        f"{pd.Timestamp(first['as_of']):%d/%m à %H:%M} à {pd.Timestamp(last['as_of']):%d/%m à %H:%M}"
+        f" ({prog['snapshot_id'].nunique()} relevés). Au dernier relevé, {leader['name']} "
+        f"est à {fr_pct(leader['share'])}."
+    )
+    rows = view.results[view.results["snapshot_id"] == last["snapshot_id"]]
+    return ChartBundle(
+        spec.name, spec.slug, fig, data, title, subtitle, view.source_line(rows), alt,
+        view.election.id, view.round, pd.Timestamp(last["as_of"]).to_pydatetime(),
+    )  # fmt: skip
+
+
+def build_chart(
+    name: str,
+    *,
+    store: Store,
+    data_dir: Path,
+    round: int = 2,  # noqa: A002 - the CLI's own word
+    at: str | None = None,
+    dark: bool = False,
+) -> ChartBundle:
+    """Build chart `name` from the store, as it stood at `at` (HH:MM on election night)."""
+    from dashboard.views import load_candidates, load_results, resolve
+
+    if name not in CHARTS:
+        raise DashboardError(f"unknown chart {name!r}; charts: {', '.join(CHARTS)}")
+    election = load_election(Path(data_dir) / "election.toml")
+    number, when = resolve(election, round, at)
+    template = house_template(dark=dark)
+    if name == "reactions-timeline":
+        from dashboard.reaction_charts import timeline_bundle
+
+        return timeline_bundle(store, data_dir, election, template=template, at=when)
+    view = results_view(load_results(store), load_candidates(store), election, number, when)
+    if name == "vote-split":
+        return vote_split_bundle(view, template)
+    return progress_bundle(view, template)

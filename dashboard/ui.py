@@ -1,0 +1,124 @@
+"""The app layer's shared parts: cached loaders and small render helpers.
+
+Caching lives here only. Loaders key on the store file's modification time, so data is read
+once per process and again only when a writer (data build, the feed watcher, the desk)
+replaced the file; the ttl bounds how long a stale read could survive a clock oddity.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from dashboard import settings
+from dashboard.charts import ChartBundle
+from dashboard.election import Election, load_election
+from dashboard.errors import DashboardError
+from dashboard.store import Store
+from dashboard.views import load_candidates, load_results
+
+TTL = settings.get_int("cache_ttl")
+
+
+def store() -> Store:
+    return Store(settings.store_dir())
+
+
+def _mtime(path: Path) -> float:
+    try:
+        return os.stat(path).st_mtime_ns
+    except FileNotFoundError:
+        return 0
+
+
+@st.cache_data(ttl=TTL, max_entries=8, show_spinner=False)
+def _results(store_dir: str, _mtime_key: float) -> pd.DataFrame:
+    return load_results(Store(store_dir))
+
+
+@st.cache_data(ttl=TTL, max_entries=8, show_spinner=False)
+def _candidates(store_dir: str, _mtime_key: float) -> pd.DataFrame:
+    return load_candidates(Store(store_dir))
+
+
+@st.cache_data(ttl=TTL, max_entries=4, show_spinner=False)
+def _election(path: str, _mtime_key: float) -> Election:
+    return load_election(Path(path))
+
+
+def results() -> pd.DataFrame:
+    s = store()
+    return _results(str(s.root), _mtime(s.path("results")))
+
+
+def candidates() -> pd.DataFrame:
+    s = store()
+    return _candidates(str(s.root), _mtime(s.path("candidates")))
+
+
+def election() -> Election:
+    path = settings.data_dir() / "election.toml"
+    return _election(str(path), _mtime(path))
+
+
+def desk_mode() -> str:
+    """ "oidc", "password" or "off" (see dashboard.access)."""
+    from dashboard.access import desk_mode as mode
+
+    try:
+        secrets = st.secrets.to_dict()
+    except Exception:  # no secrets.toml at all: a public deployment
+        secrets = {}
+    return mode(secrets)
+
+
+def fail(error: DashboardError) -> None:
+    """A user-facing error on the page, then stop this run (no traceback)."""
+    st.error(str(error))
+    st.stop()
+
+
+def show_chart(bundle: ChartBundle, *, key: str, on_select: str = "ignore") -> object:
+    """The chart (same figure as the exports), its data table and a CSV of exactly that data,
+    then the export panel."""
+    event = st.plotly_chart(
+        bundle.fig,
+        theme=None,
+        key=key,
+        on_select=on_select,
+        config={"displaylogo": False, "locale": "fr"},
+    )
+    st.caption(bundle.source_line)
+    with st.expander("Données du graphique"):
+        st.dataframe(bundle.data, hide_index=True)
+        st.download_button(
+            "Télécharger ces données (CSV)",
+            data=bundle.data.to_csv(index=False).encode("utf-8"),
+            file_name=f"{bundle.election_slug}-t{bundle.round}-{bundle.slug}.csv",
+            mime="text/csv",
+            key=f"{key}-csv",
+        )
+    export_panel(bundle, key=key)
+    return event
+
+
+def export_panel(bundle: ChartBundle, *, key: str) -> None:
+    """Preset + format → preview → download, framed like every newsroom export."""
+    try:
+        from dashboard import export
+    except ImportError:  # the export module is optional at this stage
+        return
+    with st.expander("Exporter ce graphique"):
+        export_controls(export, bundle, key=key)
+
+
+def export_controls(export, bundle: ChartBundle, *, key: str) -> None:  # noqa: ANN001
+    st.caption("Export en préparation.")
+
+
+def figure_spec(fig: go.Figure) -> dict:
+    return fig.to_plotly_json()
