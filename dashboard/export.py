@@ -26,6 +26,7 @@ Programs should rather use the JSON export (decimal point, typed values, same ro
 from __future__ import annotations
 
 import asyncio
+import atexit
 import base64
 import html
 import io
@@ -230,6 +231,12 @@ def _legend_rows(names: list[str], width_px: float, size: float) -> int:
 _TAG = re.compile(r"<[^>]+>")
 
 
+def _figure_title(fig: go.Figure) -> str:
+    """The figure's own title as plain text (first line; builders append a styled subtitle)."""
+    text = fig.layout.title.text or ""
+    return html.unescape(_TAG.sub("", re.split(r"<br\s*/?>", text)[0])).strip()
+
+
 def _y_label_width(fig: go.Figure, size: float) -> float:
     """Room the primary y axis tick labels need (px), so automargin rarely has to grow `l`."""
     if not any(t.type in ("bar", "scatter", "histogram", "box") for t in fig.data):
@@ -246,8 +253,10 @@ def _y_label_width(fig: go.Figure, size: float) -> float:
                     labels.append(value)
                 elif isinstance(value, numbers.Real) and math.isfinite(value):
                     labels.append(f"{value:,.0f}{axis.ticksuffix or ''}")
-    longest = max((len(_TAG.sub("", s)) for s in labels), default=4)
-    width = min(longest, 28) * size * _EM_REGULAR + 12
+    width = 12 + size * max(
+        (min(len(_TAG.sub("", s)), 28) * (_EM_BOLD if "<b>" in s else _EM_REGULAR) for s in labels),
+        default=4 * _EM_REGULAR,
+    )
     if axis.title.text:
         width += size * 1.8
     return width
@@ -311,7 +320,7 @@ _LOGO_RATIO = 3.0  # the logo is fitted ("contain") into a 3:1 box over two foot
 
 def _plan(fig: go.Figure, frame: Frame, p: Preset) -> _Plan:
     inner = p.width - 2 * p.side
-    title = frame.title or (fig.layout.title.text or "")
+    title = frame.title or _figure_title(fig)
     title_lines = wrap_text(title, inner, p.title_size, bold=True)
     subtitle_lines = wrap_text(frame.subtitle, inner, p.subtitle_size)
     logo_h = 2 * _LINE * p.foot_size if frame.logo else 0.0
@@ -502,7 +511,7 @@ def alt_text_for(fig: go.Figure, frame: Frame) -> str:
     """
     if frame.alt_text:
         return frame.alt_text
-    parts = [frame.title or (fig.layout.title.text or "Graphique")]
+    parts = [frame.title or _figure_title(fig) or "Graphique"]
     if frame.subtitle:
         parts.append(frame.subtitle)
     for trace in fig.data:
@@ -547,6 +556,40 @@ def _fr_number(value: Any) -> str:
 # --------------------------------------------------------------------------------------------
 
 
+def _fast_kaleido_class() -> type:
+    """kaleido.Kaleido that hands the bytes back before the tab's reload, not after.
+
+    Stock kaleido reloads the tab (the plotly.js page, ~0.17 s here) inside every call, after
+    the render (~0.05 s). Here the reload runs in the background and the next call waits for
+    the tab as usual, so an editor's click costs the render only. `_return_kaleido_tab` is a
+    private hook of kaleido 1.x: if a later version renames it, the override is simply never
+    called — same images, stock speed.
+    """
+    import kaleido
+
+    class FastKaleido(kaleido.Kaleido):
+        on_broken: Any = None  # called when a background reload failed
+
+        async def _return_kaleido_tab(self, tab: Any) -> None:
+            parent = super()._return_kaleido_tab
+            task = asyncio.get_running_loop().create_task(parent(tab))
+            self._reloads = getattr(self, "_reloads", set())
+            self._reloads.add(task)
+            task.add_done_callback(self._reloaded)
+
+        def _reloaded(self, task: asyncio.Task[Any]) -> None:
+            self._reloads.discard(task)
+            if not task.cancelled() and task.exception() is not None and self.on_broken:
+                self.on_broken()  # the tab never came back to the queue
+
+        async def close(self) -> None:
+            if reloads := list(getattr(self, "_reloads", ())):
+                await asyncio.wait(reloads, timeout=5)
+            await super().close()
+
+    return FastKaleido
+
+
 class _Renderer:
     """One kaleido `Kaleido` (one Chromium, one tab) on a private asyncio loop thread.
 
@@ -582,7 +625,6 @@ class _Renderer:
         )
 
     def start(self) -> None:
-        import kaleido
         from kaleido.errors import ChromeNotFoundError
 
         if self._thread is None or not self._thread.is_alive():
@@ -591,35 +633,12 @@ class _Renderer:
                 target=self._loop.run_forever, name="dashboard-kaleido", daemon=True
             )
             self._thread.start()
-
-        class _Kaleido(kaleido.Kaleido):
-            """Hands the rendered bytes back before the tab's reload (~0.17 s), not after.
-
-            Stock kaleido reloads the tab (plotly.js page) inside each call; here the reload
-            runs in the background and the next call waits for the tab as usual. If a future
-            kaleido renames this private hook, the override is simply unused: same results,
-            stock speed.
-            """
-
-            _pending: set[asyncio.Task[Any]]
-
-            async def _return_kaleido_tab(self, tab: Any) -> None:
-                parent = super()._return_kaleido_tab
-                task = asyncio.get_running_loop().create_task(parent(tab))
-                self._pending = getattr(self, "_pending", set())
-                self._pending.add(task)
-                task.add_done_callback(self._reloaded)
-
-            def _reloaded(self, task: asyncio.Task[Any]) -> None:
-                self._pending.discard(task)
-                if not task.cancelled() and task.exception() is not None:
-                    renderer._broken = True  # the tab never came back: restart next time
-
-        renderer = self
+        cls = _fast_kaleido_class()
 
         async def open_browser() -> Any:
-            # mathjax=False: the default page would fetch MathJax from a CDN on every start.
-            k = _Kaleido(n=1, timeout=RENDER_TIMEOUT_S - 5, mathjax=False)
+            # mathjax=False: kaleido's default page would fetch MathJax from a CDN.
+            k = cls(n=1, timeout=RENDER_TIMEOUT_S - 5, mathjax=False)
+            k.on_broken = self._mark_broken
             await k.open()
             return k
 
@@ -635,18 +654,14 @@ class _Renderer:
             raise DashboardError(f"Chromium did not start for exports ({exc})") from exc
         self._broken = False
 
+    def _mark_broken(self) -> None:
+        self._broken = True
+
     def stop(self) -> None:
         k, self._kaleido = self._kaleido, None
         if k is not None and self._thread is not None and self._thread.is_alive():
-
-            async def close() -> None:
-                pending = list(getattr(k, "_pending", ()))
-                if pending:
-                    await asyncio.wait(pending, timeout=5)
-                await k.close()
-
             try:
-                self._run(close(), timeout=15)
+                self._run(k.close(), timeout=15)
             except Exception:  # noqa: BLE001 - a dead browser may refuse a clean close
                 proc = getattr(k, "subprocess", None)
                 if proc is not None and proc.poll() is None:
@@ -659,7 +674,7 @@ class _Renderer:
         self._loop, self._thread, self._broken = None, None, False
 
     def render(self, fig_dict: dict[str, Any], opts: dict[str, Any]) -> bytes:
-        from kaleido.errors import JavascriptError, KaleidoError
+        from kaleido.errors import JavascriptError
 
         for attempt in (1, 2):
             if not self.running:
@@ -667,11 +682,11 @@ class _Renderer:
                 self.start()
             try:
                 return self._run(self._kaleido.calc_fig(fig_dict, opts=opts))
-            except (JavascriptError, KaleidoError) as exc:
-                # plotly.js refused the figure itself: restarting would not help.
+            except JavascriptError as exc:
+                # plotly.js refused the figure itself: a new browser would not help.
                 raise DashboardError(f"the chart could not be drawn ({exc})") from exc
             except Exception as exc:
-                # Browser gone (killed, crashed, OOM) or stuck: a fresh one, once.
+                # Browser gone (killed, crashed, out of memory) or stuck: a fresh one, once.
                 self._broken = True
                 if attempt == 2:
                     raise DashboardError(f"Chromium failed while exporting ({exc!r})") from exc
@@ -691,9 +706,19 @@ def warm_up() -> None:
 
 
 def shutdown() -> None:
-    """Close the export browser (it also goes away with the process)."""
+    """Close the export browser now; it is started again by the next image export."""
     with _LOCK:
         _RENDERER.stop()
+
+
+@atexit.register
+def _close_at_exit() -> None:
+    # A clean close removes Chromium's profile folder; never wait on a stuck export though.
+    if _LOCK.acquire(timeout=2):
+        try:
+            _RENDERER.stop()
+        finally:
+            _LOCK.release()
 
 
 def render_image(fig: go.Figure, fmt: str, *, width: int, height: int, scale: float = 1) -> bytes:
@@ -789,7 +814,7 @@ def _html_page(fig: go.Figure, frame: Frame, preset: Preset, alt: str, *, dark: 
     esc = html.escape
     logo = f'<img class="logo" src="{_logo_uri(Path(frame.logo))}" alt="">' if frame.logo else ""
     footer = " · ".join(esc(s) for s in (frame.source_line, frame.credit) if s)
-    title = frame.title or (fig.layout.title.text or "")
+    title = frame.title or _figure_title(fig)
     page = f"""<!DOCTYPE html>
 <html lang="fr">
 <head>
@@ -935,7 +960,7 @@ def export_chart(
     framed = frame_figure(fig, frame, p, dark=dark)
     scale = PNG_SCALE if fmt == "png" else 1
     content = render_image(framed, fmt, width=p.width, height=p.height, scale=scale)
-    title = frame.title or (fig.layout.title.text or "")
+    title = frame.title or _figure_title(fig)
     if fmt == "png":
         content = _png_with_text(
             content,

@@ -33,8 +33,6 @@ import requests
 from dashboard import settings
 from dashboard.errors import DashboardError, FeedError
 from dashboard.ingest.feed import (
-    CONNECT_TIMEOUT,
-    READ_TIMEOUT,
     check_url,
     fetch,
     load_validators,
@@ -250,7 +248,7 @@ def poll_once(
     data_dir: Path | None = None,
     raw_dir: Path | None = None,
     session: requests.Session | None = None,
-    timeout: tuple[float, float] = (CONNECT_TIMEOUT, READ_TIMEOUT),
+    timeout: tuple[float, float] | None = None,
     election_id: str | None = None,
     every: float | None = None,
 ) -> PollResult:
@@ -389,6 +387,7 @@ def watch(
     max_polls: int | None = None,
     on_poll: Callable[[PollResult], None] | None = None,
     sleep: Callable[[float], None] = time.sleep,
+    clock: Callable[[], float] = time.monotonic,
     store: Store | None = None,
     **poll_options: Any,
 ) -> int:
@@ -401,7 +400,7 @@ def watch(
     store = store or Store(settings.store_dir())
     polls = 0
     with writer_lock(store.root):
-        next_at = time.monotonic()
+        next_at = clock()
         while max_polls is None or polls < max_polls:
             result = poll_once(url, store=store, every=every, **poll_options)
             polls += 1
@@ -409,10 +408,10 @@ def watch(
                 on_poll(result)
             if max_polls is not None and polls >= max_polls:
                 break
-            next_at += every
-            delay = next_at - time.monotonic()
+            next_at += every  # a fixed cadence: a poll's own duration does not drift it
+            delay = next_at - clock()
             if delay < 0:
-                next_at, delay = time.monotonic(), 0.0
+                next_at, delay = clock(), 0.0
             sleep(delay)
     return polls
 

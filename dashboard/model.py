@@ -271,3 +271,58 @@ def _types_mapper(t: pa.DataType) -> Any:
     if pa.types.is_integer(t):
         return pd.Int64Dtype()
     return None
+
+
+# --- Live blogs (issue 3): entries and the reactions read from them ----------------------
+# A blog is keyed by blog_id (derived from its source URL), an entry by (blog_id, entry_id).
+# Rows are appended, never edited: an edited entry is a new `version` of the same entry_id,
+# and its reaction is keyed by (blog_id, entry_id, version); the latest `recorded_at` row
+# of a key wins when a reaction is re-derived (gazetteer extended).
+
+LIVEBLOGS = pa.schema(
+    [
+        pa.field("blog_id", pa.string(), nullable=False),
+        pa.field("version", pa.int32(), nullable=False),
+        pa.field("source_url", pa.string(), nullable=False),
+        pa.field("lead", pa.string()),  # text before the first entry (not an entry)
+        pa.field("content_hash", pa.string(), nullable=False),
+        pa.field("recorded_at", _UTC, nullable=False),
+    ]
+)
+
+ENTRIES = pa.schema(
+    [
+        pa.field("blog_id", pa.string(), nullable=False),
+        pa.field("entry_id", pa.string(), nullable=False),
+        pa.field("version", pa.int32(), nullable=False),
+        pa.field("source_url", pa.string(), nullable=False),
+        pa.field("permalink", pa.string(), nullable=False),
+        pa.field("date", pa.date32(), nullable=False),
+        pa.field("time", pa.string(), nullable=False),  # "HH:MM", Paris time
+        pa.field("published_at", _TS, nullable=False),
+        pa.field("headline", pa.string()),
+        pa.field("body", pa.string(), nullable=False),  # verbatim
+        pa.field("blog_order", pa.int32(), nullable=False),  # position in reading order
+        pa.field("content_hash", pa.string(), nullable=False),  # sha1 of headline + body
+        pa.field("recorded_at", _UTC, nullable=False),
+    ]
+)
+
+REACTIONS = pa.schema(
+    [
+        pa.field("blog_id", pa.string(), nullable=False),
+        pa.field("entry_id", pa.string(), nullable=False),
+        pa.field("version", pa.int32(), nullable=False),
+        pa.field("people", pa.list_(pa.string())),  # person_ids of the speakers
+        pa.field("people_names", pa.list_(pa.string())),
+        pa.field("mentioned", pa.list_(pa.string())),  # other known people named
+        pa.field("camp", pa.string()),  # camp_id; null = unknown
+        pa.field("outlet", pa.string()),
+        pa.field("outlet_type", pa.string()),
+        pa.field("stance", pa.string()),
+        pa.field("stance_rule", pa.string()),
+        pa.field("stance_evidence", pa.string()),
+        pa.field("quotes", pa.list_(pa.string())),
+        pa.field("recorded_at", _UTC, nullable=False),
+    ]
+)

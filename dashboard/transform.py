@@ -10,7 +10,7 @@ from datetime import datetime
 
 import pandas as pd
 
-from dashboard.figures.theme import fr_int, fr_signed
+from dashboard.figures.theme import MUTED, fr_int, fr_signed
 
 
 def is_valid(results: pd.DataFrame) -> pd.Series:
@@ -76,7 +76,7 @@ def shares(rows: pd.DataFrame, candidates: pd.DataFrame) -> pd.DataFrame:
     out["share_computed"] = computed
     out["share"] = computed.fillna(out["share_published"])
     out["name"] = out["candidate_id"].map(cand["name"]).fillna(out["candidate_id"])
-    out["colour"] = out["candidate_id"].map(cand["colour"]).fillna("#6b7280")
+    out["colour"] = out["candidate_id"].map(cand["colour"]).fillna(MUTED)
     out["display_order"] = out["candidate_id"].map(cand["display_order"]).fillna(999)
     out["share_base"] = base
     return out.sort_values(["share", "display_order"], ascending=[False, True]).reset_index(

@@ -86,9 +86,34 @@ def results_text(doc: dict[str, Any]) -> str:
 
 
 def validate_path(path: Path, data_dir: Path) -> dict[str, list[str]]:
-    """Flags of a results source file (CSV of data/) or of a feed document (JSON / CSV)."""
-    from dashboard.ingest.source import parse_candidates_csv
-    from dashboard.results import validate_source
+    """Flags of a results source file (CSV of data/) or of a feed document (JSON / CSV).
 
+    A feed document (schema-1 JSON, or the ministry-style `;` CSV) is checked on its own —
+    totals, shares against its own votes, unknown candidates — since the store is not read.
+    Malformed input raises a DashboardError (one line); nothing is ever stored.
+    """
+    from dashboard.ingest.results import detect_format, parse_feed
+    from dashboard.ingest.source import parse_candidates_csv
+    from dashboard.results import check_snapshots, validate_source
+
+    path = Path(path)
     candidates = parse_candidates_csv(Path(data_dir) / "candidates.csv")
-    return validate_source(Path(path), candidates)
+    try:
+        payload = path.read_bytes()
+    except FileNotFoundError as exc:
+        raise DashboardError(f"{path}: file not found") from exc
+    except IsADirectoryError as exc:
+        raise DashboardError(f"{path}: is a folder, not a file") from exc
+    except OSError as exc:
+        raise DashboardError(f"{path}: cannot read ({exc.strerror or exc})") from exc
+    fmt = detect_format(payload, name=path.name)
+    first_line = payload.lstrip(b"\xef\xbb\xbf").split(b"\n", 1)[0]
+    if fmt == "csv" and b"snapshot_id" in first_line.split(b";")[0]:
+        # The comma-separated source file of data/ (one or many snapshots).
+        return validate_source(path, candidates)
+    election_id = load_election(Path(data_dir) / "election.toml").id
+    parsed = parse_feed(
+        payload, candidates=candidates, source=str(path), election_id=election_id, name=path.name
+    )
+    report, _ = check_snapshots(parsed.rows, parsed.rows.iloc[0:0], set(candidates["candidate_id"]))
+    return report.flagged

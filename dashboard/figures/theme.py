@@ -33,7 +33,7 @@ def house_template(*, dark: bool = False) -> go.layout.Template:
             yaxis=dict(gridcolor=grid, zerolinecolor=grid, linecolor=muted, automargin=True),
             legend=dict(orientation="h", yanchor="bottom", y=1.0, x=0, font=dict(size=13)),
             hoverlabel=dict(font=dict(family=FONT_FAMILY, size=13)),
-            colorway=["#1f3a5f", "#c2185b", "#e07a10", "#2e8b3e", "#6a4fb3", "#6b7280"],
+            colorway=["#1f3a5f", "#8d6e63", "#607d8b", "#9e9d24"],
         )
     )
 

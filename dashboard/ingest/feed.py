@@ -115,6 +115,30 @@ def make_session(
     return session
 
 
+def tuning(name: str, default: float) -> float:
+    """A feed setting (feed_connect_timeout, feed_read_timeout, feed_retries, feed_backoff)
+    from dashboard.settings when it is declared there, else the module default."""
+    from dashboard import settings
+
+    if name not in {s.name for s in settings.SETTINGS}:
+        return default
+    text = settings.get(name)
+    try:
+        value = float(text)
+    except ValueError:
+        raise FeedError(f"DASHBOARD_{name.upper()} must be a number, got {text!r}") from None
+    if value < 0:
+        raise FeedError(f"DASHBOARD_{name.upper()} must not be negative, got {text!r}")
+    return value
+
+
+def default_timeout() -> tuple[float, float]:
+    """(connect, read) seconds, from the settings when declared."""
+    return tuning("feed_connect_timeout", CONNECT_TIMEOUT), tuning(
+        "feed_read_timeout", READ_TIMEOUT
+    )
+
+
 _SESSION: requests.Session | None = None
 
 
@@ -122,7 +146,9 @@ def default_session() -> requests.Session:
     """The process's Session (created on first use, then reused for keep-alive)."""
     global _SESSION
     if _SESSION is None:
-        _SESSION = make_session()
+        _SESSION = make_session(
+            retries=int(tuning("feed_retries", RETRIES)), backoff=tuning("feed_backoff", BACKOFF)
+        )
     return _SESSION
 
 
@@ -223,6 +249,7 @@ def describe_error(
     """A requests exception → one line a night editor understands."""
     reason = _reason(exc)
     tries = f" after {attempts} attempts" if attempts > 1 else ""
+    # Messages read "URL: what happened[ after N attempts][ (hint)]".
     if isinstance(exc, requests.exceptions.RetryError) or isinstance(reason, ResponseError):
         codes = re.findall(r"too many (\d{3}) error", str(reason))
         code = f"HTTP {codes[-1]}" if codes else "a server error"
@@ -234,7 +261,7 @@ def describe_error(
     ):
         return f"{url}: no answer within {timeout[1]:g} s{tries}"
     if isinstance(reason, NewConnectionError | ConnectionRefusedError) or "refused" in str(reason):
-        return f"{url}: connection refused (is the feed server running?){tries}"
+        return f"{url}: connection refused{tries} (is the feed server running?)"
     if isinstance(reason, ProtocolError) or isinstance(
         exc, requests.exceptions.ChunkedEncodingError
     ):
@@ -253,7 +280,7 @@ def fetch(
     raw_dir: Path,
     validators: Validators | None = None,
     session: requests.Session | None = None,
-    timeout: tuple[float, float] = (CONNECT_TIMEOUT, READ_TIMEOUT),
+    timeout: tuple[float, float] | None = None,
     max_bytes: int = MAX_PAYLOAD_BYTES,
 ) -> FetchResult:
     """GET `url` once (retries are the adapter's), conditionally on `validators`.
@@ -261,9 +288,11 @@ def fetch(
     200 → payload archived under `raw_dir` (before any parsing) and returned; 304 → payload
     None, validators kept; 204 → payload None (nothing published yet). Any other outcome —
     refused, timeout, 5xx after the retries, 4xx, oversize — is a FeedError with one line.
+    `session`/`timeout` default to the process's Session and the feed settings.
     """
     check_url(url)
     session = session or default_session()
+    timeout = timeout or default_timeout()
     sent = validators or Validators()
     adapter = session.get_adapter(url)
     retries = getattr(getattr(adapter, "max_retries", None), "total", 0) or 0

@@ -379,15 +379,32 @@ def _find_stamps(text: str) -> list[_Stamp]:
 # --- dates and ids -------------------------------------------------------------------------
 
 
+_LAST_DAY = dt.date.max - dt.timedelta(days=7)  # adversarial input must not overflow dates
+
+
 def _nearest(day: dt.date, weekday: int) -> dt.date:
     delta = (weekday - day.weekday() + 3) % 7 - 3  # within −3…+3 days
-    return day + dt.timedelta(days=delta)
+    try:
+        return day + dt.timedelta(days=delta)
+    except OverflowError:
+        return day
 
 
-def _step(a: _Stamp, b: _Stamp) -> int:
-    if a.full_date is not None and b.full_date is not None:
-        days = (b.full_date - a.full_date).days
-        return days * 1440 + b.minutes - a.minutes
+def _hint(s: _Stamp, year: int) -> dt.date | None:
+    if s.full_date is not None:
+        return s.full_date
+    if s.day_month is not None:
+        try:
+            return dt.date(year, s.day_month[1], s.day_month[0])
+        except ValueError:
+            return None
+    return None
+
+
+def _step(a: _Stamp, b: _Stamp, year: int) -> int:
+    da, db = _hint(a, year), _hint(b, year)
+    if da is not None and db is not None:
+        return (db - da).days * 1440 + b.minutes - a.minutes
     # Shortest way round the clock: 23h50 → 0h05 is +15 minutes.
     return (b.minutes - a.minutes + 720) % 1440 - 720
 
@@ -395,7 +412,7 @@ def _step(a: _Stamp, b: _Stamp) -> int:
 def _assign_dates(stamps: list[_Stamp], blog_date: dt.date) -> tuple[list[dt.date], bool]:
     neg = pos = 0
     for a, b in zip(stamps, stamps[1:], strict=False):
-        step = _step(a, b)
+        step = _step(a, b, blog_date.year)
         if step < 0:
             neg += 1
         elif step > 0:
@@ -417,10 +434,11 @@ def _assign_dates(stamps: list[_Stamp], blog_date: dt.date) -> tuple[list[dt.dat
                     candidates.append(dt.date(year, month, day))
                 except ValueError:  # 29/02 outside a leap year
                     continue
-            current = min(candidates, key=lambda d: abs((d - current).days))
+            if candidates:  # 29/02 with no leap year around: keep the running day
+                current = min(candidates, key=lambda d: abs((d - current).days))
         elif s.weekday is not None:
             current = _nearest(current, s.weekday)
-        elif prev is not None and s.minutes < prev - DAY_CHANGE_AFTER:
+        elif prev is not None and s.minutes < prev - DAY_CHANGE_AFTER and current < _LAST_DAY:
             current = current + dt.timedelta(days=1)
         dates[i] = current
         prev = s.minutes

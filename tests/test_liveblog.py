@@ -1,0 +1,668 @@
+"""Live-blog parser: every time-stamp convention, the traps, dates, ids, decoding, HTML,
+JSON-LD, big and bad input, properties, and the `liveblog parse` command."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+
+from dashboard.errors import ParseError
+from dashboard.ingest.liveblog import (
+    PARIS,
+    decode_text,
+    entry_id,
+    html_to_text,
+    infer_blog_date,
+    looks_like_html,
+    parse_liveblog,
+    parse_liveblog_jsonld,
+    parse_liveblog_result,
+    read_liveblog,
+)
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = ROOT / "tests" / "fixtures" / "liveblog"
+SEED = FIXTURES / "seed_atlantico_2017-01-30.txt"
+SEED_URL = (
+    "http://www.atlantico.fr/decryptage/en-direct-reactions-politique-election-benoit-hamon"
+    "-2949755.html"
+)
+URL = "https://example.org/direct-primaire"
+D29 = dt.date(2017, 1, 29)
+D30 = dt.date(2017, 1, 30)
+
+
+def read(name: str, blog_date: dt.date = D29, url: str = URL):
+    return read_liveblog((FIXTURES / name).read_bytes(), blog_date=blog_date, source_url=url)
+
+
+def summary(entries) -> list[tuple[str, str, str | None, str]]:
+    return [(e.date.isoformat(), e.hhmm, e.headline, e.body) for e in entries]
+
+
+# --- the seed ------------------------------------------------------------------------------
+
+
+def test_seed_has_exactly_the_six_entries_newest_first():
+    blog = read("seed_atlantico_2017-01-30.txt", D30, SEED_URL)
+    assert [(e.date, e.hhmm, e.headline) for e in blog.entries] == [
+        (D30, "08:24", "Jean-Pierre Raffarin"),
+        (D30, "08:15", "Jérôme Chartier sur France 2"),
+        (D30, "08:02", "Un ralliement qui commence plutôt mal"),
+        (D30, "07:51", "Pas de rassemblement du côté du Front de Gauche"),
+        (D30, "07:40", "Un lourd silence"),
+        (D30, "07:30", "Rassemblement"),
+    ]
+    assert blog.newest_first is True
+    assert [e.order for e in blog.entries] == list(range(6))
+
+
+def test_seed_bodies_are_verbatim_with_paragraphs_and_lead_is_not_an_entry():
+    blog = read("seed_atlantico_2017-01-30.txt", D30, SEED_URL)
+    calmette = blog.entries[2]
+    assert calmette.body.startswith("Plusieurs députés socialistes ont annoncé le ralliement")
+    assert calmette.body.endswith("Reste à savoir combien vont prendre exemple.")
+    assert calmette.body.count("\n\n") == 2  # three paragraphs kept
+    seed_text = SEED.read_text(encoding="utf-8")
+    for entry in blog.entries:
+        assert entry.body in seed_text
+    # The archive tag " date 2017-01 " is not content; the lead keeps its three paragraphs.
+    assert blog.lead.startswith("Benoît Hamon a été largement élu avec 58.87% des voix")
+    assert "date 2017-01" not in blog.lead
+    assert blog.lead.endswith("rue de Solférino.")
+    assert all("Plus de deux millions" not in e.body for e in blog.entries)
+
+
+def test_seed_published_at_permalink_and_deep_link():
+    blog = read("seed_atlantico_2017-01-30.txt", D30, SEED_URL)
+    first = blog.entries[0]
+    assert first.published_at == dt.datetime(2017, 1, 30, 8, 24, tzinfo=PARIS)
+    assert first.published_at.utcoffset() == dt.timedelta(hours=1)
+    assert first.permalink == f"{SEED_URL}#{first.id}"
+    assert first.deep_link == f"?entry={first.id}"
+    assert len({e.id for e in blog.entries}) == 6
+
+
+# --- every convention ----------------------------------------------------------------------
+
+
+def test_headline_on_its_own_line_body_in_next_paragraphs():
+    blog = read("headline_own_line.txt")
+    assert blog.lead == "Suivez avec nous la soirée du second tour de la primaire."
+    assert summary(blog.entries) == [
+        (
+            "2017-01-29",
+            "21:10",
+            "Premiers chiffres",
+            "Les premiers résultats partiels tombent.\n\nIls portent sur une partie des bureaux.",
+        ),
+        (
+            "2017-01-29",
+            "20:45",
+            "Ouverture du direct",
+            "Bonsoir à tous et bienvenue dans ce direct.",
+        ),
+    ]
+
+
+def test_runin_headline_dot_and_stamps_alone_on_their_line():
+    blog = read("runin_headline_dot.txt")
+    assert summary(blog.entries) == [
+        (
+            "2017-01-29",
+            "23:50",
+            "Résultats quasi définitifs",
+            "Sur 97,43 % des bureaux, Benoît Hamon obtient 58,87 % des voix.",
+        ),
+        ("2017-01-29", "22:00", None, "Le dépouillement se poursuit dans les fédérations."),
+        ("2017-01-29", "21:25", None, "La Haute Autorité annonce un nouveau point dans la soirée."),
+        ("2017-01-29", "21:00", None, "Les premières tendances circulent."),
+    ]
+
+
+def test_dash_and_colon_runin_text_is_the_body():
+    blog = read("dash_and_colon_runin.txt")
+    assert blog.newest_first is False
+    assert [(e.hhmm, e.headline) for e in blog.entries] == [
+        ("09:35", None),
+        ("17:42", None),
+        ("22:49", None),
+        ("23:00", None),
+        ("23:30", None),
+        ("23:58", None),
+    ]
+    assert blog.entries[0].body == "Les bureaux de vote sont ouverts depuis 9 heures."
+    assert blog.entries[3].body == "Les chiffres continuent d'arriver."
+    assert blog.entries[5].body == "Fin de ce direct, merci de l'avoir suivi."
+
+
+def test_a_prefix_needs_a_separator():
+    blog = read("a_prefix.txt")
+    assert [e.hhmm for e in blog.entries] == ["12:00", "19:00", "20:40"]
+    assert blog.entries[1].body == (
+        "Fermeture des bureaux de vote.\n\nÀ 21 heures, les premières tendances seront connues."
+    )
+
+
+def test_date_and_time_on_their_own_line():
+    blog = read("date_and_time_lines.txt")
+    assert blog.newest_first is True
+    assert [(e.date, e.hhmm, e.body) for e in blog.entries] == [
+        (D30, "13:01", "Le lendemain, les réactions se poursuivent."),
+        (D29, "23:40", "Le dépouillement touche à sa fin."),
+        (D29, "21:16", "Les premiers chiffres sont publiés."),
+    ]
+    assert blog.lead == "Les réactions au second tour, publié le 29/01/2017 à 18:15."
+
+
+def test_weekday_stamps_date_the_entries():
+    blog = read("weekday_stamp.txt", D30)
+    assert [(e.date, e.hhmm, e.headline) for e in blog.entries] == [
+        (D30, "08:02", "Au lendemain du vote"),
+        (D29, "23:50", "Résultats"),
+        (D29, "21:00", "Tendances"),
+        (D29, "20:11", "Fermeture"),
+    ]
+    assert blog.entries[0].body == "Les réactions se multiplient."
+
+
+@pytest.mark.parametrize(
+    "name", ["newest_first_crosses_midnight.txt", "oldest_first_crosses_midnight.txt"]
+)
+def test_blogs_crossing_midnight_get_the_right_dates(name):
+    blog = read(name)
+    dated = sorted((e.date, e.hhmm) for e in blog.entries)
+    assert dated == [
+        (D29, "21:25"),
+        (D29, "23:30"),
+        (D29, "23:50"),
+        (D30, "00:05"),
+        (D30, "00:40"),
+    ]
+    assert blog.newest_first is name.startswith("newest")
+
+
+def test_same_entry_gets_the_same_id_whatever_the_reading_order():
+    newest = {(e.date, e.hhmm): e.id for e in read("newest_first_crosses_midnight.txt").entries}
+    oldest = {(e.date, e.hhmm): e.id for e in read("oldest_first_crosses_midnight.txt").entries}
+    assert newest == oldest
+
+
+def test_traps_times_in_prose_are_not_entries_and_stay_in_the_body():
+    blog = read("traps_times_in_prose.txt")
+    assert [(e.hhmm, e.headline) for e in blog.entries] == [
+        ("22:10", "La participation"),
+        ("21:40", "Attente"),
+    ]
+    body = blog.entries[0].body
+    for line in (
+        "De 9h à 19h, les électeurs ont pu voter.",
+        "12h : au moins 567 000 votants",
+        "17h : plus de 1 200 000 votants",
+        "- 12h : 75 % des bureaux",
+        "• 17h : 75 % des bureaux",
+        "12h00 : 567 000",
+        "À 21 heures, les organisateurs feront un point.",
+        "19h, les bureaux ferment.",
+        "8 heures du matin, un dimanche : les bénévoles installent les urnes.",
+    ):
+        assert line in body.split("\n")
+    assert blog.entries[1].body.endswith("Publié le 29/01/2017 à 18:15")
+    assert blog.lead == "Le direct de la soirée électorale, publié le 29/01/2017 à 18:15."
+
+
+def test_crlf_line_endings():
+    blog = read("crlf_line_endings.txt")
+    assert summary(blog.entries) == [
+        ("2017-01-29", "08:24", "Titre", "Premier paragraphe.\n\nSecond paragraphe."),
+        ("2017-01-29", "08:10", "Autre", "Texte."),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("line", "hhmm", "headline", "body"),
+    [
+        ("8h24 Jean-Pierre Raffarin\nTexte.", "08:24", "Jean-Pierre Raffarin", "Texte."),
+        ("8 h 24 : Titre\nTexte.", "08:24", "Titre", "Texte."),
+        ("08H24 - Titre\nTexte.", "08:24", "Titre", "Texte."),
+        ("21 heures 30 : Titre\nTexte.", "21:30", "Titre", "Texte."),
+        ("8h24\u00a0: Titre\nTexte.", "08:24", "Titre", "Texte."),
+        ("13:01\nTexte.", "13:01", None, "Texte."),
+        ("23h50. M. Dupont arrive.\nTexte.", "23:50", None, "M. Dupont arrive.\nTexte."),
+        ("23h50. Alerte ! Le texte suit.", "23:50", "Alerte !", "Le texte suit."),
+        ("À 12H : Titre\nTexte.", "12:00", "Titre", "Texte."),
+    ],
+)
+def test_more_stamp_spellings(line, hhmm, headline, body):
+    (entry,) = parse_liveblog(line, blog_date=D29, source_url=URL)
+    assert (entry.hhmm, entry.headline, entry.body) == (hhmm, headline, body)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "jusqu'à 19h les bureaux restent ouverts",
+        "vers 20h30 les résultats",
+        "19h, les bureaux ferment.",
+        "8 heures du matin, un dimanche",
+        "20h30 les premiers résultats",
+        "- 12h : 400 000 votants",
+        "12h : 400 000 votants",
+        "31/02 12:00",
+        "18:15 Quelque chose",
+        "2017 : une année électorale",
+    ],
+)
+def test_not_a_stamp(line):
+    text = f"8h00 : Titre\nTexte.\n{line}"
+    entries = parse_liveblog(text, blog_date=D29, source_url=URL)
+    assert len(entries) == 1
+    assert entries[0].body.endswith(line)
+
+
+# --- ids -----------------------------------------------------------------------------------
+
+
+def test_ids_are_stable_across_runs_and_depend_on_the_blog():
+    a = parse_liveblog(SEED.read_text(), blog_date=D30, source_url=SEED_URL)
+    b = parse_liveblog(SEED.read_text(), blog_date=D30, source_url=SEED_URL)
+    c = parse_liveblog(SEED.read_text(), blog_date=D30, source_url=URL)
+    assert [e.id for e in a] == [e.id for e in b]
+    assert not {e.id for e in a} & {e.id for e in c}
+    assert a[0].id == entry_id(SEED_URL, D30, "08:24")
+
+
+def test_an_edited_headline_or_body_keeps_the_id():
+    text = SEED.read_text()
+    edited = text.replace("Un lourd silence", "Un silence pesant").replace(
+        "Reste à savoir", "Il reste à savoir"
+    )
+    before = parse_liveblog(text, blog_date=D30, source_url=SEED_URL)
+    after = parse_liveblog(edited, blog_date=D30, source_url=SEED_URL)
+    assert [e.id for e in before] == [e.id for e in after]
+    assert after[4].headline == "Un silence pesant"
+
+
+def test_same_minute_entries_get_distinct_ids_and_a_new_one_does_not_shift_them():
+    text = (FIXTURES / "same_minute_entries.txt").read_text()
+    before = parse_liveblog(text, blog_date=D29, source_url=URL)
+    assert len({e.id for e in before}) == 3
+    # The earlier of the two 21h10 entries (lower on the page) is n=1.
+    assert before[1].id == entry_id(URL, D29, "21:10", 1)
+    assert before[0].id == entry_id(URL, D29, "21:10", 2)
+    after = parse_liveblog("21h10 : Troisième\nNouveau.\n\n" + text, blog_date=D29, source_url=URL)
+    assert [e.id for e in after[1:]] == [e.id for e in before]
+    assert after[0].id == entry_id(URL, D29, "21:10", 3)
+
+
+# --- decoding and bad input ----------------------------------------------------------------
+
+
+def test_latin1_is_decoded():
+    blog = read("latin1_headline_own_line.txt")
+    assert blog.lead == "Les réactions à la primaire."
+    assert blog.entries[0].headline == "Déclaration"
+    assert blog.entries[0].body == "Le député a réagi à l'élection."
+
+
+def test_cp1252_quotes_ellipsis_and_oe_are_decoded():
+    blog = read("cp1252_quotes_and_ellipsis.txt")
+    assert blog.entries[0].headline == "L’œuvre du vainqueur…"
+    assert blog.entries[0].body == "Il l’a dit : « c’est un succès » — fin."
+
+
+@pytest.mark.parametrize(
+    ("data", "text"),
+    [
+        ("Élu à 58,87 %".encode(), "Élu à 58,87 %"),
+        (b"\xef\xbb\xbf8h24 : Titre", "8h24 : Titre"),
+        ("Élu".encode("utf-16"), "Élu"),
+        ("Réaction d’élu".encode("cp1252"), "Réaction d’élu"),
+        ("Élu ".encode() + "député".encode("latin-1"), "Élu député"),  # mixed
+    ],
+)
+def test_decode_text(data, text):
+    assert decode_text(data) == text
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR",
+        b"%PDF-1.4\n\x00\x01\x02",
+        bytes(range(1, 32)) * 4,  # control bytes but no NUL
+    ],
+)
+def test_binary_bytes_give_one_clear_line(data):
+    with pytest.raises(ParseError) as err:
+        read_liveblog(data, blog_date=D29, source_url=URL, where="photo.png")
+    message = str(err.value)
+    assert message.startswith("photo.png: binary data, not text")
+    assert "\n" not in message
+
+
+@pytest.mark.parametrize("data", [b"", b"   \n\n\t "])
+def test_empty_input(data):
+    with pytest.raises(ParseError, match="empty input"):
+        read_liveblog(data, blog_date=D29, source_url=URL)
+
+
+def test_no_timestamps():
+    text = (FIXTURES / "no_timestamps.txt").read_text()
+    result = parse_liveblog_result(text, blog_date=D29, source_url=URL)
+    assert result.entries == ()
+    assert result.lead.startswith("Ce texte parle de la primaire")
+    with pytest.raises(ParseError, match="no time-stamped entries found"):
+        read_liveblog(text, blog_date=D29, source_url=URL)
+
+
+def test_text_starting_with_a_bracket_is_text_not_json():
+    blog = read_liveblog(
+        "[EN DIRECT] La soirée\n\n21h : Titre\nTexte.", blog_date=D29, source_url=URL
+    )
+    assert blog.format == "text"
+    assert blog.lead == "[EN DIRECT] La soirée"
+    assert blog.entries[0].headline == "Titre"
+
+
+def test_fifty_megabytes_parse_in_reasonable_time():
+    block = (
+        "{h}h{m:02d} : Titre de l'entrée\n\n"
+        "Un paragraphe de texte qui reprend une déclaration, vers 20h30, et la commente.\n\n"
+        "Un second paragraphe, un peu plus long, pour donner du corps à l'entrée du direct.\n\n"
+    )
+    chunk = "".join(block.format(h=h, m=m) for h in range(23, -1, -1) for m in (50, 30, 10))
+    repeat = 50 * 1024 * 1024 // len(chunk.encode()) + 1
+    data = (chunk * repeat).encode()
+    assert len(data) >= 50 * 1024 * 1024
+    start = time.perf_counter()
+    blog = read_liveblog(data, blog_date=D29, source_url=URL)
+    elapsed = time.perf_counter() - start
+    assert len(blog.entries) == 72 * repeat
+    assert blog.entries[-1].body.endswith("entrée du direct.")
+    assert elapsed < 20, f"50 MB took {elapsed:.1f} s"
+
+
+def test_a_fifty_megabyte_single_line_without_stamps_gives_the_clear_message():
+    data = b"x" * (50 * 1024 * 1024)
+    with pytest.raises(ParseError, match="no time-stamped entries found"):
+        read_liveblog(data, blog_date=D29, source_url=URL)
+
+
+# --- HTML ----------------------------------------------------------------------------------
+
+
+def test_html_page_is_read_as_text():
+    blog = read("page.html")
+    assert blog.format == "html"
+    assert blog.lead == "Accueil | Politique\n\nSuivez la soirée électorale."
+    assert summary(blog.entries) == [
+        (
+            "2017-01-29",
+            "21:10",
+            "Premiers chiffres",
+            "Les résultats «\u00a0partiels\u00a0» tombent.\n"
+            "Ils portent sur une partie des bureaux.",
+        ),
+        ("2017-01-29", "20:45", None, "Ouverture du direct."),
+    ]
+    assert "pas une entrée" not in "".join(e.body for e in blog.entries)  # <script> dropped
+
+
+def test_html_page_with_liveblogposting_is_read_from_its_jsonld():
+    blog = read("page_with_jsonld.html")
+    assert blog.format == "jsonld"
+    assert [e.hhmm for e in blog.entries] == ["00:40", "23:50", "23:15"]
+
+
+def test_plain_text_with_angle_brackets_stays_text():
+    text = "8h24 : Titre\nSi a < b et <b> n'est pas une balise fermée, le texte reste tel quel."
+    assert not looks_like_html(text)
+    (entry,) = parse_liveblog(text, blog_date=D29, source_url=URL)
+    assert "<b>" in entry.body
+
+
+def test_html_to_text_keeps_paragraphs_and_entities():
+    assert html_to_text("<p>Un&nbsp;: &laquo;deux&raquo;</p><p>trois<br>quatre</p>") == (
+        "Un\u00a0: «deux»\n\ntrois\nquatre"
+    )
+
+
+# --- JSON-LD -------------------------------------------------------------------------------
+
+
+def test_jsonld_liveblogposting():
+    payload = (FIXTURES / "liveblogposting.jsonld").read_text()
+    entries = parse_liveblog_jsonld(payload, source_url=URL)
+    assert [(e.date, e.hhmm, e.headline) for e in entries] == [
+        (D30, "00:40", "Fin du direct"),
+        (D29, "23:50", "Résultats"),
+        (D29, "23:15", None),  # 22:15Z is 23:15 in Paris
+    ]
+    assert entries[1].body == "Benoît Hamon obtient 58,87 % des voix\n\nsur 97,43 % des bureaux."
+    assert entries[0].permalink == "https://example.org/direct-primaire#post-3"
+    assert entries[1].permalink == f"{URL}#{entries[1].id}"
+    assert entries[2].published_at == dt.datetime(2017, 1, 29, 23, 15, tzinfo=PARIS)
+    # Same blog, same minute → same id as when read from the text.
+    text_ids = {(e.date, e.hhmm): e.id for e in read("newest_first_crosses_midnight.txt").entries}
+    assert entries[0].id == text_ids[(D30, "00:40")]
+    assert parse_liveblog_jsonld(json.loads(payload), source_url=URL) == entries
+
+
+@pytest.mark.parametrize(
+    ("payload", "message"),
+    [
+        ("{not json", "not valid JSON"),
+        ('{"@type": "NewsArticle"}', "no schema.org LiveBlogPosting"),
+        (
+            '{"@type": "LiveBlogPosting", "liveBlogUpdate": [{"headline": "x"}]}',
+            r"liveBlogUpdate\[0\]: missing 'datePublished'",
+        ),
+        (
+            '{"@graph": [{"@type": ["LiveBlogPosting"], "liveBlogUpdate": '
+            '[{"datePublished": "2017-01-29T21:00"}, {"datePublished": "hier soir"}]}]}',
+            r"liveBlogUpdate\[1\]: 'datePublished' is not ISO 8601",
+        ),
+    ],
+)
+def test_jsonld_errors_name_what_is_wrong(payload, message):
+    with pytest.raises(ParseError, match=message):
+        parse_liveblog_jsonld(payload, source_url=URL)
+
+
+def test_read_liveblog_reads_jsonld_files():
+    blog = read("liveblogposting.jsonld", blog_date=None)
+    assert blog.format == "jsonld"
+    assert len(blog.entries) == 3
+
+
+# --- date inference ------------------------------------------------------------------------
+
+
+def test_infer_blog_date():
+    assert infer_blog_date((FIXTURES / "date_and_time_lines.txt").read_text()) == D29
+    assert infer_blog_date("Le direct du lundi 30 janvier 2017\n\n8h : Titre") == D30
+    assert infer_blog_date(SEED.read_text()) is None
+    with pytest.raises(ParseError, match="--date YYYY-MM-DD"):
+        read_liveblog(SEED.read_bytes(), blog_date=None, source_url=SEED_URL)
+
+
+# --- properties ----------------------------------------------------------------------------
+
+STAMPISH = [
+    "8h24 : Titre",
+    "23h50. Titre court. Corps du texte.",
+    "21h25.",
+    "21 heures.",
+    "22 h :",
+    "22h49 - texte",
+    "23h: texte",
+    "A 19h : texte",
+    "30/01/17 - 13:01",
+    "29/01 21:16",
+    "29/02 21:16",
+    "Dimanche, 20h11. Titre",
+    "0h05 : minuit passé",
+    "12h : 400 000 votants",
+    "- 12h : liste",
+    "Participation :",
+    "À 21 heures, de la prose",
+    "jusqu'à 19h",
+    "<p>8h : balise</p>",
+    "« Une citation » a-t-il dit.",
+]
+line_strategy = st.one_of(
+    st.sampled_from(STAMPISH),
+    st.text(max_size=30),
+    st.just(""),
+)
+blog_strategy = st.lists(line_strategy, max_size=40).map("\n".join)
+
+
+def assert_no_text_lost(text: str) -> None:
+    """Every non-blank line after the lead is in its entry's body, or is its stamp line."""
+    result = parse_liveblog_result(text, blog_date=D29, source_url=URL)
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    by_line = {e.line: e for e in result.entries}
+    assert len(by_line) == len(result.entries)
+    if not result.entries:
+        return
+    owner = None
+    for number, line in enumerate(lines, start=1):
+        if number in by_line:
+            owner = by_line[number]
+            if owner.headline:
+                assert owner.headline.rstrip('!?…»”"') in line
+            continue
+        if owner is None or not line.strip():
+            continue
+        assert line.strip() in owner.body, (number, line)
+
+
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+@given(st.text())
+def test_parser_never_raises_on_arbitrary_text(text):
+    result = parse_liveblog_result(text, blog_date=D29, source_url=URL)
+    assert all(e.id and e.deep_link == f"?entry={e.id}" for e in result.entries)
+
+
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+@given(blog_strategy)
+def test_parser_never_loses_body_text(text):
+    assume(not looks_like_html(text))
+    assert_no_text_lost(text)
+
+
+@settings(max_examples=200)
+@given(st.binary(max_size=200))
+def test_reading_arbitrary_bytes_parses_or_raises_parse_error(data):
+    try:
+        read_liveblog(data, blog_date=D29, source_url=URL)
+    except ParseError as exc:
+        assert "\n" not in str(exc)
+
+
+def test_no_text_lost_on_every_fixture():
+    for path in FIXTURES.glob("*.txt"):
+        text = decode_text(path.read_bytes())
+        if text.strip():
+            assert_no_text_lost(text)
+
+
+# --- the command ---------------------------------------------------------------------------
+
+
+def run_cli(*args: str, tmp_path: Path, stdin: bytes | None = None):
+    env = {**os.environ, "DASHBOARD_STORE_DIR": str(tmp_path / "store")}
+    env.pop("DASHBOARD_DATA_DIR", None)
+    return subprocess.run(
+        [sys.executable, "-m", "dashboard", "liveblog", *args],
+        cwd=ROOT,
+        env=env,
+        input=stdin,
+        capture_output=True,
+        timeout=120,
+    )
+
+
+def test_cli_parse_json_on_the_seed(tmp_path):
+    proc = run_cli(
+        "parse", str(SEED), "--date", "2017-01-30", "--source-url", SEED_URL, "--format", "json",
+        tmp_path=tmp_path,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr.decode()
+    rows = json.loads(proc.stdout)
+    assert [list(r) for r in rows] == [
+        ["id", "date", "time", "headline", "body", "permalink", "people", "outlet", "camp",
+         "stance", "quotes"]
+    ] * 6  # fmt: skip
+    assert [(r["time"], r["headline"], r["people"], r["outlet"], r["camp"]) for r in rows] == [
+        ("08:24", "Jean-Pierre Raffarin", ["Jean-Pierre Raffarin"], "Europe 1",
+         "Droite (LR / Fillon)"),
+        ("08:15", "Jérôme Chartier sur France 2", ["Jérôme Chartier"], "France 2 / Télématin",
+         "Droite (LR / Fillon)"),
+        ("08:02", "Un ralliement qui commence plutôt mal", ["Alain Calmette"],
+         "Twitter / communiqué", "PS (Valls) → En Marche !"),
+        ("07:51", "Pas de rassemblement du côté du Front de Gauche", ["Alexis Corbière"], "RMC",
+         "Gauche radicale (LFI / Mélenchon)"),
+        ("07:40", "Un lourd silence", ["François Hollande"], "Twitter", "PS (exécutif)"),
+        ("07:30", "Rassemblement", ["Benoît Hamon"], None, "PS (Hamon)"),
+    ]  # fmt: skip
+    assert {r["date"] for r in rows} == {"2017-01-30"}
+    assert rows[0]["permalink"] == f"{SEED_URL}#{rows[0]['id']}"
+    assert rows[0]["stance"] == "critique"
+
+
+def test_cli_parse_table_from_stdin(tmp_path):
+    proc = run_cli("parse", "-", "--date", "2017-01-30", tmp_path=tmp_path, stdin=SEED.read_bytes())
+    assert proc.returncode == 0, proc.stderr.decode()
+    out = proc.stdout.decode()
+    assert "08:24" in out and "Jean-Pierre Raffarin" in out and "Europe 1" in out
+    assert out.rstrip().endswith("6 entries (newest first, read as text)")
+
+
+def test_cli_parse_infers_the_date_and_reads_jsonld(tmp_path):
+    proc = run_cli(
+        "parse", str(FIXTURES / "date_and_time_lines.txt"), "--format", "json", tmp_path=tmp_path
+    )
+    assert proc.returncode == 0, proc.stderr.decode()
+    assert [r["date"] for r in json.loads(proc.stdout)] == [
+        "2017-01-30",
+        "2017-01-29",
+        "2017-01-29",
+    ]
+    proc = run_cli(
+        "parse", str(FIXTURES / "liveblogposting.jsonld"), "--format", "json", tmp_path=tmp_path
+    )
+    assert proc.returncode == 0, proc.stderr.decode()
+    assert [r["time"] for r in json.loads(proc.stdout)] == ["00:40", "23:50", "23:15"]
+
+
+@pytest.mark.parametrize(
+    ("args", "stdin", "message"),
+    [
+        (["parse", "missing.txt", "--date", "2017-01-30"], None, "missing.txt: no such file"),
+        (["parse", str(FIXTURES / "empty.txt"), "--date", "2017-01-30"], None, "empty input"),
+        (["parse", "-", "--date", "2017-01-30"], b"GIF89a\x00\x01\x00", "binary data"),
+        (["parse", str(FIXTURES / "no_timestamps.txt"), "--date", "2017-01-30"], None,
+         "no time-stamped entries"),
+        (["parse", str(SEED)], None, "--date YYYY-MM-DD"),
+        (["parse", str(FIXTURES)], None, "is a folder"),
+    ],
+)  # fmt: skip
+def test_cli_user_errors_are_one_line_exit_2(tmp_path, args, stdin, message):
+    proc = run_cli(*args, tmp_path=tmp_path, stdin=stdin)
+    err = proc.stderr.decode()
+    assert proc.returncode == 2
+    assert err.startswith("error: ") and message in err
+    assert err.count("\n") == 1 and "Traceback" not in err
+    assert proc.stdout == b""
