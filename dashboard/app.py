@@ -21,18 +21,18 @@ PAGES = Path(__file__).parent / "app_pages"
 
 st.set_page_config(
     page_title="Soirée électorale — Primaire 2017",
-    page_icon="🗳️",
+    page_icon=":material/how_to_vote:",
     layout="wide",
     initial_sidebar_state="collapsed",
 )
 
 specs = [
-    ("results.py", "Résultats", "📊", "resultats"),
-    ("reactions.py", "Réactions", "💬", "reactions"),
-    ("live.py", "En direct", "🔴", "direct"),
+    ("results.py", "Résultats", ":material/bar_chart:", "resultats"),
+    ("reactions.py", "Réactions", ":material/forum:", "reactions"),
+    ("live.py", "En direct", ":material/radio_button_checked:", "direct"),
 ]
 if ui.desk_mode() != "off":
-    specs.append(("desk.py", "Desk", "🛠️", "desk"))
+    specs.append(("desk.py", "Desk", ":material/edit_note:", "desk"))
 specs = [s for s in specs if (PAGES / s[0]).exists()]  # TEMPORARY
 pages = [
     st.Page(PAGES / f, title=t, icon=i, url_path=u, default=(n == 0))

@@ -228,11 +228,128 @@ def build_chart(
     election = load_election(Path(data_dir) / "election.toml")
     number, when = resolve(election, round, at)
     template = house_template(dark=dark)
+    results, candidates = load_results(store), load_candidates(store)
     if name == "reactions-timeline":
-        from dashboard.reaction_charts import timeline_bundle
+        from dashboard.liveblog_store import reaction_timeline
+        from dashboard.reactions import load_people
 
-        return timeline_bundle(store, data_dir, election, template=template, at=when)
-    view = results_view(load_results(store), load_candidates(store), election, number, when)
+        gazetteer = load_people(Path(data_dir) / "people.csv", Path(data_dir) / "camps.csv")
+        reactions = reaction_timeline(store, gazetteer)
+        return timeline_bundle(reactions, results, candidates, election, template=template, at=when)
+    view = results_view(results, candidates, election, number, when)
     if name == "vote-split":
         return vote_split_bundle(view, template)
     return progress_bundle(view, template)
+
+
+def count_then(results: pd.DataFrame, candidates: pd.DataFrame, round_: int, when) -> str:
+    """Where the count stood at `when`: "dépouillement à 23:50 : Hamon 58,87 %, 7 023 bureaux"."""
+    sid = transform.current_snapshot_id(results, round_, when, with_shares=True)
+    if sid is None:
+        return "aucun résultat publié à cette heure"
+    rows = transform.snapshot_rows(results, sid)
+    lead = transform.shares(rows, candidates).iloc[0]
+    first = rows.iloc[0]
+    parts = [f"{str(lead['name']).split()[-1]} {fr_pct(lead['share'])}"]
+    if not pd.isna(first["bureaux_counted"]):
+        parts.append(f"{fr_int(first['bureaux_counted'])} bureaux")
+    stamp = pd.Timestamp(first["as_of"])
+    return f"dépouillement au {stamp:%d/%m %H:%M} : {', '.join(parts)}"
+
+
+def announcements(results: pd.DataFrame, candidates: pd.DataFrame, round_: int) -> pd.DataFrame:
+    """Valid count snapshots of the round with shares, labelled for the timeline."""
+    snaps = transform.snapshots(results, round_)
+    snaps = snaps[snaps["valid"].astype(bool) & snaps["has_shares"].astype(bool)]
+    snaps = snaps[snaps["kind"] == "count"]
+    rows = []
+    for _, snap in snaps.iterrows():
+        lead = transform.shares(transform.snapshot_rows(results, snap["snapshot_id"]),
+                                candidates).iloc[0]  # fmt: skip
+        surname = str(lead["name"]).split()[-1]
+        status = STATUS_FR.get(str(snap["status"]), str(snap["status"]))
+        votants = "" if pd.isna(snap["votants"]) else f", {fr_int(snap['votants'])} votants"
+        rows.append(
+            {
+                "snapshot_id": snap["snapshot_id"],
+                "as_of": snap["as_of"],
+                "short": f"{surname} {fr_pct(lead['share'])}",
+                "label": f"Résultats {status}s : {surname} {fr_pct(lead['share'])}{votants}",
+            }
+        )
+    return pd.DataFrame(rows, columns=["snapshot_id", "as_of", "short", "label"])
+
+
+def reaction_round(election: Election, reactions: pd.DataFrame) -> int:
+    """The round the reactions are about: the last one held on or before the first reaction."""
+    if reactions.empty:
+        return max(r.number for r in election.rounds)
+    first = pd.Timestamp(reactions["published_at"].min()).date()
+    held = [r for r in election.rounds if r.date <= first]
+    return (held[-1] if held else election.rounds[0]).number
+
+
+def timeline_frame(
+    reactions: pd.DataFrame, results: pd.DataFrame, candidates: pd.DataFrame, round_: int
+) -> pd.DataFrame:
+    """Reactions with where the count stood when each was posted (`count_then`)."""
+    out = reactions.copy()
+    out["count_then"] = [
+        count_then(results, candidates, round_, pd.Timestamp(t)) for t in out["published_at"]
+    ]
+    return out
+
+
+def timeline_bundle(
+    reactions: pd.DataFrame,
+    results: pd.DataFrame,
+    candidates: pd.DataFrame,
+    election: Election,
+    *,
+    template: go.layout.Template,
+    by: str = "camp",
+    at: datetime | None = None,
+) -> ChartBundle:
+    """The reactions timeline as a chart bundle (also used by the export CLI)."""
+    from dashboard.figures.timeline import build_timeline
+
+    spec = CHARTS["reactions-timeline"]
+    results = results[results["election_id"] == election.id]
+    if at is not None:
+        reactions = reactions[pd.to_datetime(reactions["published_at"]) <= pd.Timestamp(at)]
+    if reactions.empty:
+        raise DashboardError("aucune réaction enregistrée")
+    round_ = reaction_round(election, reactions)
+    frame = timeline_frame(reactions, results, candidates, round_)
+    ann = announcements(results, candidates, round_)
+    first, last = frame["published_at"].min(), frame["published_at"].max()
+    title = f"{election.short_name} — réactions politiques"
+    subtitle = (
+        f"{len(frame)} réactions du {pd.Timestamp(first):%d/%m %H:%M} au "
+        f"{pd.Timestamp(last):%d/%m %H:%M}, par {'camp' if by == 'camp' else 'personne'}, "
+        "et les annonces de résultats"
+    )
+    fig = build_timeline(frame, template=template, announcements=ann, by=by, title=title,
+                         subtitle=subtitle)  # fmt: skip
+    data = frame[["published_at", "headline", "people_names", "camp_label", "outlet", "stance",
+                  "count_then", "permalink"]].rename(
+        columns={"published_at": "heure", "headline": "titre", "people_names": "personnes",
+                 "camp_label": "camp", "outlet": "média", "stance": "position",
+                 "count_then": "dépouillement", "permalink": "source"}
+    )  # fmt: skip
+    data["personnes"] = data["personnes"].map(lambda p: ", ".join(p))
+    camps = frame.groupby("camp_label").size().sort_values(ascending=False)
+    alt = (
+        f"Frise chronologique de {len(frame)} réactions politiques du "
+        f"{pd.Timestamp(first):%d/%m/%Y}, de {pd.Timestamp(first):%H:%M} à "
+        f"{pd.Timestamp(last):%H:%M} : "
+        + ", ".join(f"{n} {label}" for label, n in camps.items())
+        + f", avec {len(ann)} annonces de résultats sur le même axe."
+    )
+    sources = sorted(set(frame["source_url"]))
+    hosts = ", ".join(urlparse(s).netloc.removeprefix("www.") for s in sources)
+    source_line = f"Source : {hosts} (live blog) ; résultats : {election.organiser}"
+    return ChartBundle(
+        spec.name, spec.slug, fig, data, title, subtitle, source_line, alt, election.id,
+        round_, pd.Timestamp(last).to_pydatetime(),
+    )  # fmt: skip

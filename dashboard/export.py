@@ -45,6 +45,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Literal, get_args
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
@@ -277,9 +278,16 @@ def _x_tick_lines(fig: go.Figure) -> int:
             lines = max(lines, 2)
     for trace in fig.data:
         xs = getattr(trace, "x", None)
-        if xs is not None and len(xs) and isinstance(xs[0], datetime | date | pd.Timestamp):
+        if xs is not None and len(xs) and _looks_like_date(xs[0]):
             lines = max(lines, 2)
     return lines
+
+
+def _looks_like_date(value: Any) -> bool:
+    # Plotly autotypes these as dates, and then writes the day under the first time tick.
+    if isinstance(value, datetime | date | np.datetime64):
+        return True
+    return isinstance(value, str) and re.match(r"\d{4}-\d\d-\d\d", value) is not None
 
 
 def _scale_fonts(node: Any, factor: float) -> None:

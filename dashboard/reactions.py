@@ -53,11 +53,12 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
-
-import pandas as pd
+from typing import TYPE_CHECKING, Protocol
 
 from dashboard.errors import SourceError
+
+if TYPE_CHECKING:  # pandas is imported only by the frame helpers (fast CLI start)
+    import pandas as pd
 
 PEOPLE_COLUMNS = ("person_id", "name", "aliases", "party", "camp", "role", "is_speaker")
 CAMPS_COLUMNS = ("camp_id", "label", "colour", "display_order")
@@ -128,13 +129,13 @@ class Gazetteer:
             else None
         )
 
-    def find(self, folded_text: str) -> list[tuple[int, int, str]]:
-        """(start, end, person_id) of every name in already-folded text."""
+    def find(self, text: str) -> list[tuple[int, int, str]]:
+        """(start, end, person_id) of every known name in `text` (accents ignored)."""
         if self._matcher is None:
             return []
         return [
             (m.start(), m.end(), self._by_alias[m.group()])
-            for m in self._matcher.finditer(folded_text)
+            for m in self._matcher.finditer(fold(text))
         ]
 
     def camp_of(self, person_id: str) -> Camp | None:
@@ -143,6 +144,8 @@ class Gazetteer:
 
     def camps_frame(self) -> pd.DataFrame:
         """camp_id, label, colour, display_order — sorted for legends."""
+        import pandas as pd
+
         rows = sorted(self.camps.values(), key=lambda c: (c.display_order, c.camp_id))
         return pd.DataFrame(
             [(c.camp_id, c.label, c.colour, c.display_order) for c in rows],
@@ -151,6 +154,8 @@ class Gazetteer:
 
     def people_frame(self) -> pd.DataFrame:
         """person_id, name, aliases (list), party, camp, role, is_speaker."""
+        import pandas as pd
+
         return pd.DataFrame(
             [
                 (p.person_id, p.name, list(p.aliases), p.party, p.camp, p.role, p.is_speaker)
@@ -385,7 +390,19 @@ _SPEAKER_DE_RE = re.compile(
     r"(?:\ble cas|\bla part|\bcote|\breactions?|\btweet|\bcommunique|\bdeclaration|\bmessage"
     r"|\bpropos|\binterview|\bentretien|\bintervention)\s+(?:de|du|des|d')[^\w']*$"
 )
-_JOINED_RE = re.compile(r"[\s\u00a0]*(?:\(?[A-Z][\w!]*\)?[\s\u00a0]*)?(?:,|et|ou|ainsi que)\s*")
+_JOINED_RE = re.compile(r"[\s\u00a0]*(?:\(?[A-Z][\w!]*\)?[\s\u00a0]*)?(?P<by>,|et|ou|ainsi que)\s*")
+_LIST_GOES_ON_RE = re.compile(r"[\s\u00a0]*(?:\([^()\n]{0,30}\)[\s\u00a0]*)?(?:,|et\b|ou\b)")
+
+
+def _joined(text: str, prev_end: int, start: int, end: int) -> bool:
+    """The name at start…end is joined to the previous one: "X et Y", or "X, Y" when the
+    list goes on after Y ("X, Y et Z") — "Face à X, Y a dit" is no list."""
+    m = _JOINED_RE.fullmatch(text, prev_end, start)
+    if m is None:
+        return False
+    return m["by"] != "," or _LIST_GOES_ON_RE.match(text, end) is not None
+
+
 _REACTION_VERB_RE = re.compile(
     r"[^.!?\n]{0,60}?\b(?:(?:a|ont)\s+(?:\w+\s+)?(?:declare|reagi|reagit|tweete|estime"
     r"|denonce|appele|affirme|annonce|repondu|salue|critique|explique|assure|regrette|juge"
@@ -424,8 +441,13 @@ def _classify(
             kind = "quoted"
         elif not g.people[pid].is_speaker:
             kind = "non-speaker"
-        elif prev is not None and prev.end >= sent and _JOINED_RE.fullmatch(text[prev.end : start]):
-            kind = prev.kind if prev.kind in ("object", "subject") else "object"
+        elif (
+            prev is not None
+            and prev.kind in ("object", "subject")
+            and prev.end >= sent
+            and _joined(text, prev.end, start, end)
+        ):
+            kind = prev.kind
         else:
             window = low[max(sent, start - 40) : start]
             kind = "subject"
@@ -452,7 +474,7 @@ def _speakers(text: str, low: str, mentions: list[_Mention]) -> list[str]:
             and i > 0
             and mentions[i - 1].kind == "subject"
             and mentions[i - 1].person_id in speakers
-            and _JOINED_RE.fullmatch(text[mentions[i - 1].end : m.start]) is not None
+            and _joined(text, mentions[i - 1].end, m.start, m.end)
         )
         if first is None or joined or _REACTION_VERB_RE.match(low, m.end):
             first = i if first is None else first
@@ -591,7 +613,7 @@ def extract_reaction(entry: EntryLike, gazetteer: Gazetteer) -> Reaction:
     folded = fold(text)
     low = _lower(folded)
     spans = _real_quotes(text, _quote_spans(text))
-    mentions = _classify(text, low, gazetteer.find(folded), spans, gazetteer)
+    mentions = _classify(text, low, gazetteer.find(text), spans, gazetteer)
     speakers = _speakers(text, low, mentions)
     mentioned: list[str] = []
     for m in mentions:

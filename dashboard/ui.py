@@ -65,6 +65,54 @@ def election() -> Election:
     return _election(str(path), _mtime(path))
 
 
+@st.cache_data(ttl=TTL, max_entries=8, show_spinner=False)
+def _timeline(store_dir: str, data_dir: str, _keys: tuple) -> pd.DataFrame:
+    from dashboard.liveblog_store import reaction_timeline
+    from dashboard.reactions import load_people
+
+    gazetteer = load_people(Path(data_dir) / "people.csv", Path(data_dir) / "camps.csv")
+    return reaction_timeline(Store(store_dir), gazetteer)
+
+
+def reactions() -> pd.DataFrame:
+    """Current version of every live-blog entry with its reaction, camp label and colour."""
+    s, d = store(), settings.data_dir()
+    keys = tuple(
+        _mtime(p)
+        for p in (s.path("entries"), s.path("reactions"), d / "people.csv", d / "camps.csv")
+    )
+    return _timeline(str(s.root), str(d), keys)
+
+
+_MD_SPECIAL = set("\\`*_{}[]()#+-.!|<>~:$&\"'=")
+
+
+def md_escape(text: str) -> str:
+    """Plain text → Markdown that shows exactly that text (no markup, no HTML)."""
+    return "".join("\\" + c if c in _MD_SPECIAL else c for c in text)
+
+
+def verbatim_markdown(text: str, highlights: list[str]) -> str:
+    """Entry text shown verbatim as Markdown, the quotes highlighted. Every character of the
+    entry is escaped, so HTML or script in an entry is shown as text, never run."""
+    spans: list[tuple[int, int]] = []
+    for quote in highlights:
+        start = text.find(quote)
+        if quote and start >= 0:
+            spans.append((start, start + len(quote)))
+    spans.sort()
+    out, pos = [], 0
+    for start, end in spans:
+        if start < pos:
+            continue
+        out.append(md_escape(text[pos:start]))
+        out.append(":orange-background[" + md_escape(text[start:end]) + "]")
+        pos = end
+    out.append(md_escape(text[pos:]))
+    paragraphs = "".join(out).split("\n\n")
+    return "\n\n".join(p.replace("\n", "  \n") for p in paragraphs)
+
+
 def desk_mode() -> str:
     """ "oidc", "password" or "off" (see dashboard.access)."""
     from dashboard.access import desk_mode as mode

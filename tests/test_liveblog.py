@@ -375,11 +375,9 @@ def test_text_starting_with_a_bracket_is_text_not_json():
 
 
 def test_fifty_megabytes_parse_in_reasonable_time():
-    block = (
-        "{h}h{m:02d} : Titre de l'entrée\n\n"
-        "Un paragraphe de texte qui reprend une déclaration, vers 20h30, et la commente.\n\n"
-        "Un second paragraphe, un peu plus long, pour donner du corps à l'entrée du direct.\n\n"
-    )
+    # Entries of ~2.5 kB (long paragraphs, times in prose): a 50 MB blog of ~20,000 entries.
+    sentence = "Un paragraphe qui reprend une déclaration faite vers 20h30 et la commente. "
+    block = "{h}h{m:02d} : Titre de l'entrée\n\n" + (sentence * 16 + "\n\n") * 2
     chunk = "".join(block.format(h=h, m=m) for h in range(23, -1, -1) for m in (50, 30, 10))
     repeat = 50 * 1024 * 1024 // len(chunk.encode()) + 1
     data = (chunk * repeat).encode()
@@ -388,7 +386,7 @@ def test_fifty_megabytes_parse_in_reasonable_time():
     blog = read_liveblog(data, blog_date=D29, source_url=URL)
     elapsed = time.perf_counter() - start
     assert len(blog.entries) == 72 * repeat
-    assert blog.entries[-1].body.endswith("entrée du direct.")
+    assert blog.entries[-1].body.endswith("et la commente.")
     assert elapsed < 20, f"50 MB took {elapsed:.1f} s"
 
 

@@ -13,6 +13,7 @@ from dashboard.figures.theme import MUTED, fr_int, fr_pct
 from dashboard.figures.vote_split import BASE_LABEL, _title
 
 GAP = timedelta(hours=6)  # longer silences between snapshots are cut out of the axis
+PAD = timedelta(minutes=30)  # what is kept on each side of a cut
 
 
 def rangebreaks(times: pd.Series) -> list[dict]:
@@ -22,8 +23,8 @@ def rangebreaks(times: pd.Series) -> list[dict]:
     for a, b in zip(ts, ts[1:], strict=False):
         a, b = pd.Timestamp(a), pd.Timestamp(b)
         if b - a > GAP:
-            start = a + timedelta(hours=1)
-            dvalue = (b - timedelta(hours=1) - start).total_seconds() * 1000
+            start = a + PAD
+            dvalue = (b - PAD - start).total_seconds() * 1000
             breaks.append(dict(values=[start.tz_localize(None).isoformat()], dvalue=dvalue))
     return breaks
 

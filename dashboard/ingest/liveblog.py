@@ -299,80 +299,78 @@ def _year(text: str) -> int:
     return 2000 + year if year < 100 else year
 
 
-def _stamp_from_match(m: re.Match[str], line: int) -> _Stamp | None:
+def _stamp_from_groups(
+    groups: tuple[str | None, ...], start: int, end: int, line: int
+) -> _Stamp | None:
     """Apply the rules of the module docstring to a candidate stamp; None = not a stamp."""
-    rest = m["rest"].rstrip()
-    sep = m["sep"] or ""
+    wd, wdday, wdmon, wdyear, a, d, mo, y, h, mi, ch, cm, sep, rest = groups
+    rest = (rest or "").rstrip()
+    sep = sep or ""
     if rest and rest[0].isdigit():
         return None  # "12h : 400 000 votants": a figure by hour, a list line
-    has_minutes = m["m"] is not None or m["cm"] is not None
-    has_date = m["d"] is not None or m["wd"] is not None
-    if m["a"] is not None and (sep not in (":", "-", "–", "—") or not rest):
+    has_date = d is not None or wd is not None
+    if a is not None and (sep not in (":", "-", "–", "—") or not rest):
         return None  # "À 21 heures, les bureaux…" is prose
     if not sep and rest:
+        if ch is not None and not has_date:
+            return None  # a bare "18:15 Quelque chose" is too weak a signal
+        has_minutes = mi is not None or cm is not None
         if not (has_minutes or has_date) or not (rest[0].isupper() or rest[0] in _OPENING_QUOTES):
             return None  # "19h, les bureaux", "8 heures du matin"
-    if m["ch"] is not None and not has_date and rest and not sep:
-        return None  # a bare "18:15 Quelque chose" is too weak a signal
-    hour = int(m["h"] if m["h"] is not None else m["ch"])
-    minute = int(m["m"] or m["cm"] or 0)
+    hour = int(h if h is not None else ch)  # type: ignore[arg-type]
+    minute = int(mi or cm or 0)
     full_date = day_month = weekday = None
     try:
-        if m["d"] is not None:
-            if m["y"] is not None:
-                full_date = dt.date(_year(m["y"]), int(m["mo"]), int(m["d"]))
+        if d is not None:
+            if y is not None:
+                full_date = dt.date(_year(y), int(mo), int(d))  # type: ignore[arg-type]
             else:
-                dt.date(2000, int(m["mo"]), int(m["d"]))  # validates (2000 is a leap year)
-                day_month = (int(m["d"]), int(m["mo"]))
-        elif m["wd"] is not None:
-            weekday = _WEEKDAYS.index(m["wd"].lower())
-            if m["wdday"] is not None:
-                month = _MONTHS[m["wdmon"].lower()]
-                if m["wdyear"] is not None:
-                    full_date = dt.date(int(m["wdyear"]), month, int(m["wdday"]))
+                dt.date(2000, int(mo), int(d))  # type: ignore[arg-type]  # 2000: leap year
+                day_month = (int(d), int(mo))  # type: ignore[arg-type]
+        elif wd is not None:
+            weekday = _WEEKDAYS.index(wd.lower())
+            if wdday is not None and wdmon is not None:
+                month = _MONTHS[wdmon.lower()]
+                if wdyear is not None:
+                    full_date = dt.date(int(wdyear), month, int(wdday))
                 else:
-                    dt.date(2000, month, int(m["wdday"]))
-                    day_month = (int(m["wdday"]), month)
+                    dt.date(2000, month, int(wdday))
+                    day_month = (int(wdday), month)
     except ValueError:
         return None  # "31/02 12:00" is no date
-    return _Stamp(
-        start=m.start(),
-        end=m.end(),
-        line=line,
-        minutes=hour * 60 + minute,
-        full_date=full_date,
-        day_month=day_month,
-        weekday=weekday,
-        sep=sep,
-        rest=rest,
-    )
+    return _Stamp(start, end, line, hour * 60 + minute, full_date, day_month, weekday, sep, rest)
+
+
+# A stamp line can only start with a space, a digit, "a"/"à" or a weekday's initial: other
+# lines skip the regex altogether (most body lines).
+_STARTERS = frozenset("0123456789 \t\u00a0\u202faAàÀlLmMjJvVsSdD")
 
 
 def _find_stamps(text: str) -> list[_Stamp]:
-    """One pass of the compiled stamp pattern over the text, with the list-context rule."""
+    """One pass over the lines: the compiled stamp pattern, then the list-context rule."""
     stamps: list[_Stamp] = []
-    line = 1
     pos = 0
-    list_line_end = -2  # end offset of the last line rejected as a list line
-    for m in _STAMP_RE.finditer(text):
-        start = m.start()
-        line += text.count("\n", pos, start)
-        pos = start
-        # The line above (no blank line between): ends with ":" → this is a list under it.
-        if start > 0:
-            prev_start = text.rfind("\n", 0, start - 1) + 1
-            prev = text[prev_start : start - 1].rstrip()
-            last_end = stamps[-1].end if stamps else -1
-            if prev and last_end != start - 1:
-                if prev.endswith(":") or list_line_end == start - 1:
-                    list_line_end = m.end()
-                    continue
-        stamp = _stamp_from_match(m, line)
-        if stamp is None:
-            if m["rest"][:1].isdigit():
-                list_line_end = m.end()
-            continue
-        stamps.append(stamp)
+    prev_line = ""
+    prev_kind = "blank"  # "blank", "text", "stamp" or "list"
+    match = _STAMP_RE.match
+    for number, line in enumerate(text.split("\n"), start=1):
+        kind = "text" if line and not line.isspace() else "blank"
+        m = match(line) if line[:1] in _STARTERS else None
+        if m is not None:
+            # Directly under a line ending with ":" (or under such a list line), a time
+            # stamp is a list item of the entry: "Participation :" / "12h : au moins …".
+            if prev_kind == "list" or (prev_kind == "text" and prev_line.rstrip().endswith(":")):
+                kind = "list"
+            else:
+                groups = m.groups()
+                stamp = _stamp_from_groups(groups, pos, pos + len(line), number)
+                if stamp is not None:
+                    stamps.append(stamp)
+                    kind = "stamp"
+                elif (groups[-1] or "")[:1].isdigit():
+                    kind = "list"
+        prev_line, prev_kind = line, kind
+        pos += len(line) + 1
     return stamps
 
 
