@@ -169,7 +169,8 @@ def source_line(
     if as_of is not None:
         text += f" — données au {as_of:%d/%m/%Y %H:%M}"
         if counted is not None and total is not None:
-            text += f", {fr_int(counted)} / {fr_int(total)} bureaux"
+            # No-break spaces: "7 023 / 7 208 bureaux" wraps as one piece.
+            text += f", {fr_int(counted)}{NBSP}/{NBSP}{fr_int(total)}{NBSP}bureaux"
     return text
 
 
@@ -207,7 +208,7 @@ def _legend_entries(fig: go.Figure) -> list[str]:
     for trace in fig.data:
         if trace.type == "pie":
             if trace.showlegend is not False:
-                names += [str(v) for v in (trace.labels or ())]
+                names += [str(v) for v in _seq(trace.labels)]
         elif trace.showlegend is not False and trace.visible is not False:
             names.append(str(trace.name or ""))
     has_pie = any(t.type == "pie" for t in fig.data)
@@ -232,6 +233,11 @@ def _legend_rows(names: list[str], width_px: float, size: float) -> int:
 _TAG = re.compile(r"<[^>]+>")
 
 
+def _seq(value: Any) -> list[Any]:
+    # Plotly keeps data arrays as given: a tuple, a list or a numpy array (no truth value).
+    return [] if value is None else list(value)
+
+
 def _figure_title(fig: go.Figure) -> str:
     """The figure's own title as plain text (first line; builders append a styled subtitle)."""
     text = fig.layout.title.text or ""
@@ -246,10 +252,10 @@ def _y_label_width(fig: go.Figure, size: float) -> float:
     if axis.visible is False or axis.showticklabels is False:
         return 0.0
     size = axis.tickfont.size or size
-    labels: list[str] = [str(t) for t in (axis.ticktext or ())]
+    labels: list[str] = [str(t) for t in _seq(axis.ticktext)]
     if not labels:
         for trace in fig.data:
-            for value in trace.y if trace.y is not None else ():
+            for value in _seq(trace.y):
                 if isinstance(value, str):
                     labels.append(value)
                 elif isinstance(value, numbers.Real) and math.isfinite(value):
@@ -272,8 +278,8 @@ def _x_tick_lines(fig: go.Figure) -> int:
         axis = fig.layout[key]
         if axis.showticklabels is False:
             continue
-        if axis.ticktext:
-            lines = max(lines, *(str(t).count("<br>") + 1 for t in axis.ticktext))
+        if ticktext := _seq(axis.ticktext):
+            lines = max(lines, *(str(t).count("<br>") + 1 for t in ticktext))
         elif axis.type == "date":
             lines = max(lines, 2)
     for trace in fig.data:
@@ -302,10 +308,10 @@ def _scale_fonts(node: Any, factor: float) -> None:
                 continue
             if key.endswith("font") and isinstance(value, dict):
                 size = value.get("size")
-                if isinstance(size, int | float):
-                    value["size"] = round(size * factor, 1)
-                elif isinstance(size, list):
-                    value["size"] = [round(v * factor, 1) for v in size]
+                if isinstance(size, numbers.Real):
+                    value["size"] = round(float(size) * factor, 1)
+                elif isinstance(size, list | tuple | np.ndarray):  # one size per point
+                    value["size"] = [round(float(v) * factor, 1) for v in size]
             _scale_fonts(value, factor)
     elif isinstance(node, list):
         for item in node:
@@ -429,7 +435,7 @@ def frame_figure(
         autosize=False,
         margin=m,
         font=dict(size=p.font_size, color=ink),
-        title=dict(text=""),
+        title=dict(text="", subtitle=dict(text="")),  # drawn by the frame below
     )
     if plan.legend_top is not None:
         out.update_layout(
@@ -504,7 +510,6 @@ def frame_figure(
             )
         )
     out.layout.images = images
-    out.layout.meta = {"alt_text": alt_text_for(fig, frame)}
     return out
 
 
@@ -526,11 +531,11 @@ def alt_text_for(fig: go.Figure, frame: Frame) -> str:
         if trace.type == "bar" and trace.x is not None and trace.y is not None:
             horizontal = trace.orientation == "h"
             labels, values = (trace.y, trace.x) if horizontal else (trace.x, trace.y)
-            texts = list(trace.text) if isinstance(trace.text, list | tuple) else []
+            texts = [] if isinstance(trace.text, str) else _seq(trace.text)
             items = []
             for i, (label, value) in enumerate(zip(labels, values, strict=False)):
                 shown = texts[i] if i < len(texts) and texts[i] else _fr_number(value)
-                items.append(f"{label} : {shown}")
+                items.append(f"{_TAG.sub('', str(label)).strip()} : {shown}")
             if items:
                 name = f"{trace.name} — " if trace.name else ""
                 parts.append(name + ", ".join(items[:12]))
@@ -550,13 +555,13 @@ def alt_text_for(fig: go.Figure, frame: Frame) -> str:
 
 
 def _fr_number(value: Any) -> str:
-    if isinstance(value, bool) or not isinstance(value, int | float):
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
         return str(value)
-    if isinstance(value, float) and math.isnan(value):
+    if not math.isfinite(value):
         return "n. c."
     if float(value).is_integer():
         return fr_int(value)
-    return f"{value:.2f}".replace(".", ",")
+    return f"{float(value):.2f}".replace(".", ",")
 
 
 # --------------------------------------------------------------------------------------------
@@ -767,6 +772,42 @@ def _png_with_text(png: bytes, texts: dict[str, str]) -> bytes:
     return png[:ihdr_end] + chunks + png[ihdr_end:]
 
 
+def _pdf_string(text: str) -> bytes:
+    # UTF-16BE hex string with BOM: the PDF way to carry accents whatever the viewer.
+    return b"<FEFF" + text.encode("utf-16-be").hex().upper().encode("ascii") + b">"
+
+
+def _pdf_with_info(pdf: bytes, info: dict[str, str]) -> bytes:
+    """Replace Chromium's document info (/Title "Kaleido-fier") by ours.
+
+    Done as a PDF incremental update (new Info object + xref section appended), so nothing
+    already in the file moves. Best effort: a trailer we do not recognise is left as is.
+    """
+    tail = pdf[-2048:]
+    trailer = re.search(rb"trailer\s*<<(.*?)>>\s*startxref\s*(\d+)\s*%%EOF\s*$", tail, re.S)
+    if trailer is None:
+        return pdf
+    size = re.search(rb"/Size\s+(\d+)", trailer.group(1))
+    root = re.search(rb"/Root\s+(\d+\s+\d+\s+R)", trailer.group(1))
+    if size is None or root is None:
+        return pdf
+    number = int(size.group(1))
+    body = b"".join(
+        b"/" + key.encode("ascii") + b" " + _pdf_string(value)
+        for key, value in info.items()
+        if value
+    )
+    head = pdf if pdf.endswith(b"\n") else pdf + b"\n"
+    obj_at = len(head)
+    obj = b"%d 0 obj\n<<%s>>\nendobj\n" % (number, body)
+    xref_at = obj_at + len(obj)
+    xref = b"xref\n0 1\n0000000000 65535 f \n%d 1\n%010d 00000 n \n" % (number, obj_at)
+    new_trailer = b"trailer\n<</Size %d /Root %s /Info %d 0 R /Prev %s>>\n" % (
+        number + 1, root.group(1), number, trailer.group(2),
+    )  # fmt: skip
+    return head + obj + xref + new_trailer + b"startxref\n%d\n%%%%EOF\n" % xref_at
+
+
 def _svg_accessible(svg: bytes, title: str, alt: str) -> bytes:
     """Add role="img", <title> and <desc> as first children of the root <svg>."""
     text = svg.decode("utf-8")
@@ -797,13 +838,18 @@ def _html_page(fig: go.Figure, frame: Frame, preset: Preset, alt: str, *, dark: 
     plot = go.Figure(fig.to_dict())
     plot.update_layout(
         template=tpl,
-        title=None,
+        title=dict(text="", subtitle=dict(text="")),  # the page's <h1> carries it
         width=None,
         height=None,
         autosize=True,
         font=dict(size=preset.font_size),
         margin=dict(t=24, l=16, r=24, b=40),
     )
+    if _legend_entries(plot):
+        # Top left, as on the images; the top right belongs to plotly's mode bar.
+        plot.update_layout(
+            legend=dict(orientation="h", x=0, xanchor="left", y=1.02, yanchor="bottom")
+        )
     div = pio.to_html(
         plot,
         full_html=False,
@@ -815,7 +861,6 @@ def _html_page(fig: go.Figure, frame: Frame, preset: Preset, alt: str, *, dark: 
         config={
             "displaylogo": False,
             "responsive": True,
-            "locale": "fr",
             "toImageButtonOptions": {"format": "png", "scale": PNG_SCALE},
         },
     )
@@ -823,6 +868,8 @@ def _html_page(fig: go.Figure, frame: Frame, preset: Preset, alt: str, *, dark: 
     logo = f'<img class="logo" src="{_logo_uri(Path(frame.logo))}" alt="">' if frame.logo else ""
     footer = " · ".join(esc(s) for s in (frame.source_line, frame.credit) if s)
     title = frame.title or _figure_title(fig)
+    subtitle = f'<p class="subtitle">{esc(frame.subtitle)}</p>' if frame.subtitle else ""
+    # role="img" + aria-label: screen readers hear the alt text, not plotly's SVG soup.
     page = f"""<!DOCTYPE html>
 <html lang="fr">
 <head>
@@ -845,14 +892,14 @@ footer {{ display: flex; justify-content: space-between; align-items: flex-end; 
 </style>
 </head>
 <body>
-<header><h1>{esc(title)}</h1>{f'<p class="subtitle">{esc(frame.subtitle)}</p>' if frame.subtitle else ""}</header>
-<figure role="img" aria-label="{esc(alt)}" title="{esc(title)}">
+<header><h1>{esc(title)}</h1>{subtitle}</header>
+<figure role="img" aria-label="{esc(alt)}">
 {div}
 </figure>
 <footer><p>{footer}</p>{logo}</footer>
 </body>
 </html>
-"""  # noqa: E501
+"""
     return page.encode("utf-8")
 
 
@@ -977,6 +1024,12 @@ def export_chart(
         )  # fmt: skip
     elif fmt == "svg":
         content = _svg_accessible(content, title, alt)
+    else:
+        content = _pdf_with_info(
+            content,
+            {"Title": title, "Subject": alt, "Author": frame.credit,
+             "Keywords": frame.source_line, "Creator": "dashboard export"},
+        )  # fmt: skip
     return ExportResult(content, MIME[fmt], fmt, alt)
 
 

@@ -22,7 +22,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +31,7 @@ import pyarrow as pa
 import requests
 
 from dashboard import settings
-from dashboard.errors import DashboardError, FeedError
+from dashboard.errors import DashboardError, FeedError, SourceError
 from dashboard.ingest.feed import (
     check_url,
     fetch,
@@ -45,7 +45,9 @@ from dashboard.store import Store, write_bytes_atomic
 from dashboard.transform import is_valid
 
 STATUS_FILE = "feed_status.json"
+BLOG_STATUS_FILE = "liveblog_status.json"
 WRITER_LOCK = ".feed-writer.lock"  # not the store's own ".lock": flock is per open file
+BLOG_WRITER_LOCK = ".liveblog-writer.lock"
 
 # Outcomes of a poll, as logged and as written to the status file.
 NEW, UNCHANGED, FLAGGED, EMPTY, ERROR = "nouveau", "inchangé", "signalé", "vide", "erreur"
@@ -120,20 +122,21 @@ class FeedStatus:
         return cls(**known)
 
 
-def status_path(store_dir: Path | None = None) -> Path:
-    return Path(store_dir or settings.store_dir()) / STATUS_FILE
+def status_path(store_dir: Path | None = None, name: str = STATUS_FILE) -> Path:
+    return Path(store_dir or settings.store_dir()) / name
 
 
-def read_status(store_dir: Path | None = None) -> FeedStatus | None:
-    """The feed status (None when no watcher ever ran here, or the file is unreadable)."""
+def read_status(store_dir: Path | None = None, name: str = STATUS_FILE) -> FeedStatus | None:
+    """The feed status (None when no watcher ever ran here, or the file is unreadable).
+    `name=BLOG_STATUS_FILE` reads the live-blog watcher's."""
     try:
-        return FeedStatus.from_json(status_path(store_dir).read_bytes())
+        return FeedStatus.from_json(status_path(store_dir, name).read_bytes())
     except (OSError, ValueError, TypeError, KeyError):
         return None
 
 
-def write_status(store_dir: Path, status: FeedStatus) -> None:
-    write_bytes_atomic(status_path(store_dir), status.to_json())
+def write_status(store_dir: Path, status: FeedStatus, name: str = STATUS_FILE) -> None:
+    write_bytes_atomic(status_path(store_dir, name), status.to_json())
 
 
 # --- one poll ------------------------------------------------------------------------------
@@ -150,6 +153,8 @@ class PollResult:
     flags: list[str] = field(default_factory=list)
     error: str | None = None
     raw_path: Path | None = None
+    entries_added: int = 0  # live-blog polls only
+    entries_updated: int = 0
 
     @property
     def ok(self) -> bool:
@@ -162,6 +167,11 @@ class PollResult:
             return f"{clock} erreur: {self.error}"
         code = "" if self.http_status is None else f"{self.http_status} "
         what = f"relevé {self.snapshot_id}" if self.snapshot_id else ""
+        if self.outcome == NEW and self.snapshot_id is None:  # a live blog
+            return (
+                f"{clock} {code}{self.entries_added} nouvelle(s) entrée(s), "
+                f"{self.entries_updated} modifiée(s)"
+            )
         if self.outcome == NEW:
             return f"{clock} {code}nouveau {what}".rstrip()
         if self.outcome == FLAGGED:
@@ -286,7 +296,10 @@ def poll_once(
                     f"{url}: document for election {parsed.document.get('election')!r}, "
                     f"this dashboard shows {election_id!r} (setting election)"
                 )
-            report = record_document(store, parsed.rows, candidates)
+            try:
+                report = record_document(store, parsed.rows, candidates)
+            except SourceError as exc:  # e.g. a snapshot id re-sent with other figures
+                raise FeedError(f"{url}: {exc}") from exc
             sid = parsed.snapshot_id
             result.snapshot_id, result.round = sid, int(parsed.rows["round"].iloc[0])
             if sid in report.flagged:
@@ -310,7 +323,11 @@ def _one_line(exc: BaseException) -> str:
 
 
 def _update_status(
-    store_dir: Path, status: FeedStatus, result: PollResult, every: float | None
+    store_dir: Path,
+    status: FeedStatus,
+    result: PollResult,
+    every: float | None,
+    name: str = STATUS_FILE,
 ) -> None:
     status.last_poll_at = result.polled_at
     status.last_http_status = result.http_status
@@ -330,7 +347,7 @@ def _update_status(
         status.last_error = result.error
         status.consecutive_errors += 1
     try:
-        write_status(store_dir, status)
+        write_status(store_dir, status, name)
     except OSError as exc:
         # The status is a courtesy to the app; the next poll tries again.
         result.error = (result.error or "") + f" (status file not written: {exc})"
@@ -340,9 +357,12 @@ def _update_status(
 
 
 @contextmanager
-def writer_lock(store_dir: Path) -> Iterator[None]:
-    """One feed writer per store: a second `results watch`/`fetch` on it fails at once."""
-    path = Path(store_dir) / WRITER_LOCK
+def writer_lock(
+    store_dir: Path, name: str = WRITER_LOCK, what: str = "feed watcher"
+) -> Iterator[None]:
+    """One writer per store and feed kind: a second `results watch`/`fetch` on the same
+    store fails at once (a results watcher and a live-blog watcher may run side by side)."""
+    path = Path(store_dir) / name
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "a+") as fh:
         try:
@@ -351,8 +371,8 @@ def writer_lock(store_dir: Path) -> Iterator[None]:
             fh.seek(0)
             holder = fh.read().strip() or "?"
             raise FeedError(
-                f"another feed watcher (pid {holder}) is already writing to {store_dir}; "
-                "run one watcher per store"
+                f"another {what} (pid {holder}) is already writing to {store_dir}; "
+                f"run one {what} per store"
             ) from None
         fh.seek(0)
         fh.truncate()
@@ -395,24 +415,39 @@ def watch(
     logged and polling goes on. A poll slower than `every` is followed at once by the next,
     without catching up on the missed ones. Returns the number of polls."""
     check_url(url)
+    store = store or Store(settings.store_dir())
+    with writer_lock(store.root):
+        return _every(
+            lambda: poll_once(url, store=store, every=every, **poll_options),
+            every, max_polls, on_poll, sleep, clock,
+        )  # fmt: skip
+
+
+def _every(
+    poll: Callable[[], PollResult],
+    every: float,
+    max_polls: int | None,
+    on_poll: Callable[[PollResult], None] | None,
+    sleep: Callable[[float], None],
+    clock: Callable[[], float],
+) -> int:
+    """Run `poll` every `every` seconds, `max_polls` times (None: until interrupted)."""
     if max_polls is not None and max_polls < 1:
         raise FeedError(f"--max-polls must be at least 1, got {max_polls}")
-    store = store or Store(settings.store_dir())
     polls = 0
-    with writer_lock(store.root):
-        next_at = clock()
-        while max_polls is None or polls < max_polls:
-            result = poll_once(url, store=store, every=every, **poll_options)
-            polls += 1
-            if on_poll is not None:
-                on_poll(result)
-            if max_polls is not None and polls >= max_polls:
-                break
-            next_at += every  # a fixed cadence: a poll's own duration does not drift it
-            delay = next_at - clock()
-            if delay < 0:
-                next_at, delay = clock(), 0.0
-            sleep(delay)
+    next_at = clock()
+    while max_polls is None or polls < max_polls:
+        result = poll()
+        polls += 1
+        if on_poll is not None:
+            on_poll(result)
+        if max_polls is not None and polls >= max_polls:
+            break
+        next_at += every  # a fixed cadence: a poll's own duration does not drift it
+        delay = next_at - clock()
+        if delay < 0:  # a poll slower than `every`: go on at once, without catching up
+            next_at, delay = clock(), 0.0
+        sleep(delay)
     return polls
 
 
@@ -422,3 +457,82 @@ def fetch_once(url: str, *, store: Store | None = None, **poll_options: Any) -> 
     store = store or Store(settings.store_dir())
     with writer_lock(store.root):
         return poll_once(url, store=store, **poll_options)
+
+
+# --- the live blog -------------------------------------------------------------------------
+
+
+def _gazetteer(data_dir: Path) -> Any:
+    from dashboard.reactions import Gazetteer, load_people
+
+    path = Path(data_dir) / "people.csv"
+    # Read at every poll: an editor may add a person during the night, and the store then
+    # re-derives the reactions of the entries that mention them.
+    return load_people(path) if path.exists() else Gazetteer([], [])
+
+
+def poll_liveblog_once(
+    url: str,
+    *,
+    store: Store | None = None,
+    data_dir: Path | None = None,
+    raw_dir: Path | None = None,
+    session: requests.Session | None = None,
+    timeout: tuple[float, float] | None = None,
+    blog_date: date | None = None,
+    every: float | None = None,
+) -> PollResult:
+    """One poll of a live blog (schema.org LiveBlogPosting JSON-LD, an HTML page carrying
+    it, or plain text): new entries are added, edited ones become new versions, the rest is
+    left alone (idempotent). Never raises for a feed or data fault; the result and
+    `liveblog_status.json` say what went wrong."""
+    from dashboard.ingest.liveblog import read_liveblog
+    from dashboard.liveblog_store import ingest_liveblog
+
+    store = store or Store(settings.store_dir())
+    data_dir = Path(data_dir or settings.data_dir())
+    raw_dir = Path(raw_dir or settings.raw_dir())
+    previous = read_status(store.root, BLOG_STATUS_FILE)
+    status = previous if previous is not None and previous.url == url else FeedStatus(url)
+    result = PollResult(url, datetime.now(tz=UTC), ERROR)
+    try:
+        fetched = fetch(
+            url, raw_dir=raw_dir, validators=load_validators(store.root, url),
+            session=session, timeout=timeout,
+        )  # fmt: skip
+        result.polled_at, result.http_status = fetched.fetched_at, fetched.status
+        result.raw_path = fetched.raw_path
+        if fetched.status in (204, 304):
+            result.outcome = EMPTY if fetched.status == 204 else UNCHANGED
+        else:
+            assert fetched.payload is not None
+            parsed = read_liveblog(fetched.payload, blog_date=blog_date, source_url=url, where=url)
+            report = ingest_liveblog(store, parsed, source_url=url, gazetteer=_gazetteer(data_dir))
+            result.entries_added, result.entries_updated = report.added, report.updated
+            result.outcome = NEW if report.added or report.updated else UNCHANGED
+            save_validators(store.root, url, fetched.validators)
+    except (DashboardError, OSError) as exc:
+        result.outcome, result.error = ERROR, _one_line(exc)
+    _update_status(store.root, status, result, every, BLOG_STATUS_FILE)
+    return result
+
+
+def watch_liveblog(
+    url: str,
+    *,
+    every: float,
+    max_polls: int | None = None,
+    on_poll: Callable[[PollResult], None] | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+    clock: Callable[[], float] = time.monotonic,
+    store: Store | None = None,
+    **poll_options: Any,
+) -> int:
+    """`liveblog watch`: poll a live blog every `every` seconds (see `watch`)."""
+    check_url(url)
+    store = store or Store(settings.store_dir())
+    with writer_lock(store.root, BLOG_WRITER_LOCK, "live-blog watcher"):
+        return _every(
+            lambda: poll_liveblog_once(url, store=store, every=every, **poll_options),
+            every, max_polls, on_poll, sleep, clock,
+        )  # fmt: skip

@@ -156,10 +156,17 @@ def _frame(rows: list[dict[str, Any]], schema: pa.Schema) -> pd.DataFrame:
 
 
 def _to_table(rows: list[dict[str, Any]], schema: pa.Schema, what: str) -> pa.Table:
+    """Rows → a table of `schema`, refusing wrong types and nulls in non-nullable fields
+    (pyarrow only checks those when writing, which would be too late for an all-or-nothing
+    ingest)."""
     try:
-        return pa.Table.from_pylist(rows, schema=schema)
+        table = pa.Table.from_pylist(rows, schema=schema)
     except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError, ValueError) as exc:
         raise ValidationError(f"{what}: rows do not fit the schema ({exc})") from exc
+    for field in schema:
+        if not field.nullable and table.column(field.name).null_count:
+            raise ValidationError(f"{what}: rows do not fit the schema ('{field.name}' is empty)")
+    return table
 
 
 def ingest_entries(

@@ -69,15 +69,21 @@ OUTLET_TYPES = ("radio", "tv", "social", "press", "statement")
 
 # Accents and typographic apostrophes folded one character for one, so offsets in the
 # folded text are offsets in the original.
-_FOLD = str.maketrans(
-    "àâäáãåçéèêëíìîïñóòôöõúùûüýÿœæÀÂÄÁÃÅÇÉÈÊËÍÌÎÏÑÓÒÔÖÕÚÙÛÜÝŸŒÆ’‘\u00a0\u202f",
-    "aaaaaaceeeeiiiinooooouuuuyyoaAAAAAACEEEEIIIINOOOOOUUUUYYOA''  ",
-)
+_FOLD_FROM = "àâäáãåçéèêëíìîïñóòôöõúùûüýÿœæÀÂÄÁÃÅÇÉÈÊËÍÌÎÏÑÓÒÔÖÕÚÙÛÜÝŸŒÆ’‘\u00a0\u202f"
+_FOLD_TO = "aaaaaaceeeeiiiinooooouuuuyyoaAAAAAACEEEEIIIINOOOOOUUUUYYOA''  "
+_FOLD = dict(zip(_FOLD_FROM, _FOLD_TO, strict=True))
+_NON_ASCII_RE = re.compile(r"[^\x00-\x7f]")
+
+
+def _fold_char(m: re.Match[str]) -> str:
+    ch = m.group()
+    return _FOLD.get(ch, ch)
 
 
 def fold(text: str) -> str:
     """Accents off, ’ → ', no-break spaces → spaces; same length as `text`."""
-    return text.translate(_FOLD)
+    # Only non-ASCII characters are looked up: much faster than str.translate on French.
+    return text if text.isascii() else _NON_ASCII_RE.sub(_fold_char, text)
 
 
 def _lower(folded: str) -> str:
@@ -123,19 +129,23 @@ class Gazetteer:
                     self._by_alias.setdefault(key, person.person_id)
         # Longest first so "Jean-Luc Mélenchon" wins over "Mélenchon".
         names = sorted(self._by_alias, key=len, reverse=True)
+        # No leading (?<!\w): starting with the names lets the engine skip to their first
+        # letters; the boundary before a name is checked by _word_start.
         self._matcher = (
-            re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, names)) + r")(?!\w)")
-            if names
-            else None
+            re.compile("(?:" + "|".join(map(re.escape, names)) + r")(?!\w)") if names else None
         )
 
     def find(self, text: str) -> list[tuple[int, int, str]]:
         """(start, end, person_id) of every known name in `text` (accents ignored)."""
+        return self._find_folded(fold(text))
+
+    def _find_folded(self, folded: str) -> list[tuple[int, int, str]]:
         if self._matcher is None:
             return []
         return [
             (m.start(), m.end(), self._by_alias[m.group()])
-            for m in self._matcher.finditer(fold(text))
+            for m in self._matcher.finditer(folded)
+            if _word_start(folded, m.start())
         ]
 
     def camp_of(self, person_id: str) -> Camp | None:
@@ -163,6 +173,14 @@ class Gazetteer:
             ],
             columns=list(PEOPLE_COLUMNS),
         )
+
+
+def _word_start(text: str, pos: int) -> bool:
+    """Nothing word-like right before `pos` ("Valls" in "Valls", not in "deValls")."""
+    if pos == 0:
+        return True
+    before = text[pos - 1]
+    return not (before.isalnum() or before == "_")
 
 
 _COLOUR_RE = re.compile(r"#[0-9A-Fa-f]{6}")
@@ -285,44 +303,58 @@ class Outlet:
     name: str
     type: str  # one of OUTLET_TYPES
     pattern: re.Pattern[str]
+    # Cheap pre-check: the pattern is only tried when one of these literals is in the text
+    # (in the lower-cased text for a case-insensitive pattern); every match contains one.
+    # Patterns start with a literal (no leading \\b, which would stop the regex engine from
+    # skipping ahead); the word boundary before a match is checked by _word_start.
+    needles: tuple[str, ...]
+    ignore_case: bool = False
 
 
-def _outlet(name: str, kind: str, pattern: str, flags: int = 0) -> Outlet:
-    return Outlet(name, kind, re.compile(pattern, flags))
+def _outlet(
+    name: str, kind: str, needles: tuple[str, ...], pattern: str, ignore_case: bool = False
+) -> Outlet:
+    return Outlet(name, kind, re.compile(pattern, re.I if ignore_case else 0), needles, ignore_case)
 
 
 OUTLETS: tuple[Outlet, ...] = (
-    _outlet("Europe 1", "radio", r"\bEurope ?1\b"),
-    _outlet("France Inter", "radio", r"\bFrance ?Inter\b"),
-    _outlet("France Info", "radio", r"\bFrance ?[Ii]nfo\b|\bfranceinfo\b"),
-    _outlet("France Culture", "radio", r"\bFrance Culture\b"),
-    _outlet("RTL", "radio", r"\bRTL\b"),
-    _outlet("RMC", "radio", r"\bRMC\b"),
-    _outlet("Sud Radio", "radio", r"\bSud Radio\b"),
-    _outlet("France 2", "tv", r"\bFrance ?2\b"),
-    _outlet("Télématin", "tv", r"\bT[ée]l[ée]matin\b"),
-    _outlet("France 3", "tv", r"\bFrance ?3\b"),
-    _outlet("France 5", "tv", r"\bFrance ?5\b"),
-    _outlet("TF1", "tv", r"\bTF1\b"),
-    _outlet("BFMTV", "tv", r"\bBFM ?TV\b"),
-    _outlet("LCI", "tv", r"\bLCI\b"),
-    _outlet("CNews", "tv", r"\bCNews\b|\bi-?T[ée]l[ée]\b"),
-    _outlet("LCP", "tv", r"\bLCP\b"),
-    _outlet("Public Sénat", "tv", r"\bPublic S[ée]nat\b"),
-    _outlet("M6", "tv", r"\bM6\b"),
-    _outlet("Canal+", "tv", r"\bCanal ?\+"),
-    _outlet("Twitter", "social", r"\bTwitter\b|\btweet(?:s|é|ée|és|ait|e)?\b", re.I),
-    _outlet("Facebook", "social", r"\bFacebook\b"),
-    _outlet("Le Monde", "press", r"\bLe Monde\b"),
-    _outlet("Le Figaro", "press", r"\bLe Figaro\b"),
-    _outlet("Libération", "press", r"\bLib[ée]ration\b"),
-    _outlet("Le Parisien", "press", r"\bLe Parisien\b"),
-    _outlet("Les Echos", "press", r"\bLes [EÉ]chos\b"),
-    _outlet("Le JDD", "press", r"\bJDD\b|\bJournal du dimanche\b"),
-    _outlet("Ouest-France", "press", r"\bOuest-France\b"),
-    _outlet("Mediapart", "press", r"\bMediapart\b"),
-    _outlet("L'Obs", "press", r"\bL'Obs\b"),
-    _outlet("communiqué", "statement", r"\bcommuniqu[ée]s?\b", re.I),
+    _outlet("Europe 1", "radio", ("Europe",), r"Europe ?1\b"),
+    _outlet("France Inter", "radio", ("Inter",), r"France ?Inter\b"),
+    _outlet("France Info", "radio", ("nfo",), r"France ?[Ii]nfo\b|franceinfo\b"),
+    _outlet("France Culture", "radio", ("Culture",), r"France Culture\b"),
+    _outlet("RTL", "radio", ("RTL",), r"RTL\b"),
+    _outlet("RMC", "radio", ("RMC",), r"RMC\b"),
+    _outlet("Sud Radio", "radio", ("Sud Radio",), r"Sud Radio\b"),
+    _outlet("France 2", "tv", ("France",), r"France ?2\b"),
+    _outlet("Télématin", "tv", ("matin",), r"T[ée]l[ée]matin\b"),
+    _outlet("France 3", "tv", ("France",), r"France ?3\b"),
+    _outlet("France 5", "tv", ("France",), r"France ?5\b"),
+    _outlet("TF1", "tv", ("TF1",), r"TF1\b"),
+    _outlet("BFMTV", "tv", ("BFM",), r"BFM ?TV\b"),
+    _outlet("LCI", "tv", ("LCI",), r"LCI\b"),
+    _outlet("CNews", "tv", ("CNews", "Tél", "Tel"), r"CNews\b|i-?T[ée]l[ée]\b"),
+    _outlet("LCP", "tv", ("LCP",), r"LCP\b"),
+    _outlet("Public Sénat", "tv", ("Public S",), r"Public S[ée]nat\b"),
+    _outlet("M6", "tv", ("M6",), r"M6\b"),
+    _outlet("Canal+", "tv", ("Canal",), r"Canal ?\+"),
+    _outlet(
+        "Twitter",
+        "social",
+        ("twitter", "tweet"),
+        r"Twitter\b|tweet(?:s|é|ée|és|ait|e)?\b",
+        ignore_case=True,
+    ),
+    _outlet("Facebook", "social", ("Facebook",), r"Facebook\b"),
+    _outlet("Le Monde", "press", ("Le Monde",), r"Le Monde\b"),
+    _outlet("Le Figaro", "press", ("Figaro",), r"Le Figaro\b"),
+    _outlet("Libération", "press", ("Lib",), r"Lib[ée]ration\b"),
+    _outlet("Le Parisien", "press", ("Parisien",), r"Le Parisien\b"),
+    _outlet("Les Echos", "press", ("chos",), r"Les [EÉ]chos\b"),
+    _outlet("Le JDD", "press", ("JDD", "Journal du"), r"JDD\b|Journal du dimanche\b"),
+    _outlet("Ouest-France", "press", ("Ouest",), r"Ouest-France\b"),
+    _outlet("Mediapart", "press", ("Mediapart",), r"Mediapart\b"),
+    _outlet("L'Obs", "press", ("L'Obs",), r"L'Obs\b"),
+    _outlet("communiqué", "statement", ("communiqu",), r"communiqu[ée]s?\b", ignore_case=True),
 )
 _OUTLET_NAMES = {fold(o.name).lower() for o in OUTLETS}
 
@@ -340,9 +372,8 @@ def _quote_spans(text: str) -> list[tuple[int, int]]:
     start = 0
     for paragraph in text.split("\n"):
         open_at: int | None = None
-        for i, ch in enumerate(paragraph):
-            if ch != '"':
-                continue
+        i = paragraph.find('"')
+        while i != -1:
             before = paragraph[i - 1] if i else " "
             after = paragraph[i + 1] if i + 1 < len(paragraph) else " "
             opens = before in _QUOTE_OPEN_BEFORE and not after.isspace()
@@ -352,6 +383,7 @@ def _quote_spans(text: str) -> list[tuple[int, int]]:
                 open_at = None
             elif opens:
                 open_at = i  # a second opening quote means the first was stray
+            i = paragraph.find('"', i + 1)
         start += len(paragraph) + 1
     spans.sort()
     return spans
@@ -492,60 +524,85 @@ class StanceRule:
     rule: str
     pattern: re.Pattern[str]
     negatable: bool = False  # skipped when a negation precedes it in its sentence
+    # Cheap pre-check: the pattern is only tried when one of these stems is in the text.
+    needles: tuple[str, ...] = ()
 
 
-def _rule(stance: str, rule: str, pattern: str, negatable: bool = False) -> StanceRule:
-    return StanceRule(stance, rule, re.compile(pattern), negatable)
+def _rule(
+    stance: str, rule: str, needles: tuple[str, ...], pattern: str, negatable: bool = False
+) -> StanceRule:
+    return StanceRule(stance, rule, re.compile(pattern), negatable, needles)
 
 
-# Matched against the folded, lower-case headline + body. Order = priority.
+# Matched against the folded, lower-case headline + body. Order = priority. Needles: stems
+# that every match contains (a cheap `in` test skips the regex on most entries).
 STANCE_RULES: tuple[StanceRule, ...] = (
     _rule(
         "ralliement",
         "annonce-ralliement",
+        ("ralliement",),
         r"\b(?:annonc\w*|officialis\w*|confirm\w*)\s+(?:son|sa|leur|le)\s+ralliement",
     ),
-    _rule("ralliement", "ralliement-a", r"\bralli\w*\s+(?:a|au|aux|avec|derriere)\b", True),
-    _rule("ralliement", "rejoint", r"\brejoin\w*\s+(?:emmanuel\s+macron|macron|en\s+marche)"),
+    _rule(
+        "ralliement", "ralliement-a", ("ralli",), r"\bralli\w*\s+(?:a|au|aux|avec|derriere)\b", True
+    ),
+    _rule(
+        "ralliement",
+        "rejoint",
+        ("rejoin",),
+        r"\brejoin\w*\s+(?:emmanuel\s+macron|macron|en\s+marche)",
+    ),
     _rule(
         "refus",
         "exclut",
+        ("exclu", "refus", "rejet"),
         r"\b(?:exclu\w*|refus\w*|rejet\w*|rejett\w*)\s+(?:tout|toute|le|la|un|une)?\s*"
         r"(?:ralliement|soutien|rassemblement|alliance|accord)",
     ),
     _rule(
         "refus",
         "pas-de",
+        ("pas", "aucun", "jamais"),
         r"\b(?:pas|aucun|aucune|jamais)\s+(?:de\s+|d'|du\s+)?"
         r"(?:ralliement|rassemblement|soutien|alliance|accord)\b",
     ),
     _rule(
         "refus",
         "impossible-de-soutenir",
+        ("impossible",),
         r"\bimpossible\s+(?:de\s+|d')(?:soutenir|apporter\s+(?:son|mon|notre|leur)\s+soutien"
         r"|voter|rallier|se\s+rallier)",
     ),
-    _rule("refus", "ne-soutiendra-pas", r"\bne\s+(?:le\s+|la\s+|les\s+)?(?:soutiendr|voter)\w*"),
+    _rule(
+        "refus",
+        "ne-soutiendra-pas",
+        ("soutiendr", "voter"),
+        r"\bne\s+(?:le\s+|la\s+|les\s+)?(?:soutiendr|voter)\w*",
+    ),
     _rule(
         "appel au rassemblement",
         "appel-au-rassemblement",
+        ("rassembl",),
         r"\b(?:offr\w*|offert\w*|propos\w*|appel\w*\s+(?:a|au)|tend\w*\s+la\s+main)\s+"
         r"(?:\w+\s+){0,3}?rassembl\w*",
     ),
     _rule(
         "critique",
         "critique",
+        ("critiqu", "tacl", "denonc", "fustig", "etrill", "attaqu", "raill", "s'en"),
         r"\b(?:critiqu\w*|tacl\w*|denonc\w*|fustig\w*|etrill\w*|attaqu\w*|raill\w*"
         r"|s'en\s+pren\w*)",
     ),
     _rule(
         "silence",
         "silence",
+        ("silence", "mutisme", "muet", "exprime", "reagi"),
         r"\b(?:silence|mutisme|muet|muette|ne\s+s'est\s+pas\s+exprime\w*|n'a\s+pas\s+reagi)\b",
     ),
     _rule(
         "soutien",
         "soutien",
+        ("soutien", "soutenir", "defend", "voter"),
         r"\b(?:soutien\w*|soutient|soutenir|defend\w*|appel\w*\s+a\s+voter)\b",
     ),
 )
@@ -554,6 +611,8 @@ _NEGATION_RE = re.compile(r"\b(?:exclu\w*|refus\w*|rejet\w*|pas|aucun\w*|jamais|
 
 def _stance(text: str, low: str) -> tuple[str | None, str | None, str | None]:
     for rule in STANCE_RULES:
+        if rule.needles and not any(n in low for n in rule.needles):
+            continue
         for m in rule.pattern.finditer(low):
             if rule.negatable:
                 window = low[max(_sentence_start(low, m.start()), m.start() - 30) : m.start()]
@@ -594,17 +653,20 @@ class Reaction:
 
 
 def _outlets(text: str, spans: list[tuple[int, int]]) -> tuple[str | None, str | None]:
+    lowered = text.lower()
     hits: list[tuple[int, Outlet]] = []
     for outlet in OUTLETS:
+        haystack = lowered if outlet.ignore_case else text
+        if not any(n in haystack for n in outlet.needles):
+            continue
         for m in outlet.pattern.finditer(text):
-            if not _inside(m.start(), spans):
+            if _word_start(text, m.start()) and not _inside(m.start(), spans):
                 hits.append((m.start(), outlet))
                 break
     if not hits:
         return None, None
     hits.sort(key=lambda h: (h[1].type == "statement", h[0]))
-    names = [o.name for _, o in hits]
-    return " / ".join(names), hits[0][1].type
+    return " / ".join(o.name for _, o in hits), hits[0][1].type
 
 
 def extract_reaction(entry: EntryLike, gazetteer: Gazetteer) -> Reaction:
@@ -613,7 +675,7 @@ def extract_reaction(entry: EntryLike, gazetteer: Gazetteer) -> Reaction:
     folded = fold(text)
     low = _lower(folded)
     spans = _real_quotes(text, _quote_spans(text))
-    mentions = _classify(text, low, gazetteer.find(text), spans, gazetteer)
+    mentions = _classify(text, low, gazetteer._find_folded(folded), spans, gazetteer)
     speakers = _speakers(text, low, mentions)
     mentioned: list[str] = []
     for m in mentions:

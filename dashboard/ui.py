@@ -76,11 +76,11 @@ def _timeline(store_dir: str, data_dir: str, _keys: tuple) -> pd.DataFrame:
 
 def reactions() -> pd.DataFrame:
     """Current version of every live-blog entry with its reaction, camp label and colour."""
+    from dashboard.liveblog_store import ENTRIES_TABLE, REACTIONS_TABLE
+
     s, d = store(), settings.data_dir()
-    keys = tuple(
-        _mtime(p)
-        for p in (s.path("entries"), s.path("reactions"), d / "people.csv", d / "camps.csv")
-    )
+    paths = (s.path(ENTRIES_TABLE), s.path(REACTIONS_TABLE), d / "people.csv", d / "camps.csv")
+    keys = tuple(_mtime(p) for p in paths)
     return _timeline(str(s.root), str(d), keys)
 
 

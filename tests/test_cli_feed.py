@@ -158,23 +158,23 @@ def _start_replay(env, *args: str) -> tuple[subprocess.Popen, str]:
     return proc, f"http://127.0.0.1:{port}/results.json"
 
 
-def test_newcomer_flow_replay_watch_then_feed_killed(env, live_env):
-    # `feed replay` reads the shipped night from the copy of the store in `env`.
-    replay, url = _start_replay(env, "--round", "2", "--speed", "1200", "--start", "20:30")
+def test_newcomer_flow_replay_watch_then_feed_killed(env, live_env, cli):
+    # `feed replay` reads the shipped night from the copy of the store in `env`; the watcher
+    # writes into an empty live store, as README's steps do.
+    replay, url = _start_replay(env, "--round", "2", "--speed", "2000", "--start", "20:30")
     try:
-        # 20:30 + 1200 × (3 polls × 0.5 s) ≈ 21:00: the 20:40 count has been published.
-        watch = run_cli("results", "watch", url, "--every", "0.5s", "--max-polls", "3",
+        # The 20:40 count is out 0.3 s after the replay starts, before the watcher is up.
+        watch = run_cli("results", "watch", url, "--every", "0.3s", "--max-polls", "2",
                         env=live_env)  # fmt: skip
         assert watch.returncode == 0, watch.stderr.decode()
-        assert any(" 200 nouveau relevé t2-" in line for line in lines(watch))
+        assert " 200 nouveau relevé t2-" in lines(watch)[1]
     finally:
         replay.terminate()
         replay.wait(timeout=10)
     store_dir = Path(live_env["DASHBOARD_STORE_DIR"])
     before = read_status(store_dir)
     figures = current(live_env)
-    after_kill = run_cli("results", "watch", url, "--every", "0.1s", "--max-polls", "1",
-                         env=live_env)  # fmt: skip
+    after_kill = cli("results", "watch", url, "--every", "0.1s", "--max-polls", "1")
     assert after_kill.returncode == 1 and "erreur: " in lines(after_kill)[1]
     status = read_status(store_dir)
     assert status.last_ok_at == before.last_ok_at and "connection refused" in status.last_error
@@ -192,3 +192,31 @@ def test_replay_goes_down_after_n_requests_and_exits(env):
     time.sleep(0.05)
     with pytest.raises(OSError):
         urllib.request.urlopen(url, timeout=1)
+
+
+def test_liveblog_watch_follows_a_json_ld_blog(cli, live_env):
+    blog = {
+        "@context": "https://schema.org",
+        "@type": "LiveBlogPosting",
+        "liveBlogUpdate": [
+            {"@type": "BlogPosting", "datePublished": "2017-01-29T20:41:00+01:00",
+             "headline": "Premiers résultats", "articleBody": "Benoît Hamon en tête.",
+             "url": "https://example.org/direct#p1"},
+        ],
+    }  # fmt: skip
+    server = start_replay_server(2, documents=[], speed=0, data_dir=DATA)
+    try:
+        server.publish(json.dumps(blog).encode(), "application/ld+json")
+        proc = cli("liveblog", "watch", server.url, "--every", "0.1s", "--max-polls", "2")
+    finally:
+        server.shutdown()
+    out = lines(proc)
+    assert proc.returncode == 0, proc.stderr.decode()
+    assert [line.split(" ", 1)[1] for line in out[1:3]] == [
+        "200 1 nouvelle(s) entrée(s), 0 modifiée(s)",
+        "304 inchangé",
+    ]
+    from dashboard.liveblog_store import current_entries
+
+    entries = current_entries(Store(Path(live_env["DASHBOARD_STORE_DIR"])))
+    assert list(entries["permalink"]) == ["https://example.org/direct#p1"]

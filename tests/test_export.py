@@ -174,6 +174,9 @@ def test_pdf_is_one_page_of_the_preset_with_its_text(browser) -> None:
     assert abs(float(box.width) - 810) < 1 and abs(float(box.height) - 1012.5) < 1
     text = plain(reader.pages[0].extract_text())
     assert "Hamon en tête" in text and "7 208 bureaux" in text
+    # What a PDF viewer shows as the document title (Chromium would say "Kaleido-fier").
+    assert reader.metadata.title == "Hamon en tête"
+    assert reader.metadata.author == "Graphique : Rédaction"
     assert result.mime == "application/pdf"
 
 

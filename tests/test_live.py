@@ -406,8 +406,8 @@ def test_watch_follows_the_night_and_survives_the_feed_going_down(feed, store, s
 
     polls = watch(
         server.url, every=30, max_polls=4, on_poll=lambda r: lines.append(r.line()),
-        sleep=between_polls, clock=lambda: now[0], store=store, data_dir=DATA, raw_dir=tmp_path / "raw",
-        session=session, timeout=FAST, election_id="primaire-2017",
+        sleep=between_polls, clock=lambda: now[0], store=store, data_dir=DATA,
+        raw_dir=tmp_path / "raw", session=session, timeout=FAST, election_id="primaire-2017",
     )  # fmt: skip
     assert polls == 4 and sleeps == [30, 30, 30]
     outcomes = [line.split(" ", 1)[1] for line in lines]
@@ -439,3 +439,91 @@ def test_intervals(text, seconds):
 def test_bad_intervals_are_one_line_errors(text):
     with pytest.raises(FeedError, match="--every"):
         parse_interval(text)
+
+
+# --- the live blog -----------------------------------------------------------------------------
+
+
+def _blog(*updates: tuple[str, str, str]) -> bytes:
+    return json.dumps(
+        {
+            "@context": "https://schema.org",
+            "@type": "LiveBlogPosting",
+            "headline": "Primaire de la gauche : la soirée du second tour",
+            "liveBlogUpdate": [
+                {"@type": "BlogPosting", "datePublished": when, "headline": head,
+                 "articleBody": body}
+                for when, head, body in updates
+            ],
+        },
+        ensure_ascii=False,
+    ).encode("utf-8")  # fmt: skip
+
+
+UPDATES = [
+    ("2017-01-29T20:41:00+01:00", "Premiers résultats", "Benoît Hamon en tête."),
+    ("2017-01-29T21:05:00+01:00", "Valls reconnaît sa défaite", "Manuel Valls félicite Hamon."),
+]
+
+
+def test_liveblog_watch_adds_new_entries_idempotently(feed, session, tmp_path):
+    from dashboard.live import BLOG_STATUS_FILE, watch_liveblog
+    from dashboard.liveblog_store import current_entries
+
+    live = Store(tmp_path / "live")
+    server = feed()
+    server.publish(_blog(*UPDATES), "application/ld+json")
+    lines, now = [], [0.0]
+
+    def between(seconds: float) -> None:
+        now[0] += seconds
+        if len(lines) == 2:  # a third update is posted after the second poll
+            server.publish(
+                _blog(*UPDATES, ("2017-01-29T21:30:00+01:00", "Participation",
+                                 "Plus de 2 millions de votants.")),
+                "application/ld+json",
+            )  # fmt: skip
+
+    polls = watch_liveblog(
+        server.url, every=60, max_polls=4, on_poll=lambda r: lines.append(r.line()),
+        sleep=between, clock=lambda: now[0], store=live, data_dir=DATA,
+        raw_dir=tmp_path / "raw", session=session, timeout=FAST,
+    )  # fmt: skip
+    assert polls == 4
+    assert [line.split(" ", 1)[1] for line in lines] == [
+        "200 2 nouvelle(s) entrée(s), 0 modifiée(s)",
+        "304 inchangé",
+        "200 1 nouvelle(s) entrée(s), 0 modifiée(s)",
+        "304 inchangé",
+    ]
+    entries = current_entries(live)
+    assert list(entries["headline"]) == [
+        "Premiers résultats", "Valls reconnaît sa défaite", "Participation",
+    ]  # fmt: skip
+    status = read_status(live.root, BLOG_STATUS_FILE)
+    assert status.url == server.url and status.last_error is None and status.polls == 4
+    assert read_status(live.root) is None  # the results feed status is another file
+
+
+def test_liveblog_poll_of_a_broken_blog_stores_nothing(feed, session, tmp_path):
+    from dashboard.live import poll_liveblog_once
+
+    live = Store(tmp_path / "live")
+    server = feed()
+    server.publish(b'{"@type": "LiveBlogPosting", "liveBlogUpdate": [{"headline": "x"}]}')
+    result = poll_liveblog_once(
+        server.url, store=live, data_dir=DATA, raw_dir=tmp_path / "raw", session=session,
+        timeout=FAST,
+    )  # fmt: skip
+    assert result.outcome == "erreur" and "missing 'datePublished'" in result.error
+    assert not live.exists("liveblog_entries")
+    assert result.raw_path.exists()  # archived before parsing, even when it fails
+
+
+def test_results_and_liveblog_watchers_may_run_side_by_side(store):
+    from dashboard.live import BLOG_WRITER_LOCK
+
+    with writer_lock(store.root), writer_lock(store.root, BLOG_WRITER_LOCK, "live-blog watcher"):
+        with pytest.raises(FeedError, match="another live-blog watcher"):
+            with writer_lock(store.root, BLOG_WRITER_LOCK, "live-blog watcher"):
+                pass

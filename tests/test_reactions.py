@@ -11,11 +11,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from dashboard.errors import SourceError
 from dashboard.ingest.liveblog import parse_liveblog
 from dashboard.reactions import (
     OUTLET_TYPES,
+    OUTLETS,
     STANCE_RULES,
     STANCES,
     Gazetteer,
@@ -364,3 +367,46 @@ def test_camps_errors(tmp_path):
     (tmp_path / "camps.csv").unlink()
     with pytest.raises(SourceError, match="camps.csv: file not found"):
         load_people(tmp_path / "people.csv")
+
+
+STANCE_WORDS = (
+    "annonce son ralliement a se rallie derriere rejoint macron en marche exclut tout soutien "
+    "refuse le rassemblement rejette une alliance pas de accord aucun jamais d' impossible de "
+    "soutenir apporter son ne le soutiendra votera offre propose appelle au tend la main "
+    "critique tacle denonce fustige etrille attaque raille s'en prend silence mutisme muette "
+    "ne s'est pas exprime n'a pas reagi soutient defend appelle a voter"
+).split()
+
+
+@settings(max_examples=300)
+@given(st.lists(st.sampled_from(STANCE_WORDS), max_size=12).map(" ".join))
+def test_stance_needles_never_hide_a_match(text):
+    # The cheap pre-check must be sound: a rule that matches always has one of its needles.
+    for rule in STANCE_RULES:
+        if rule.pattern.search(text):
+            assert any(n in text for n in rule.needles), (rule.rule, text)
+
+
+OUTLET_WORDS = (
+    "Europe 1 France Inter France Info franceinfo Franceinfo France Culture RTL RMC Sud Radio "
+    "France 2 France2 Télématin Telematin France 3 France 5 TF1 BFMTV BFM TV LCI CNews iTélé "
+    "i-Télé LCP Public Sénat M6 Canal+ Canal + Twitter TWITTER tweet tweeté Tweets Facebook "
+    "Le Monde Le Figaro Libération Liberation Le Parisien Les Echos Les Échos JDD Journal du "
+    "dimanche Ouest-France Mediapart L'Obs communiqué Communiqués COMMUNIQUE"
+).split()
+
+
+@settings(max_examples=300)
+@given(st.lists(st.sampled_from(OUTLET_WORDS), max_size=10).map(" ".join))
+def test_outlet_needles_never_hide_a_match(text):
+    lowered = text.lower()
+    for outlet in OUTLETS:
+        if outlet.pattern.search(text):
+            haystack = lowered if outlet.ignore_case else text
+            assert any(n in haystack for n in outlet.needles), (outlet.name, text)
+
+
+def test_every_outlet_is_found_by_its_own_name(fictional):
+    for outlet in OUTLETS:
+        r = react(fictional, f"Claire Fontaine s'est exprimée sur {outlet.name} ce matin.")
+        assert outlet.name in (r.outlet or ""), outlet.name
