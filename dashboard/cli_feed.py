@@ -6,10 +6,14 @@ from __future__ import annotations
 import argparse
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from dashboard import settings
 from dashboard.errors import FeedError
 from dashboard.model import PARIS
+
+if TYPE_CHECKING:
+    from dashboard.live import PollResult
 
 
 def _say(line: str) -> None:
@@ -43,9 +47,9 @@ def cmd_results_watch(args: argparse.Namespace) -> int:
     every = parse_interval(args.every)
     store = settings.store_dir()
     _say(f"suivi de {args.url} toutes les {every:g} s → {store} (Ctrl-C pour arrêter)")
-    results = []
+    results: list[PollResult] = []
 
-    def on_poll(result):  # keep only the last outcome: the exit code reports it
+    def on_poll(result: PollResult) -> None:  # the last outcome makes the exit code
         results[:] = [result]
         _say(result.line())
 
@@ -57,10 +61,10 @@ def cmd_results_watch(args: argparse.Namespace) -> int:
 
 
 def cmd_feed_replay(args: argparse.Namespace) -> int:
-    from dashboard.replay import start_replay_server
+    from dashboard.replay import ReplayServer, start_replay_server
     from dashboard.store import Store
 
-    holder: list = []
+    holder: list[ReplayServer] = []
 
     def log(message: str) -> None:
         clock = f" [{holder[0].clock():%H:%M}]" if holder else ""
@@ -96,9 +100,9 @@ def cmd_liveblog_watch(args: argparse.Namespace) -> int:
 
     every = parse_interval(args.every)
     _say(f"suivi du direct {args.url} toutes les {every:g} s (Ctrl-C pour arrêter)")
-    results = []
+    results: list[PollResult] = []
 
-    def on_poll(result):
+    def on_poll(result: PollResult) -> None:
         results[:] = [result]
         _say(result.line())
 

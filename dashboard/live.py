@@ -221,7 +221,11 @@ def sequence_flags(rows: pd.DataFrame, existing: pd.DataFrame) -> list[str]:
 def record_document(store: Store, rows: pd.DataFrame, candidates: pd.DataFrame) -> RecordReport:
     """Store one feed document's rows, flagged when they fail a rule: the validation of
     `results.record_snapshots` (same `check_snapshots`, same lock, same atomic replace) plus
-    `sequence_flags`, which need the stored history read under the same lock."""
+    `sequence_flags`, which need the stored history read under the same lock.
+
+    Not a call to record_snapshots because it sets each snapshot's flags from the rules alone
+    and so would drop the sequence flags; with an `extra_flags` hook there, this becomes one
+    call to it."""
     with store.lock():
         existing = store.read_df("results", RESULTS)
         report, to_add = check_snapshots(rows, existing, set(candidates["candidate_id"]))
@@ -286,9 +290,8 @@ def poll_once(
             result.outcome = EMPTY
         else:
             candidates = ensure_candidates(store, data_dir)
-            assert fetched.payload is not None
             parsed = parse_feed(
-                fetched.payload, candidates=candidates, source=url, election_id=election_id,
+                fetched.payload or b"", candidates=candidates, source=url, election_id=election_id,
                 content_type=fetched.content_type,
             )  # fmt: skip
             if parsed.document.get("election") != election_id:
@@ -505,8 +508,9 @@ def poll_liveblog_once(
         if fetched.status in (204, 304):
             result.outcome = EMPTY if fetched.status == 204 else UNCHANGED
         else:
-            assert fetched.payload is not None
-            parsed = read_liveblog(fetched.payload, blog_date=blog_date, source_url=url, where=url)
+            parsed = read_liveblog(
+                fetched.payload or b"", blog_date=blog_date, source_url=url, where=url
+            )
             report = ingest_liveblog(store, parsed, source_url=url, gazetteer=_gazetteer(data_dir))
             result.entries_added, result.entries_updated = report.added, report.updated
             result.outcome = NEW if report.added or report.updated else UNCHANGED

@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from dashboard import settings
-from dashboard.errors import DashboardError, FeedError
+from dashboard.errors import DashboardError, FeedError, SourceError
 from dashboard.ingest.results import ministry_csv
 from dashboard.model import PARIS, parse_time, snapshot_document
 from dashboard.store import Store
@@ -400,7 +400,13 @@ def start_replay_server(
     if isinstance(start, str):
         from dashboard.election import load_election
 
-        start = load_election(data_dir / "election.toml").resolve_at(round_, start)
+        election = load_election(data_dir / "election.toml")
+        try:
+            start = election.resolve_at(round_, start)
+        except SourceError as exc:
+            if "does not exist" in str(exc):  # the round itself: that message is the right one
+                raise
+            raise FeedError(f"--start must be HH:MM (e.g. 20:30), got {start!r}") from exc
     return ReplayServer(
         documents, speed=speed, port=port, start=start, fail_rate=fail_rate, slow=slow,
         corrupt=corrupt, down_after=down_after, seed=seed, log=log,

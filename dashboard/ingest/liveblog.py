@@ -603,6 +603,8 @@ def parse_liveblog_jsonld(
             raise ParseError(
                 f"not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})"
             ) from exc
+        except (ValueError, RecursionError) as exc:  # 5000-digit numbers, deep nesting
+            raise ParseError(f"not readable JSON ({type(exc).__name__})") from exc
     blog = _find_liveblog(payload)
     if blog is None:
         raise ParseError("no schema.org LiveBlogPosting found in the JSON-LD")
@@ -676,7 +678,7 @@ def read_liveblog(
     if stripped.startswith(("{", "[")):
         try:
             payload = json.loads(stripped)
-        except json.JSONDecodeError:
+        except (ValueError, RecursionError):
             payload = None  # "[EN DIRECT] …" is text that starts with a bracket
         if payload is not None:
             try:
