@@ -81,9 +81,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     bundle = _build(charts, args.chart, args)
     out = Path(args.out)
     if out.is_dir() or args.out.endswith(("/", "\\")):
-        out = out / _file_name(
-            bundle, fmt, preset if fmt not in DATA_FORMATS else None, dark=args.dark
-        )
+        out = out / _file_name(bundle, fmt, preset, dark=args.dark)
     elif out.suffix.lower().lstrip(".") != fmt:
         # x.svg holding a PNG would open nowhere: refuse rather than guess which was meant.
         raise DashboardError(f"--out {out} does not end in .{fmt} (--format {fmt})")
@@ -114,14 +112,14 @@ def _export_all(args: argparse.Namespace, charts: Any) -> int:
     formats = [args.format] if args.format else list(FORMATS)
     presets = [args.preset] if args.preset else list(PRESETS)
     started = time.perf_counter()
-    written, failed = 0, []
+    written, failed = 0, {}
     for name in charts.CHARTS:
         try:
             bundle = _build(charts, name, args)
         except (DashboardError, ImportError) as exc:
             # One chart that cannot be built (no reactions yet, its module not installed)
             # must not cost the others; the exit status still says something was skipped.
-            failed.append(name)
+            failed[name] = str(exc)
             print(f"skipped {name}: {exc}", file=sys.stderr)
             continue
         for fmt in formats:
@@ -131,21 +129,23 @@ def _export_all(args: argparse.Namespace, charts: Any) -> int:
                     bundle.fig, fmt=fmt, preset=preset, frame=bundle, data=bundle.data,
                     dark=args.dark,
                 )  # fmt: skip
-                name_preset = preset if fmt not in DATA_FORMATS else None
-                path = out_dir / _file_name(bundle, fmt, name_preset, dark=args.dark)
+                path = out_dir / _file_name(bundle, fmt, preset, dark=args.dark)
                 write_bytes_atomic(path, result.content)
                 written += 1
                 print(f"wrote {path} ({describe(result)})")
+    if not written:
+        # Nothing at all (empty store, wrong round): an error, not a partial success.
+        raise DashboardError(f"no chart could be exported: {next(iter(failed.values()))}")
     elapsed = time.perf_counter() - started
     print(f"{written} files in {out_dir} in {elapsed:.1f} s", file=sys.stderr)
     return 1 if failed else 0
 
 
-def _file_name(bundle: Any, fmt: str, preset: str | None, *, dark: bool) -> str:
-    name = filename(bundle.election_slug, bundle.round, bundle.slug, bundle.as_of, fmt,
-                    preset=preset)  # fmt: skip
-    # Light and dark runs into the same folder must not overwrite each other.
-    return f"{Path(name).stem}-sombre.{fmt}" if dark and fmt not in DATA_FORMATS else name
+def _file_name(bundle: Any, fmt: str, preset: str, *, dark: bool) -> str:
+    return filename(
+        bundle.election_slug, bundle.round, bundle.slug, bundle.as_of, fmt,
+        preset=preset, dark=dark,
+    )  # fmt: skip
 
 
 def describe(result: ExportResult) -> str:

@@ -845,11 +845,15 @@ def _html_page(fig: go.Figure, frame: Frame, preset: Preset, alt: str, *, dark: 
         font=dict(size=preset.font_size),
         margin=dict(t=24, l=16, r=24, b=40),
     )
-    if _legend_entries(plot):
-        # Top left, as on the images; the top right belongs to plotly's mode bar.
+    if names := _legend_entries(plot):
+        # Top left of the div, as on the images (the top right belongs to plotly's mode bar),
+        # with room under it for what builders put just above the plot (subplot titles).
+        rows = _legend_rows(names, 0.9 * preset.width, preset.font_size)
         plot.update_layout(
-            legend=dict(orientation="h", x=0, xanchor="left", y=1.02, yanchor="bottom")
-        )
+            legend=dict(orientation="h", xref="container", yref="container", x=0.01,
+                        xanchor="left", y=1, yanchor="top"),
+            margin_t=round((rows * 1.7 + 1.6) * preset.font_size),
+        )  # fmt: skip
     div = pio.to_html(
         plot,
         full_html=False,
@@ -1052,17 +1056,25 @@ def filename(
     ext: str,
     *,
     preset: str | None = None,
+    dark: bool = False,
 ) -> str:
-    """`primaire-2017-t2-repartition-2350.png`; a non-article preset is named before the time
-    (`…-repartition-story-2350.png`) so `export --all` never overwrites one with another."""
+    """`primaire-2017-t2-repartition-2350.png`.
+
+    A non-article preset and the dark variant are named before the time
+    (`…-repartition-story-sombre-2350.png`) so files of one folder never overwrite each other;
+    data files (csv, json) take neither: they do not depend on them.
+    """
     if isinstance(as_of_hhmm, datetime):
         as_of_hhmm = f"{as_of_hhmm:%H%M}"
     parts = [slugify(election_slug)]
     if round is not None:
         parts.append(f"t{round}")
     parts.append(slugify(chart_slug))
-    if preset and preset != "article":
+    visual = ext.lstrip(".") not in DATA_FORMATS
+    if visual and preset and preset != "article":
         parts.append(slugify(preset))
+    if visual and dark:
+        parts.append("sombre")
     if as_of_hhmm:
         parts.append(re.sub(r"\D", "", as_of_hhmm))
     return "-".join(p for p in parts if p) + "." + ext.lstrip(".")

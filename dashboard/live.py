@@ -48,6 +48,7 @@ STATUS_FILE = "feed_status.json"
 BLOG_STATUS_FILE = "liveblog_status.json"
 WRITER_LOCK = ".feed-writer.lock"  # not the store's own ".lock": flock is per open file
 BLOG_WRITER_LOCK = ".liveblog-writer.lock"
+BLOG_ACCEPT = "application/ld+json, application/json;q=0.9, text/html;q=0.8, text/plain;q=0.7"
 
 # Outcomes of a poll, as logged and as written to the status file.
 NEW, UNCHANGED, FLAGGED, EMPTY, ERROR = "nouveau", "inchangé", "signalé", "vide", "erreur"
@@ -501,7 +502,7 @@ def poll_liveblog_once(
     try:
         fetched = fetch(
             url, raw_dir=raw_dir, validators=load_validators(store.root, url),
-            session=session, timeout=timeout,
+            session=session, timeout=timeout, accept=BLOG_ACCEPT,
         )  # fmt: skip
         result.polled_at, result.http_status = fetched.fetched_at, fetched.status
         result.raw_path = fetched.raw_path

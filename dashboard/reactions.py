@@ -17,11 +17,12 @@ and no camp (camp None) until an editor adds the person.
 3. *object*: the name follows an object marker in its sentence: "à", "au(x)", "avec",
    "contre", "derrière", "vers", "envers", "sans", "chez", "face à", "que"/"qu'est", "pour"
    (but not a sentence-opening "Pour X, …"), or "de"/"d'"/"du"/"des" ("candidature de",
-   "porte-parole de", "soutien de") — except after "le cas de", "de la part de", "du côté
+   "porte-parole de", "soutien de"), or a transitive verb of reaction ("soutient X",
+   "félicite X", "critique X", "rejoint X") — except after "le cas de", "de la part de", "du côté
    de", "réaction(s) de", "tweet de", "communiqué de", "déclaration de", "message de",
    "propos de", "interview de", "entretien de", "intervention de", which introduce the
-   speaker; a name joined by "et", "ou", "," or "ainsi que" to the previous one takes its
-   class ("à Yannick Jadot (EELV) et Jean-Luc Mélenchon");
+   speaker; a name joined to the previous one by "et", "ou", "ainsi que" (or by "," inside
+   a list "X, Y et Z") takes its class ("à Yannick Jadot (EELV) et Jean-Luc Mélenchon");
 4. *subject* otherwise.
 
 The speakers are the first subject, the subjects joined to it ("Martine Aubry et Arnaud
@@ -416,7 +417,11 @@ def _quotes(text: str, spans: list[tuple[int, int]]) -> tuple[str, ...]:
 
 _OBJECT_BEFORE_RE = re.compile(
     r"(?:\b(?:a|au|aux|avec|contre|derriere|envers|vers|sans|chez|que|qu'est|pour)"
-    r"|\bqu'|\b(?:de|du|des)|\bd')[^\w']*$"
+    r"|\bqu'|\b(?:de|du|des)|\bd'"
+    # Transitive verbs of reaction: "soutient X", "félicite X", "critique X" — X is the object.
+    r"|\b(?:soutient|soutenir|soutenu\w*|critiqu\w*|tacl\w*|attaqu\w*|rejoin\w*|felicit\w*"
+    r"|remerci\w*|interrog\w*|recoit|recu\w*|defend\w*|accus\w*|denonc\w*|salu\w*"
+    r"|affront\w*|bat|battu\w*|vis\w*))[^\w']*$"
 )
 _SPEAKER_DE_RE = re.compile(
     r"(?:\ble cas|\bla part|\bcote|\breactions?|\btweet|\bcommunique|\bdeclaration|\bmessage"

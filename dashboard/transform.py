@@ -114,6 +114,7 @@ def progress(results: pd.DataFrame, round_: int, candidates: pd.DataFrame) -> pd
 @dataclass(frozen=True)
 class Change:
     since: datetime
+    until: datetime
     bureaux: int | None
     votants: int | None
     shares: dict[str, float]
@@ -129,7 +130,10 @@ class Change:
             if round(delta, 2) != 0:
                 parts.append(f"{names.get(cid, cid).split()[-1]} {fr_signed(delta)}")
         detail = ", ".join(parts) if parts else "pas de changement"
-        return f"depuis {pd.Timestamp(self.since):%H:%M} : {detail}"
+        since = pd.Timestamp(self.since)
+        same_day = since.date() == pd.Timestamp(self.until).date()
+        when = f"{since:%H:%M}" if same_day else f"le {since:%d/%m à %H:%M}"
+        return f"depuis {when} : {detail}"
 
 
 def diff(previous: pd.DataFrame, current: pd.DataFrame, candidates: pd.DataFrame) -> Change:
@@ -151,6 +155,7 @@ def diff(previous: pd.DataFrame, current: pd.DataFrame, candidates: pd.DataFrame
             moves[cid] = float(after[cid]) - float(before[cid])
     return Change(
         since=pd.Timestamp(previous["as_of"].iloc[0]).to_pydatetime(),
+        until=pd.Timestamp(current["as_of"].iloc[0]).to_pydatetime(),
         bureaux=delta("bureaux_counted"),
         votants=delta("votants"),
         shares=moves,

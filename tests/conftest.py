@@ -33,7 +33,7 @@ def data_dir(tmp_path: Path) -> Path:
 def store_dir(tmp_path: Path) -> Path:
     """A copy of the shipped Parquet store."""
     target = tmp_path / "store"
-    shutil.copytree(DATA / "store", target, ignore=shutil.ignore_patterns(".lock", "*.tmp"))
+    shutil.copytree(DATA / "store", target, ignore=shutil.ignore_patterns(".*", "*.tmp", "*.json"))
     return target
 
 

@@ -136,3 +136,13 @@ def test_all_writes_every_chart_with_one_browser(
     assert not [n for n in names if n.startswith(".")]  # no temp file left behind
     assert code == (1 if "skipped" in err else 0)
     assert export._RENDERER.running  # the same browser served every file
+
+
+def test_all_on_an_empty_store_is_an_error_not_an_empty_folder(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("DASHBOARD_DATA_DIR", str(DATA))
+    monkeypatch.setenv("DASHBOARD_STORE_DIR", str(tmp_path / "empty-store"))
+    assert main(["export", "--all", "--out", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err.splitlines()
+    assert err[-1].startswith("error: no chart could be exported")

@@ -46,7 +46,7 @@ LONG_TITLE = (
 
 
 @pytest.fixture(scope="module")
-def browser() -> None:
+def export_browser() -> None:
     """The shared export browser, started once; absent Chromium fails in CI, skips elsewhere."""
     if not CHROMIUM.exists():
         message = f"{CHROMIUM} is missing: apt-get install -y chromium (make chromium)"
@@ -123,7 +123,7 @@ def svg_texts(svg: bytes) -> list[str]:
 
 
 @pytest.mark.parametrize("preset", list(ex.PRESETS))
-def test_png_is_drawn_at_twice_the_preset_size(browser, preset: str) -> None:
+def test_png_is_drawn_at_twice_the_preset_size(export_browser, preset: str) -> None:
     result = ex.export_chart(bars(), fmt="png", preset=preset, frame=frame(), data=None)
     width, height, texts, _ = png_info(result.content)
     p = ex.PRESETS[preset]
@@ -135,7 +135,7 @@ def test_png_is_drawn_at_twice_the_preset_size(browser, preset: str) -> None:
     assert texts["Description"] == result.alt_text
 
 
-def test_dark_variant_is_dark_and_light_is_white(browser) -> None:
+def test_dark_variant_is_dark_and_light_is_white(export_browser) -> None:
     light = ex.export_chart(bars(), fmt="png", preset="square", frame=frame())
     dark = ex.export_chart(bars(dark=True), fmt="png", preset="square", frame=frame(), dark=True)
     assert png_info(light.content)[3][:3] == (255, 255, 255)
@@ -145,7 +145,7 @@ def test_dark_variant_is_dark_and_light_is_white(browser) -> None:
 # --- SVG ----------------------------------------------------------------------------------
 
 
-def test_svg_parses_and_carries_title_desc_and_source_line(browser) -> None:
+def test_svg_parses_and_carries_title_desc_and_source_line(export_browser) -> None:
     result = ex.export_chart(lines(), fmt="svg", preset="article", frame=frame())
     root = ET.fromstring(result.content)
     assert root.tag == f"{SVG_NS}svg" and root.get("role") == "img"
@@ -163,7 +163,7 @@ def test_svg_parses_and_carries_title_desc_and_source_line(browser) -> None:
 # --- PDF ----------------------------------------------------------------------------------
 
 
-def test_pdf_is_one_page_of_the_preset_with_its_text(browser) -> None:
+def test_pdf_is_one_page_of_the_preset_with_its_text(export_browser) -> None:
     from pypdf import PdfReader
 
     result = ex.export_chart(bars(), fmt="pdf", preset="portrait", frame=frame())
@@ -212,7 +212,7 @@ def test_html_is_standalone_with_alt_text_and_no_network_script() -> None:
     assert result.mime.startswith("text/html")
 
 
-def test_html_draws_the_chart_offline(browser, tmp_path: Path) -> None:
+def test_html_draws_the_chart_offline(export_browser, tmp_path: Path) -> None:
     """Chromium with every request sent to a dead proxy still draws the chart."""
     path = tmp_path / "chart.html"
     path.write_bytes(ex.export_chart(lines(), fmt="html", frame=frame()).content)
@@ -284,7 +284,7 @@ def test_data_formats_need_the_data() -> None:
 # --- Frame --------------------------------------------------------------------------------
 
 
-def test_framing_and_exporting_leave_the_input_figure_alone(browser) -> None:
+def test_framing_and_exporting_leave_the_input_figure_alone(export_browser) -> None:
     fig = lines()
     before = fig.to_json()
     ex.frame_figure(fig, frame(logo=FIXTURES / "logo.svg"), "story", dark=True)
@@ -325,7 +325,7 @@ document.getElementById('out').textContent = JSON.stringify(out);
 """
 
 
-def test_nothing_is_cut_or_overlapping_on_any_preset(browser, tmp_path: Path) -> None:
+def test_nothing_is_cut_or_overlapping_on_any_preset(export_browser, tmp_path: Path) -> None:
     """Chromium measures every text of the exported SVGs: inside the canvas, no overlap."""
     cases = [(preset, fig) for preset in ex.PRESETS for fig in (bars(), lines())]
     f = frame(LONG_TITLE, logo=FIXTURES / "logo.svg")
@@ -415,9 +415,10 @@ def test_source_line_reads_like_the_newsroom_writes_it() -> None:
 # --- the shared browser -------------------------------------------------------------------
 
 
-def test_four_threads_at_once_each_get_their_own_chart(browser) -> None:
+def test_four_threads_at_once_each_get_their_own_chart(export_browser) -> None:
     titles = [f"Graphique {name}" for name in ("Alpha", "Bravo", "Charlie", "Delta")]
     start = threading.Barrier(len(titles))
+    ex.shutdown()  # the worst case: four first clicks racing to start the browser
 
     def job(title: str) -> bytes:
         fig = bars(title)
@@ -432,7 +433,7 @@ def test_four_threads_at_once_each_get_their_own_chart(browser) -> None:
         assert not [t for t in titles if t != title and t in texts]
 
 
-def test_browser_is_kept_between_exports_and_restarted_when_it_died(browser) -> None:
+def test_browser_is_kept_between_exports_and_restarted_when_it_died(export_browser) -> None:
     ex.export_chart(bars(), fmt="png", frame=frame())
     first = ex._RENDERER._kaleido
     ex.export_chart(bars(), fmt="png", frame=frame())
@@ -468,7 +469,11 @@ def test_file_names() -> None:
     assert ex.filename("primaire-2017", 2, "Répartition", when, "svg", preset="story") == (
         "primaire-2017-t2-repartition-story-2350.svg"
     )
-    assert ex.filename("primaire-2017", 1, "progression", None, "csv") == (
+    assert ex.filename("primaire-2017", 2, "repartition", "2350", "png", dark=True) == (
+        "primaire-2017-t2-repartition-sombre-2350.png"
+    )
+    # The data does not depend on the canvas or the theme: one name per chart.
+    assert ex.filename("primaire-2017", 1, "progression", None, "csv", preset="story") == (
         "primaire-2017-t1-progression.csv"
     )
 

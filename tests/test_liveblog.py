@@ -240,6 +240,7 @@ def test_crlf_line_endings():
         ("23h50. M. Dupont arrive.\nTexte.", "23:50", None, "M. Dupont arrive.\nTexte."),
         ("23h50. Alerte ! Le texte suit.", "23:50", "Alerte !", "Le texte suit."),
         ("À 12H : Titre\nTexte.", "12:00", "Titre", "Texte."),
+        ("22h49 - Elle a déclaré :\n« Texte »", "22:49", None, "Elle a déclaré :\n« Texte »"),
     ],
 )
 def test_more_stamp_spellings(line, hhmm, headline, body):
@@ -433,6 +434,41 @@ def test_html_to_text_keeps_paragraphs_and_entities():
     assert html_to_text("<p>Un&nbsp;: &laquo;deux&raquo;</p><p>trois<br>quatre</p>") == (
         "Un\u00a0: «deux»\n\ntrois\nquatre"
     )
+
+
+def test_markup_that_html_parser_rejects_is_still_read():
+    # Python's html.parser raises on "<![" declarations; the fallback reads the page anyway.
+    page = (
+        '<html><head><script type="application/ld+json">{"@type": "Thing"}</script></head>'
+        "<body><![ cassé <p>21h10 : Titre</p><p>Les &eacute;lus<br>réagissent.</p></body></html>"
+    )
+    blog = read_liveblog(page, blog_date=D29, source_url=URL)
+    assert blog.format == "html"
+    assert summary(blog.entries) == [("2017-01-29", "21:10", "Titre", "Les élus\nréagissent.")]
+
+
+HTML_PIECES = st.sampled_from(
+    ["<p>", "</p>", "<div>", "</div>", "<br>", "<!--", "-->", "<![CDATA[", "]]>", "<!", "<?",
+     "&", "&#x110000;", "<script>", "</script>", '<script type="application/ld+json">', "{",
+     "<", ">", "</", "8h24 : ", "21h10. Titre. ", "\n"]
+)  # fmt: skip
+
+
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.one_of(HTML_PIECES, st.text(max_size=8)), max_size=40).map("".join))
+def test_any_markup_parses_or_gives_a_parse_error(markup):
+    try:
+        read_liveblog("<html>" + markup, blog_date=D29, source_url=URL)
+    except ParseError as exc:
+        assert "\n" not in str(exc)
+
+
+@pytest.mark.parametrize(
+    "data", [b"[" * 100_000, b'{"a": ' + b"1" * 5000 + b"}", b'{"@graph": ' * 50_000]
+)
+def test_pathological_json_is_a_parse_error_or_text(data):
+    with pytest.raises(ParseError):
+        read_liveblog(data, blog_date=D29, source_url=URL)
 
 
 # --- JSON-LD -------------------------------------------------------------------------------

@@ -189,6 +189,8 @@ def test_journalist_is_never_a_speaker(fictional):
         "Claire Fontaine, porte-parole de Paul Girard, s'exprime.",
         "Claire Fontaine a débattu avec Paul Girard.",
         "Claire Fontaine estime que Paul Girard se trompe.",
+        "Claire Fontaine soutient Paul Girard, qui a déclaré sa joie.",
+        "Claire Fontaine félicite Paul Girard.",
     ],
 )
 def test_objects_are_not_speakers(fictional, body):

@@ -24,7 +24,17 @@ def house_template(*, dark: bool = False) -> go.layout.Template:
     return go.layout.Template(
         layout=go.Layout(
             font=dict(family=FONT_FAMILY, size=14, color=ink),
-            title=dict(font=dict(size=20, color=ink), x=0, xanchor="left", y=0.97),
+            # Anchored to the top of the container so a two-line title is never clipped.
+            title=dict(
+                font=dict(size=20, color=ink),
+                x=0,
+                xanchor="left",
+                xref="paper",
+                y=1,
+                yanchor="top",
+                yref="container",
+                pad=dict(t=12),
+            ),
             paper_bgcolor=paper,
             plot_bgcolor=paper,
             margin=dict(l=16, r=24, t=72, b=48),

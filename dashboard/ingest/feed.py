@@ -12,6 +12,7 @@ Nothing is parsed here; nothing is stored here except the raw archive and the va
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import re
@@ -172,14 +173,19 @@ def save_validators(state_dir: Path, url: str, validators: Validators) -> None:
     """Remember `validators` for `url` (atomic). Call only once the payload was handled."""
     path = Path(state_dir) / VALIDATORS_FILE
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        if not isinstance(data, dict):
-            data = {}
-    except (OSError, ValueError):
-        data = {}
-    data[url] = {"etag": validators.etag, "last_modified": validators.last_modified}
-    try:
-        write_bytes_atomic(path, json.dumps(data, indent=2, sort_keys=True).encode("utf-8"))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # The results and live-blog watchers share this file: read-modify-write under a lock
+        # so that neither drops the other's entry.
+        with open(path.parent / ".feed_validators.lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            try:
+                data = json.loads(path.read_text(encoding="utf-8"))
+                if not isinstance(data, dict):
+                    data = {}
+            except (OSError, ValueError):
+                data = {}
+            data[url] = {"etag": validators.etag, "last_modified": validators.last_modified}
+            write_bytes_atomic(path, json.dumps(data, indent=2, sort_keys=True).encode("utf-8"))
     except OSError as exc:
         raise StoreError(f"{path}: cannot save the feed validators ({exc})") from exc
 
@@ -284,6 +290,7 @@ def fetch(
     session: requests.Session | None = None,
     timeout: tuple[float, float] | None = None,
     max_bytes: int = MAX_PAYLOAD_BYTES,
+    accept: str = "application/json, text/csv;q=0.9, */*;q=0.1",
 ) -> FetchResult:
     """GET `url` once (retries are the adapter's), conditionally on `validators`.
 
@@ -303,7 +310,7 @@ def fetch(
     try:
         with session.get(
             url,
-            headers={"Accept": "application/json, text/csv;q=0.9, */*;q=0.1", **sent.headers()},
+            headers={"Accept": accept, **sent.headers()},
             timeout=timeout,
             stream=True,  # so an oversize body is refused without being held in memory
         ) as response:
@@ -317,7 +324,8 @@ def fetch(
             if status == 204:
                 return FetchResult(url, 204, None, None, None, "", fetched_at, None)
             if status != 200:
-                raise FeedError(f"{url}: the feed answered HTTP {status} {response.reason or ''}")
+                reason = f" {response.reason}" if response.reason else ""
+                raise FeedError(f"{url}: the feed answered HTTP {status}{reason}")
             payload = _read_body(url, response, max_bytes)
             content_type = response.headers.get("Content-Type", "")
             etag = response.headers.get("ETag")

@@ -20,8 +20,9 @@ leading "à" needs a colon or a dash), and *list lines* inside an entry: a bulle
 ending with a colon (`La participation :`). Such lines stay in the body of their entry.
 
 Headline or body: the text on the stamp line is the headline when more text follows in the
-entry, it is short (≤ HEADLINE_MAX characters) and it does not end with a full stop
-(French headlines don't); otherwise it is the start of the body. A run-in `23h50. Titre.
+entry, it is short (≤ HEADLINE_MAX characters) and it does not end with a full stop (French
+headlines don't) or with ":", "," or ";" (a line that introduces what follows); otherwise it
+is the start of the body. A run-in `23h50. Titre.
 Corps` (a dot after the time) splits at the first sentence end.
 
 Dates: `blog_date` is the day the blog *starts* (the date of its earliest entry). The
@@ -43,6 +44,7 @@ from __future__ import annotations
 import codecs
 import datetime as dt
 import hashlib
+import html
 import json
 import re
 from dataclasses import dataclass
@@ -218,10 +220,38 @@ class _HtmlText(HTMLParser):
             self.parts.append(_WS_RE.sub(" ", data))
 
 
+_SKIPPED_BLOCK_RE = re.compile(
+    r"<(script|style|noscript|template|head|svg)\b[^>]*>(.*?)</\1\s*>|<!--.*?(?:-->|\Z)",
+    re.I | re.S,
+)
+_JSONLD_SCRIPT_RE = re.compile(
+    r"<script\b[^>]*application/ld\+json[^>]*>(.*?)</script\s*>", re.I | re.S
+)
+_BREAK_TAG_RE = re.compile(r"<br\b[^>]*>", re.I)
+_BLOCK_TAG_RE = re.compile(rf"</?(?:{'|'.join(sorted(_BLOCK_TAGS))})\b[^>]*>", re.I)
+_ANY_TAG_RE = re.compile(r"<[^>]*>")
+
+
+def _html_fallback(markup: str) -> _HtmlText:
+    """Regex reading of markup that html.parser rejects (it raises on some malformed
+    declarations such as "<![…"): same result shape, cruder but never failing."""
+    out = _HtmlText()
+    out.jsonld = [m[1] for m in _JSONLD_SCRIPT_RE.finditer(markup)]
+    text = _SKIPPED_BLOCK_RE.sub(" ", markup)
+    text = _BREAK_TAG_RE.sub("\n", text)
+    text = _BLOCK_TAG_RE.sub("\n\n", text)
+    text = html.unescape(_ANY_TAG_RE.sub("", text))
+    out.parts = ["\n".join(_WS_RE.sub(" ", line) for line in text.split("\n"))]
+    return out
+
+
 def _html_parse(markup: str) -> _HtmlText:
     parser = _HtmlText()
-    parser.feed(markup)
-    parser.close()
+    try:
+        parser.feed(markup)
+        parser.close()
+    except (AssertionError, ValueError):  # html.parser's reaction to some malformed markup
+        return _html_fallback(markup)
     return parser
 
 
@@ -475,8 +505,8 @@ def _headline_body(stamp: _Stamp, following_raw: str) -> tuple[str | None, str]:
         if m is not None and 3 <= m.start() <= HEADLINE_MAX:
             head = rest[: m.start()] + rest[m.start() : m.end()].strip().rstrip(".")
             return head.strip(), (rest[m.end() :] + following_raw).strip()
-    if following and len(rest) <= HEADLINE_MAX and not rest.endswith("."):
-        return rest, following
+    if following and len(rest) <= HEADLINE_MAX and not rest.endswith((".", ":", ",", ";")):
+        return rest, following  # a line ending "a déclaré :" introduces its body
     return None, (rest + following_raw).strip()
 
 
