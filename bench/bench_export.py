@@ -115,14 +115,15 @@ def main() -> int:
         base = _timed(baseline, args.baseline_repeat)
         warm_all += interactive
         base_all += base
-        print(f"  {b.name:<20} interactive {_fmt(interactive)}")
+        mark = "ok" if statistics.median(interactive) <= GOAL_S else f"over {GOAL_S} s"
+        print(f"  {b.name:<20} interactive {_fmt(interactive)} [{mark}]")
         print(f"  {'':<20} back-to-back {_fmt(batch)}")
         print(f"  {'':<20} baseline, one browser per call: {_fmt(base)}")
     warm_med, base_med = statistics.median(warm_all), statistics.median(base_all)
     verdict = "meets" if warm_med <= GOAL_S else "MISSES"
     print(
-        f"warm median {warm_med:.3f} s vs baseline {base_med:.3f} s: "
-        f"{base_med / warm_med:.1f}× faster; {verdict} the {GOAL_S} s goal"
+        f"warm (interactive) median over all charts {warm_med:.3f} s vs baseline "
+        f"{base_med:.3f} s: {base_med / warm_med:.1f}× faster; {verdict} the {GOAL_S} s goal"
     )
 
     if not args.no_all:

@@ -1,6 +1,7 @@
 """The app layer's shared parts: cached loaders and small render helpers.
 
-Caching lives here only. Loaders key on the store file's modification time, so data is read
+Caching lives here only. Loaders key (with a plain, non-underscore argument: st.cache_data
+ignores arguments whose name starts with "_") on the store file's modification time, so data is read
 once per process and again only when a writer (data build, the feed watcher, the desk)
 replaced the file; the ttl bounds how long a stale read could survive a clock oddity.
 """
@@ -36,17 +37,17 @@ def _mtime(path: Path) -> float:
 
 
 @st.cache_data(ttl=TTL, max_entries=8, show_spinner=False)
-def _results(store_dir: str, _mtime_key: float) -> pd.DataFrame:
+def _results(store_dir: str, mtime_key: float) -> pd.DataFrame:
     return load_results(Store(store_dir))
 
 
 @st.cache_data(ttl=TTL, max_entries=8, show_spinner=False)
-def _candidates(store_dir: str, _mtime_key: float) -> pd.DataFrame:
+def _candidates(store_dir: str, mtime_key: float) -> pd.DataFrame:
     return load_candidates(Store(store_dir))
 
 
 @st.cache_data(ttl=TTL, max_entries=4, show_spinner=False)
-def _election(path: str, _mtime_key: float) -> Election:
+def _election(path: str, mtime_key: float) -> Election:
     return load_election(Path(path))
 
 
@@ -66,7 +67,7 @@ def election() -> Election:
 
 
 @st.cache_data(ttl=TTL, max_entries=8, show_spinner=False)
-def _timeline(store_dir: str, data_dir: str, _keys: tuple) -> pd.DataFrame:
+def _timeline(store_dir: str, data_dir: str, keys: tuple) -> pd.DataFrame:
     from dashboard.liveblog_store import reaction_timeline
     from dashboard.reactions import load_people
 

@@ -1,0 +1,111 @@
+"""AppTest of the live page: freshness, the stale banner with the last figures kept, the
+embargo, and a store that has no snapshot yet."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from dashboard.live import FeedStatus, write_status
+
+ROOT = Path(__file__).parent.parent
+PAGE = str(ROOT / "dashboard" / "app_pages" / "live.py")
+
+
+@pytest.fixture
+def app_env(monkeypatch, store_dir):
+    monkeypatch.setenv("DASHBOARD_DATA_DIR", str(ROOT / "data"))
+    monkeypatch.setenv("DASHBOARD_STORE_DIR", str(store_dir))
+    monkeypatch.setenv("DASHBOARD_STALE_AFTER", "60")
+    return store_dir
+
+
+def run() -> AppTest:
+    at = AppTest.from_file(PAGE, default_timeout=30).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def metric(at: AppTest, label: str) -> str:
+    return next(m.value for m in at.metric if m.label == label)
+
+
+def test_fresh_feed_says_when_it_was_updated(app_env):
+    now = datetime.now(tz=UTC)
+    write_status(app_env, FeedStatus(url="http://127.0.0.1:1/results.json", last_poll_at=now,
+                                     last_ok_at=now, last_outcome="inchangé"))  # fmt: skip
+    at = run()
+    assert any("Flux actif — mis à jour à" in s.value for s in at.success)
+    assert not at.error
+    assert metric(at, "Votants") == "2\u00a0045\u00a0343"
+
+
+def test_feed_down_shows_the_stale_banner_and_keeps_the_last_figures(app_env):
+    # The store's last valid snapshot is 23:50 (later ones removed for this scenario).
+    from dashboard.model import RESULTS
+    from dashboard.store import Store
+
+    store = Store(app_env)
+    table = store.read("results", RESULTS).to_pandas()
+    keep = table[~table["snapshot_id"].isin(["t2-0130", "t2-definitif"])]
+    import pyarrow as pa
+
+    store.replace("results", pa.Table.from_pandas(keep, schema=RESULTS, preserve_index=False),
+                  RESULTS)  # fmt: skip
+    old = datetime.now(tz=UTC) - timedelta(minutes=10)
+    write_status(app_env, FeedStatus(
+        url="http://127.0.0.1:1/results.json", last_poll_at=datetime.now(tz=UTC),
+        last_ok_at=old, last_outcome="erreur", consecutive_errors=12,
+        last_error="connection refused after 3 attempts (is the feed server running?)",
+    ))  # fmt: skip
+    at = run()
+    banner = " ".join(e.value for e in at.error)
+    assert "Source interrompue — dernières données valides de 23:50" in banner
+    assert "connection refused" in banner
+    assert metric(at, "En tête") == "Benoît Hamon"
+    assert metric(at, "Votants") == "2\u00a0000\u00a0255"
+    assert at.get("plotly_chart")  # the last figures stay on screen
+
+
+def test_embargo_hides_shares_but_not_turnout(app_env, monkeypatch):
+    monkeypatch.setenv("DASHBOARD_EMBARGO_UNTIL", "2999-01-01T19:00")
+    at = run()
+    assert metric(at, "Résultats") == "sous embargo"
+    assert metric(at, "Votants") == "2\u00a0045\u00a0343"
+    assert not at.get("plotly_chart")
+    assert not any("Hamon" in m.value for m in at.metric)
+
+
+def test_an_empty_live_store_waits_for_the_first_snapshot(app_env, monkeypatch, tmp_path):
+    empty = tmp_path / "empty-store"
+    empty.mkdir()
+    shutil.copy(app_env / "candidates.parquet", empty)
+    monkeypatch.setenv("DASHBOARD_STORE_DIR", str(empty))
+    at = run()
+    assert any("En attente du premier relevé" in i.value for i in at.info)
+
+
+def test_a_new_snapshot_in_the_store_shows_on_the_next_rerun(app_env):
+    """The loaders' cache is keyed on the store file: a watcher's write is seen at once."""
+    from dashboard.model import document_rows
+    from dashboard.results import record_snapshots
+    from dashboard.store import Store
+    from dashboard.views import load_candidates
+
+    at = run()
+    assert metric(at, "Votants") == "2\u00a0045\u00a0343"
+    store = Store(app_env)
+    doc = {
+        "schema": 1, "election": "primaire-2017", "round": 2, "snapshot_id": "t2-later",
+        "as_of": "2017-02-03T10:00:00+01:00", "status": "corrected", "share_base": "exprimes",
+        "bureaux_counted": 7208, "bureaux_total": 7208, "votants": 2_045_400,
+        "candidates": [{"id": "hamon", "share": 58.7}, {"id": "valls", "share": 41.3}],
+        "source_url": "http://127.0.0.1/test",
+    }  # fmt: skip
+    record_snapshots(store, document_rows(doc), load_candidates(store), allow_flagged=False)
+    at.run()
+    assert metric(at, "Votants") == "2\u00a0045\u00a0400"
