@@ -200,7 +200,8 @@ def progress_bundle(view: ResultsView, template: go.layout.Template) -> ChartBun
     leader = prog[prog["snapshot_id"] == last["snapshot_id"]].sort_values("share").iloc[-1]
     alt = (
         f"Courbes de l'évolution du dépouillement, {rnd.label}, de "
-        f"{pd.Timestamp(first['as_of']):%d/%m à %H:%M} à {pd.Timestamp(last['as_of']):%d/%m à %H:%M}"
+        f"{pd.Timestamp(first['as_of']):%d/%m à %H:%M} "
+        f"à {pd.Timestamp(last['as_of']):%d/%m à %H:%M}"
         f" ({prog['snapshot_id'].nunique()} relevés). Au dernier relevé, {leader['name']} "
         f"est à {fr_pct(leader['share'])}."
     )

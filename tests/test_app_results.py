@@ -99,9 +99,7 @@ def test_flagged_snapshot_is_shown_to_staff_and_never_current(app_env, tmp_path)
         "candidates": [{"id": "hamon", "share": 58.0}, {"id": "valls", "share": 42.0}],
         "source_url": "http://127.0.0.1/test",
     }  # fmt: skip
-    report = record_snapshots(
-        store, document_rows(doc), load_candidates(store), allow_flagged=True
-    )
+    report = record_snapshots(store, document_rows(doc), load_candidates(store), allow_flagged=True)
     assert "t2-bad" in report.flagged
     at = AppTest.from_file(PAGE, default_timeout=30).run()
     assert metrics(at)["Vainqueur"] == ("Benoît Hamon", "58,69\u00a0%")

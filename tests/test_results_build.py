@@ -67,14 +67,17 @@ NEW_HAMON = "corrected,count,7208,7208,2045343,2013743,,,hamon,1181872,"
 BAD = {
     "negative_votes": (lambda p: _edit(p, NEW_HAMON, NEW_HAMON.replace(",1181872,", ",-1181872,")),
                        "negative"),
-    "non_numeric_votes": (lambda p: _edit(p, NEW_HAMON, NEW_HAMON.replace(",1181872,", ",1.2M,")),
+    "non_numeric_votes": (lambda p: _edit(p, NEW_HAMON,
+                                          NEW_HAMON.replace(",1181872,", ",1.2M,")),
                           "not a number"),
-    "totals_dont_add_up": (lambda p: _edit(p, NEW_HAMON, NEW_HAMON.replace(",1181872,", ",1181000,")),
+    "totals_dont_add_up": (lambda p: _edit(p, NEW_HAMON,
+                                           NEW_HAMON.replace(",1181872,", ",1181000,")),
                            "somme des voix"),
     "missing_column": (lambda p: _edit(p, "election_id,round,", "election,round,"),
                        "missing column"),
     "empty_file": (lambda p: p.write_bytes(b""), "empty file"),
-    "latin1_bytes": (lambda p: p.write_bytes(p.read_text(encoding="utf-8").encode("latin-1", "replace")),
+    "latin1_bytes": (lambda p: p.write_bytes(p.read_text(encoding="utf-8")
+                                             .encode("latin-1", "replace")),
                      "not UTF-8"),
     "duplicate_snapshot": (
         lambda p: p.write_text(

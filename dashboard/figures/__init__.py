@@ -1,1 +1,3 @@
-"""Pure figure builders: `build_<chart>(df, *, template, ...) -> go.Figure`. No I/O, no streamlit."""
+"""Pure figure builders: `build_<chart>(df, *, template, ...) -> go.Figure`.
+
+No I/O, no streamlit."""
