@@ -197,12 +197,17 @@ def ingest_entries(
             for row in _latest_rows(store.read(ENTRIES_TABLE, ENTRIES), ("blog_id", "entry_id"))
             if row["blog_id"] == blog_id
         }
-        reaction_prints = {
-            (row["entry_id"], row["version"]): _fingerprint(row)
+        latest_reactions = [
+            row
             for row in _latest_rows(
                 store.read(REACTIONS_TABLE, REACTIONS), ("blog_id", "entry_id", "version")
             )
             if row["blog_id"] == blog_id
+        ]
+        reaction_prints = {(r["entry_id"], r["version"]): _fingerprint(r) for r in latest_reactions}
+        # A reaction corrected by hand on the desk is kept until the entry itself changes.
+        manual = {
+            (r["entry_id"], r["version"]) for r in latest_reactions if r["stance_rule"] == "desk"
         }
 
         entry_rows: list[dict[str, Any]] = []
@@ -219,7 +224,9 @@ def ingest_entries(
             )
             if old_digest == digest:
                 unchanged += 1
-                if reaction_prints.get((entry.id, version)) != _fingerprint(reaction):
+                if (entry.id, version) not in manual and reaction_prints.get(
+                    (entry.id, version)
+                ) != _fingerprint(reaction):
                     reaction_rows.append(reaction)
                     refreshed += 1
                 continue

@@ -326,3 +326,34 @@ REACTIONS = pa.schema(
         pa.field("recorded_at", _UTC, nullable=False),
     ]
 )
+
+# --- newsroom desk ---------------------------------------------------------------------------
+
+# Every change made on the desk, append-only: who, when, what, before/after (JSON text).
+AUDIT = pa.schema(
+    [
+        pa.field("change_id", pa.string(), nullable=False),
+        pa.field("at", _UTC, nullable=False),
+        pa.field("who", pa.string(), nullable=False),
+        pa.field("action", pa.string(), nullable=False),
+        pa.field("target", pa.string(), nullable=False),
+        pa.field("before", pa.string()),
+        pa.field("after", pa.string()),
+        pa.field("reason", pa.string()),
+        pa.field("reverts", pa.string()),  # change_id this change undoes, if any
+    ]
+)
+
+# Marks on results snapshots (corrected / superseded / withdrawn / active); the latest mark of
+# a snapshot wins. A marked snapshot stays stored but is never the current result.
+MARKS = pa.schema(
+    [
+        pa.field("snapshot_id", pa.string(), nullable=False),
+        pa.field("mark", pa.string(), nullable=False),
+        pa.field("reason", pa.string()),
+        pa.field("who", pa.string(), nullable=False),
+        pa.field("at", _UTC, nullable=False),
+        pa.field("change_id", pa.string(), nullable=False),
+    ]
+)
+MARK_LABELS = {"corrected": "corrigé", "superseded": "remplacé", "withdrawn": "retiré"}

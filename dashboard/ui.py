@@ -12,7 +12,6 @@ import os
 from pathlib import Path
 
 import pandas as pd
-import plotly.graph_objects as go
 import streamlit as st
 
 from dashboard import settings
@@ -37,7 +36,7 @@ def _mtime(path: Path) -> float:
 
 
 @st.cache_data(ttl=TTL, max_entries=8, show_spinner=False)
-def _results(store_dir: str, mtime_key: float) -> pd.DataFrame:
+def _results(store_dir: str, mtime_key: tuple) -> pd.DataFrame:
     return load_results(Store(store_dir))
 
 
@@ -53,7 +52,8 @@ def _election(path: str, mtime_key: float) -> Election:
 
 def results() -> pd.DataFrame:
     s = store()
-    return _results(str(s.root), _mtime(s.path("results")))
+    # Desk marks change what is current, so they are part of the key too.
+    return _results(str(s.root), (_mtime(s.path("results")), _mtime(s.path("snapshot_marks"))))
 
 
 def candidates() -> pd.DataFrame:
@@ -125,6 +125,13 @@ def desk_mode() -> str:
     return mode(secrets)
 
 
+def gazetteer():
+    from dashboard.reactions import load_people
+
+    d = settings.data_dir()
+    return load_people(d / "people.csv", d / "camps.csv")
+
+
 def fail(error: DashboardError) -> None:
     """A user-facing error on the page, then stop this run (no traceback)."""
     st.error(str(error))
@@ -157,18 +164,39 @@ def show_chart(bundle: ChartBundle, *, key: str, on_select: str = "ignore") -> o
 
 
 def export_panel(bundle: ChartBundle, *, key: str) -> None:
-    """Preset + format → preview → download, framed like every newsroom export."""
-    try:
-        from dashboard import export
-    except ImportError:  # the export module is optional at this stage
-        return
+    """Preset + format → download (framed like every newsroom export), optional preview."""
+    from dashboard import export
+
     with st.expander("Exporter ce graphique"):
-        export_controls(export, bundle, key=key)
+        c1, c2, c3 = st.columns([2, 1, 1])
+        preset = c1.selectbox(
+            "Format d'image", list(export.PRESETS),
+            format_func=lambda p: export.PRESETS[p].label, key=f"{key}-preset",
+        )  # fmt: skip
+        fmt = c2.selectbox("Fichier", export.FORMATS, key=f"{key}-fmt")
+        dark = c3.toggle("Sombre", key=f"{key}-dark")
+        name = export.filename(
+            bundle.election_slug, bundle.round, bundle.slug, bundle.as_of, fmt,
+            preset=preset, dark=dark,
+        )  # fmt: skip
 
+        def render() -> bytes:
+            # Runs on click, in its own thread; export.py serialises Chromium behind a lock.
+            return export.export_chart(
+                bundle.fig, fmt=fmt, preset=preset, frame=bundle, data=bundle.data, dark=dark
+            ).content
 
-def export_controls(export, bundle: ChartBundle, *, key: str) -> None:  # noqa: ANN001
-    st.caption("Export en préparation.")
-
-
-def figure_spec(fig: go.Figure) -> dict:
-    return fig.to_plotly_json()
+        st.download_button(
+            f"Télécharger {name}", data=render, file_name=name, mime=export.MIME[fmt],
+            key=f"{key}-download", icon=":material/download:",
+        )  # fmt: skip
+        st.caption(f"Texte alternatif : {bundle.alt_text}")
+        if fmt == "html":
+            st.code(export.embed_snippet(name, preset, title=bundle.title), language="html")
+        if st.toggle("Aperçu cadré", key=f"{key}-preview"):
+            framed = export.frame_figure(bundle.fig, bundle, preset, dark=dark)
+            p = export.PRESETS[preset]
+            st.plotly_chart(
+                framed, theme=None, key=f"{key}-framed", width=min(p.width, 900),
+                config={"staticPlot": True},
+            )  # fmt: skip

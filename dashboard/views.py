@@ -29,7 +29,9 @@ def load_results(store: Store) -> pd.DataFrame:
             f"no results in {store.root}; run `python -m dashboard data build` first"
         )
     results["as_of"] = pd.to_datetime(results["as_of"]).dt.tz_convert(PARIS)
-    return results
+    from dashboard.desk import apply_marks, current_marks
+
+    return apply_marks(results, current_marks(store))
 
 
 def load_candidates(store: Store) -> pd.DataFrame:
