@@ -19,8 +19,13 @@ from dashboard import ui  # noqa: E402
 
 PAGES = Path(__file__).parent / "app_pages"
 
+try:
+    TITLE = f"Soirée électorale — {ui.election().short_name}"
+except Exception:  # the pages show the real error; the tab title must not break the app
+    TITLE = "Soirée électorale"
+
 st.set_page_config(
-    page_title="Soirée électorale — Primaire 2017",
+    page_title=TITLE,
     page_icon=":material/how_to_vote:",
     layout="wide",
     initial_sidebar_state="collapsed",
@@ -33,7 +38,6 @@ specs = [
 ]
 if ui.desk_mode() != "off":
     specs.append(("desk.py", "Desk", ":material/edit_note:", "desk"))
-specs = [s for s in specs if (PAGES / s[0]).exists()]  # TEMPORARY
 pages = [
     st.Page(PAGES / f, title=t, icon=i, url_path=u, default=(n == 0))
     for n, (f, t, i, u) in enumerate(specs)

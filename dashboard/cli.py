@@ -60,7 +60,10 @@ def cmd_results_validate(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="dashboard", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        prog="dashboard",
+        description="Election-night dashboard: results, live feed, live blogs, exports.",
+    )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
@@ -93,21 +96,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _plugins():
     """Sub-commands of the feature modules (each adds its parsers to `sub` / `results`)."""
-    import importlib
+    from dashboard import cli_export, cli_feed, cli_liveblog
 
-    out = []
-    for mod, fn in (
-        ("cli_liveblog", "add_liveblog_commands"),
-        ("cli_export", "add_export_commands"),
-        ("cli_feed", "add_feed_commands"),
-    ):
-        try:  # TEMPORARY while feature modules land
-            m = importlib.import_module(f"dashboard.{mod}")
-        except ModuleNotFoundError:
-            continue
-        f = getattr(m, fn)
-        out.append(f if mod == "cli_feed" else (lambda sub, _res, f=f: f(sub)))
-    return out
+    return (
+        lambda sub, _res: cli_liveblog.add_liveblog_commands(sub),
+        lambda sub, _res: cli_export.add_export_commands(sub),
+        cli_feed.add_feed_commands,
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -194,7 +194,7 @@ def export_panel(bundle: ChartBundle, *, key: str) -> None:
         if fmt == "html":
             st.code(export.embed_snippet(name, preset, title=bundle.title), language="html")
         if st.toggle("Aperçu cadré", key=f"{key}-preview"):
-            framed = export.frame_figure(bundle.fig, bundle, preset, dark=dark)
+            framed = export.frame_figure(bundle.fig, export.Frame.of(bundle), preset, dark=dark)
             p = export.PRESETS[preset]
             st.plotly_chart(
                 framed, theme=None, key=f"{key}-framed", width=min(p.width, 900),

@@ -93,8 +93,7 @@ def test_paste_preview_ingest_is_audited_and_html_is_stored_verbatim(app_env, mo
     at.text_input(key="blog-url").input("https://example.org/live")
     at.button(key="blog-preview").click().run()
     assert not at.error, [e.value for e in at.error]
-    save = next(b for b in at.button if b.label.startswith("Enregistrer ces 1"))
-    save.click().run()
+    at.button(key="blog-save").click().run()
     assert any("modification" in s.value for s in at.success)
     entries = current_entries(Store(app_env))
     new = entries[entries["source_url"] == "https://example.org/live"].iloc[0]

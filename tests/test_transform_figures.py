@@ -72,7 +72,9 @@ def test_vote_split_round_2(shipped):
     assert list(bar.marker.color) == ["#1F5FA8", "#C2185B"]  # colours from candidates.csv
     assert "58,69\u00a0%" in bar.text
     assert any("1\u00a0181\u00a0872 voix" in c[1] for c in bar.customdata)
-    assert "suffrages exprimés" in b.fig.layout.title.text  # the base is in the subtitle
+    assert "suffrages exprimés" in (
+        b.fig.layout.title.subtitle.text or ""
+    )  # the base is in the subtitle
     assert any(s.x0 == 50 for s in b.fig.layout.shapes)  # the majority line
     assert "✓" in bar.y[1] and "Hamon" in bar.y[1]  # the winner is marked
     assert "vainqueur" in [a.text for a in b.fig.layout.annotations]
@@ -86,14 +88,14 @@ def test_vote_split_at_2350_marks_no_winner_yet(shipped):
     assert [round(x, 2) for x in b.fig.data[0].x] == [41.13, 58.87]
     assert not any("✓" in y for y in b.fig.data[0].y)
     assert "7\u00a0023 / 7\u00a0208 bureaux" in b.source_line
-    assert "partiel" in b.fig.layout.title.text
+    assert "partiel" in (b.fig.layout.title.subtitle.text or "")
 
 
 def test_vote_split_round_1_has_seven_bars_on_votants_and_no_majority_line(shipped):
     results, cands, election = shipped
     b = vote_split_bundle(results_view(results, cands, election, 1), house_template())
     assert len(b.fig.data[0].x) == 7
-    assert "% des votants" in b.fig.layout.title.text
+    assert "% des votants" in (b.fig.layout.title.subtitle.text or "")
     assert not b.fig.layout.shapes
     assert sum("✓" in y for y in b.fig.data[0].y) == 2  # two qualified for round 2
 

@@ -75,7 +75,10 @@ blog_tab, reaction_tab, results_tab, log_tab = st.tabs(
 with blog_tab:
     st.markdown("Collez le texte d'un live blog (ou du JSON-LD), ou déposez un fichier.")
     pasted = st.text_area("Texte", height=200, key="blog-text")
-    upload = st.file_uploader("…ou fichier", type=["txt", "json", "html", "htm"], key="blog-file")
+    upload = st.file_uploader(
+        "…ou fichier", type=["txt", "json", "jsonld", "html", "htm"], key="blog-file",
+        max_upload_size=max(1, int(limit_mb)),
+    )  # fmt: skip
     c1, c2 = st.columns([1, 3])
     blog_day = c1.date_input("Date du blog", value=date(2017, 1, 30), format="DD/MM/YYYY")
     source_url = c2.text_input("URL source du live blog", key="blog-url")
@@ -100,7 +103,9 @@ with blog_tab:
             ),  # fmt: skip
             hide_index=True,
         )
-        if st.button(f"Enregistrer ces {len(parsed.entries)} entrées", type="primary"):
+        n = len(parsed.entries)
+        if st.button(f"Enregistrer {'cette entrée' if n == 1 else f'ces {n} entrées'}",
+                     type="primary", key="blog-save"):  # fmt: skip
             try:
                 done(desk.ingest_preview(store, parsed, source_url=url,
                                          gazetteer=ui.gazetteer(), who=who))  # fmt: skip
@@ -172,7 +177,11 @@ with results_tab:
         exprimes = c8.text_input("Exprimés")
         blancs = c9.text_input("Blancs")
         nuls = c10.text_input("Nuls")
-        base = st.selectbox("Base des pourcentages", SHARE_BASES)
+        # Default base: the one of the round's latest snapshot (exprimés in a run-off).
+        latest = ui.results().sort_values("as_of")
+        last_base = latest["share_base"].iloc[-1] if len(latest) else SHARE_BASES[0]
+        base = st.selectbox("Base des pourcentages", SHARE_BASES,
+                            index=SHARE_BASES.index(last_base))  # fmt: skip
         cand_inputs = {}
         for cand in candidates.sort_values("display_order").itertuples():
             a, b = st.columns(2)

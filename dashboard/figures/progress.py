@@ -9,8 +9,8 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from dashboard.figures.theme import MUTED, fr_int, fr_pct
-from dashboard.figures.vote_split import BASE_LABEL, _title
+from dashboard.figures.theme import MUTED, fr_int, fr_pct, title_layout
+from dashboard.figures.vote_split import BASE_LABEL
 
 GAP = timedelta(hours=6)  # longer silences between snapshots are cut out of the axis
 PAD = timedelta(minutes=30)  # what is kept on each side of a cut
@@ -76,11 +76,12 @@ def build_progress(
     )  # fmt: skip
     fig.update_layout(
         template=template,
-        title=dict(text=_title(title, subtitle)),
+        title=title_layout(title, subtitle),
         height=540,
-        margin=dict(t=110),
         hovermode="closest",
-        legend=dict(orientation="h", y=1.02, yanchor="bottom", x=1, xanchor="right"),
+        # Room under the subtitle for the legend, then the first subplot's title.
+        margin=dict(t=150),
+        legend=dict(orientation="h", y=1.07, yanchor="bottom", x=0, xanchor="left"),
         meta={"chart": "count-progress", "share_base": base},
     )
     # Each snapshot gets its own tick: a reader reads the moments the figures were published.

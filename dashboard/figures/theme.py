@@ -24,17 +24,19 @@ def house_template(*, dark: bool = False) -> go.layout.Template:
     return go.layout.Template(
         layout=go.Layout(
             font=dict(family=FONT_FAMILY, size=14, color=ink),
-            # Anchored to the top of the container so a two-line title is never clipped.
+            # Anchored to the top of the container, with automargin, so that title and
+            # subtitle are never clipped whatever the figure's height.
             title=dict(
                 font=dict(size=20, color=ink),
                 x=0,
                 xanchor="left",
                 xref="paper",
-                y=1,
+                y=0.98,
                 yanchor="top",
                 yref="container",
-                pad=dict(t=12),
-            ),
+                automargin=True,
+                subtitle=dict(font=dict(size=14, color=muted)),
+            ),  # fmt: skip
             paper_bgcolor=paper,
             plot_bgcolor=paper,
             margin=dict(l=16, r=24, t=72, b=48),
@@ -46,6 +48,11 @@ def house_template(*, dark: bool = False) -> go.layout.Template:
             colorway=["#1f3a5f", "#8d6e63", "#607d8b", "#9e9d24"],
         )
     )
+
+
+def title_layout(title: str, subtitle: str = "") -> dict:
+    """Title and subtitle as plotly draws them (layout.title.subtitle, never clipped)."""
+    return dict(text=title, subtitle=dict(text=subtitle))
 
 
 def fr_int(value: float | int | None) -> str:

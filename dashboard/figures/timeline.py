@@ -7,8 +7,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard.figures.progress import rangebreaks
-from dashboard.figures.theme import MUTED
-from dashboard.figures.vote_split import _title
+from dashboard.figures.theme import MUTED, title_layout
 
 SYMBOLS = {
     "radio": "circle",
@@ -113,12 +112,12 @@ def build_timeline(
             ticks.append(t)
     fig.update_layout(
         template=template,
-        title=dict(text=_title(title, subtitle)),
+        title=title_layout(title, subtitle),
         height=max(320, 150 + 56 * len(rows_order)),
         # By camp the y axis already names the camps: a legend is only needed by person.
         showlegend=by != "camp",
         legend=dict(orientation="h", y=-0.22, yanchor="top", x=0, title_text=""),
-        margin=dict(t=96, b=150 if by != "camp" else 90),
+        margin=dict(b=150 if by != "camp" else 90),
         hovermode="closest",
         clickmode="event+select",
         meta={"chart": "reactions-timeline", "by": by},

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.figures.theme import MUTED, fr_int, fr_pct
+from dashboard.figures.theme import MUTED, fr_int, fr_pct, title_layout
 
 BASE_LABEL = {"exprimes": "% des suffrages exprimés", "votants": "% des votants"}
 
@@ -51,7 +51,7 @@ def build_vote_split(
     two_way = len(df) == 2
     fig.update_layout(
         template=template,
-        title=dict(text=_title(title, subtitle or BASE_LABEL.get(base, base))),
+        title=title_layout(title, subtitle or BASE_LABEL.get(base, base)),
         xaxis=dict(
             range=[0, 100 if two_way else min(100.0, top * 1.22 + 2)],
             ticksuffix=" %",
@@ -61,7 +61,6 @@ def build_vote_split(
         yaxis=dict(fixedrange=True, tickfont=dict(size=15)),
         showlegend=False,
         bargap=0.35,
-        margin=dict(t=96 if subtitle or base else 64),
         height=max(260, 90 + 52 * len(df)),
         meta={"chart": "vote-split", "share_base": base, "winners": list(winners)},
     )
@@ -78,9 +77,3 @@ def build_vote_split(
             font=dict(size=13, color="#ffffff"),
         )  # fmt: skip
     return fig
-
-
-def _title(title: str, subtitle: str) -> str:
-    if not subtitle:
-        return title
-    return f"{title}<br><span style='font-size:14px;color:{MUTED}'>{subtitle}</span>"
