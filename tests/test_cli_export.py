@@ -7,13 +7,12 @@ Most cases run `dashboard.cli.main` in-process, so they share the one export bro
 from __future__ import annotations
 
 import json
-import os
 import struct
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-from conftest import DATA, run_cli
+from conftest import DATA, require_chromium, run_cli
 
 from dashboard.cli import main
 from dashboard.figures.theme import NBSP
@@ -23,11 +22,7 @@ CHROMIUM = Path("/usr/bin/chromium")
 
 @pytest.fixture
 def chromium() -> None:
-    if not CHROMIUM.exists():
-        message = f"{CHROMIUM} is missing: apt-get install -y chromium (make chromium)"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
+    require_chromium()
 
 
 @pytest.fixture

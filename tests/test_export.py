@@ -2,8 +2,8 @@
 
 Images are drawn by the real kaleido + Debian's Chromium, through the one persistent browser
 of `dashboard.export` (started once for the whole file). Without /usr/bin/chromium these tests
-skip on a laptop and FAIL in CI (CI=true): an export that silently stopped working is exactly
-what must not reach election night.
+FAIL (make test installs it): an export that silently stopped working is exactly what must not
+reach election night.
 """
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ from __future__ import annotations
 import html
 import io
 import json
-import os
 import re
 import struct
 import subprocess
@@ -26,6 +25,7 @@ from pathlib import Path
 import pandas as pd
 import plotly.graph_objects as go
 import pytest
+from conftest import require_chromium
 
 from dashboard import export as ex
 from dashboard.errors import DashboardError
@@ -47,12 +47,8 @@ LONG_TITLE = (
 
 @pytest.fixture(scope="module")
 def export_browser() -> None:
-    """The shared export browser, started once; absent Chromium fails in CI, skips elsewhere."""
-    if not CHROMIUM.exists():
-        message = f"{CHROMIUM} is missing: apt-get install -y chromium (make chromium)"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
+    """The shared export browser, started once; absent Chromium is a failure, never a skip."""
+    require_chromium()
     ex.warm_up()
 
 
