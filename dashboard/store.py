@@ -11,9 +11,10 @@ from __future__ import annotations
 import fcntl
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import BinaryIO
 
 import pandas as pd
 import pyarrow as pa
@@ -22,14 +23,15 @@ import pyarrow.parquet as pq
 from dashboard.errors import StoreError
 
 
-def write_atomic(path: Path, table: pa.Table) -> None:
-    """Write `table` to `path` so that a crash at any point leaves the old file or the new one."""
+def _replace_atomic(path: Path, write: Callable[[BinaryIO], None]) -> None:
+    """Write through `write` into a temp file beside `path`, fsync, then rename over `path`:
+    a crash at any point leaves the old file or the new one, never half of either."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
-            pq.write_table(table, fh, compression="zstd")
+            write(fh)
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, path)
@@ -39,25 +41,19 @@ def write_atomic(path: Path, table: pa.Table) -> None:
         raise
     dir_fd = os.open(path.parent, os.O_RDONLY)
     try:
-        os.fsync(dir_fd)
+        os.fsync(dir_fd)  # the rename itself survives a power cut
     finally:
         os.close(dir_fd)
 
 
+def write_atomic(path: Path, table: pa.Table) -> None:
+    """Write a Parquet table atomically."""
+    _replace_atomic(path, lambda fh: pq.write_table(table, fh, compression="zstd"))
+
+
 def write_bytes_atomic(path: Path, data: bytes) -> None:
     """Same guarantee as write_atomic, for raw payloads and exported files."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    _replace_atomic(path, lambda fh: fh.write(data))
 
 
 class Store:

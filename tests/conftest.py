@@ -38,6 +38,16 @@ def store_dir(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
+def app_env(monkeypatch: pytest.MonkeyPatch, store_dir: Path) -> Path:
+    """Settings for AppTest (same process): shipped sources, tmp copy of the store."""
+    monkeypatch.setenv("DASHBOARD_DATA_DIR", str(DATA))
+    monkeypatch.setenv("DASHBOARD_STORE_DIR", str(store_dir))
+    monkeypatch.delenv("DASHBOARD_DESK", raising=False)
+    monkeypatch.delenv("DASHBOARD_EMBARGO_UNTIL", raising=False)
+    return store_dir
+
+
+@pytest.fixture
 def env(tmp_path: Path, store_dir: Path) -> dict[str, str]:
     """Environment for subprocesses: shipped sources, tmp copy of the store."""
     e = dict(os.environ)

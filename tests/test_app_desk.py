@@ -20,14 +20,6 @@ APP = str(ROOT / "dashboard" / "app.py")
 SECRET = "correct horse battery staple"
 
 
-@pytest.fixture
-def app_env(monkeypatch, store_dir):
-    monkeypatch.setenv("DASHBOARD_DATA_DIR", str(ROOT / "data"))
-    monkeypatch.setenv("DASHBOARD_STORE_DIR", str(store_dir))
-    monkeypatch.delenv("DASHBOARD_DESK", raising=False)
-    return store_dir
-
-
 def no_actions(at: AppTest) -> bool:
     return not at.tabs and not at.button and not at.text_area and not at.get("form")
 

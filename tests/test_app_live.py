@@ -16,12 +16,9 @@ ROOT = Path(__file__).parent.parent
 PAGE = str(ROOT / "dashboard" / "app_pages" / "live.py")
 
 
-@pytest.fixture
-def app_env(monkeypatch, store_dir):
-    monkeypatch.setenv("DASHBOARD_DATA_DIR", str(ROOT / "data"))
-    monkeypatch.setenv("DASHBOARD_STORE_DIR", str(store_dir))
+@pytest.fixture(autouse=True)
+def stale_after(monkeypatch):
     monkeypatch.setenv("DASHBOARD_STALE_AFTER", "60")
-    return store_dir
 
 
 def run() -> AppTest:

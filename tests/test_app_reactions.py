@@ -5,18 +5,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
 from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).parent.parent
 PAGE = str(ROOT / "dashboard" / "app_pages" / "reactions.py")
-
-
-@pytest.fixture
-def app_env(monkeypatch, store_dir):
-    monkeypatch.setenv("DASHBOARD_DATA_DIR", str(ROOT / "data"))
-    monkeypatch.setenv("DASHBOARD_STORE_DIR", str(store_dir))
-    return store_dir
 
 
 def timeline(at: AppTest) -> dict:

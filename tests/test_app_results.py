@@ -7,18 +7,10 @@ import json
 from pathlib import Path
 
 import numpy as np
-import pytest
 from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).parent.parent
 PAGE = str(ROOT / "dashboard" / "app_pages" / "results.py")
-
-
-@pytest.fixture
-def app_env(monkeypatch, store_dir):
-    monkeypatch.setenv("DASHBOARD_DATA_DIR", str(ROOT / "data"))
-    monkeypatch.setenv("DASHBOARD_STORE_DIR", str(store_dir))
-    return store_dir
 
 
 def decode(values) -> list:
