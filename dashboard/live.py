@@ -274,7 +274,10 @@ def poll_once(
     store = store or Store(settings.store_dir())
     data_dir = Path(data_dir or settings.data_dir())
     raw_dir = Path(raw_dir or settings.raw_dir())
-    election_id = election_id or settings.get("election")
+    if election_id is None:  # the election shown is the one of data/election.toml
+        from dashboard.election import load_election
+
+        election_id = load_election(data_dir / "election.toml").id
     previous = read_status(store.root)
     status = previous if previous is not None and previous.url == url else FeedStatus(url)
     result = PollResult(url, datetime.now(tz=UTC), ERROR)

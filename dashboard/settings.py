@@ -30,7 +30,6 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("store_dir", "", "Folder of the Parquet store; empty means `<data_dir>/store`."),
     Setting("raw_dir", "", "Archive of raw feed payloads; empty means `<data_dir>/raw`."),
-    Setting("election", "primaire-2017", "Election id shown by the app and the CLI."),
     Setting("cache_ttl", "30", "Seconds the app keeps data read from the store (per process)."),
     Setting("live_every", "10", "Seconds between refreshes of the live panel."),
     Setting(
