@@ -16,7 +16,9 @@ def timeline(at: AppTest) -> dict:
 
 
 def reaction_points(fig: dict) -> int:
-    return sum(len(t["customdata"]) for t in fig["data"] if t["name"] != "Annonce des résultats")
+    return sum(
+        len(t.get("customdata", [])) for t in fig["data"] if t["name"] != "Annonce des résultats"
+    )
 
 
 def test_the_seed_is_on_the_timeline_with_camps_and_announcements(app_env):

@@ -54,11 +54,14 @@ def build_timeline(
         fig.add_trace(
             go.Scatter(
                 x=rows["t"], y=rows["row"], mode="markers+text", name=str(camp),
+                # By camp the y axis names the camps; by person the legend gives the colours.
+                showlegend=by != "camp",
                 text=[f"{t:%H:%M}" for t in rows["t"]],
                 # Neighbours in one row alternate above/below so their times don't collide.
                 textposition=["top center" if i % 2 == 0 else "bottom center"
                               for i in range(len(rows))],
                 textfont=dict(size=11, color=MUTED),
+                cliponaxis=False,
                 marker=dict(
                     size=16, color=str(rows["camp_colour"].iloc[0]),
                     symbol=[SYMBOLS.get(str(o), "circle-open") for o in rows["outlet_type"]],
@@ -83,8 +86,12 @@ def build_timeline(
         fig.add_trace(
             go.Scatter(
                 x=ann["t"], y=[RESULTS_ROW] * len(ann), mode="markers+text",
-                name="Annonce des résultats", text=list(ann["short"]),
-                textposition="top center", textfont=dict(size=11, color=MUTED),
+                name="Annonce des résultats", text=list(ann["short"]), showlegend=False,
+                # Neighbouring announcements alternate above/below; labels may overhang
+                # the plot's edges rather than be cut.
+                textposition=["top center" if i % 2 == 0 else "bottom center"
+                              for i in range(len(ann))],
+                cliponaxis=False, textfont=dict(size=11, color=MUTED),
                 marker=dict(symbol="line-ns-open", size=22, color=MUTED, line=dict(width=2)),
                 customdata=[[f"annonce:{s}", f"{t:%d/%m %H:%M}", lab]
                             for s, t, lab in zip(ann["snapshot_id"], ann["t"], ann["label"],
@@ -114,20 +121,23 @@ def build_timeline(
         template=template,
         title=title_layout(title, subtitle),
         height=max(320, 150 + 56 * len(rows_order)),
-        # By camp the y axis already names the camps: a legend is only needed by person.
-        showlegend=by != "camp",
-        legend=dict(orientation="h", y=-0.22, yanchor="top", x=0, title_text=""),
-        margin=dict(b=150 if by != "camp" else 90),
+        legend=dict(orientation="h", y=-0.14, yanchor="top", x=0, title_text="Média :"),
+        margin=dict(b=110),
         hovermode="closest",
         clickmode="event+select",
         meta={"chart": "reactions-timeline", "by": by},
     )
-    fig.add_annotation(
-        text="Symboles : ● radio · ■ télévision · ◆ réseau social · ▲ presse · ★ communiqué"
-        " · ○ média non précisé",
-        xref="paper", yref="paper", x=0, y=0, yshift=-52, xanchor="left", yanchor="top",
-        showarrow=False, font=dict(size=11, color=MUTED),
-    )  # fmt: skip
+    # The outlet-type key as legend entries (symbols only, no points): a legend is placed by
+    # plotly and by the export frame, where a free annotation would collide with the footer.
+    for kind, symbol in (*SYMBOLS.items(), ("", "circle-open")):
+        fig.add_trace(
+            go.Scatter(
+                x=[None], y=[None], mode="markers",
+                name=OUTLET_TYPE_FR.get(kind, "média non précisé"),
+                marker=dict(symbol=symbol, size=11, color=MUTED),
+                hoverinfo="skip", showlegend=True,
+            )
+        )  # fmt: skip
     fig.update_yaxes(
         categoryorder="array", categoryarray=list(reversed(rows_order)), type="category",
         fixedrange=True,
