@@ -130,7 +130,9 @@ st.dataframe(
     table,
     hide_index=True,
     column_config={
+        "heure": "Heure",
         "headline": "Titre",
+        "personnes": "Personnes",
         "camp_label": "Camp",
         "outlet": "Média",
         "stance": "Position",
