@@ -22,7 +22,7 @@ $(VENV)/.test-installed: pyproject.toml
 run: $(VENV)/.run-installed
 	$(PY) -m streamlit run dashboard/app.py --server.port $(PORT)
 
-# Debian's Chromium drives the browser tests and kaleido's exports; never `playwright install`.
+# Debian's Chromium drives the browser tests and kaleido's exports (no browser download).
 chromium:
 	@if [ -x $(CHROMIUM) ]; then :; \
 	elif [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \

@@ -49,7 +49,6 @@ id and the words that fired it are kept with the stance. None when no rule fires
 
 from __future__ import annotations
 
-import csv
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -189,25 +188,10 @@ _ID_RE = re.compile(r"[a-z0-9][a-z0-9-]*")
 
 
 def _read_csv(path: Path, required: tuple[str, ...]) -> list[tuple[int, dict[str, str]]]:
-    try:
-        with open(path, encoding="utf-8-sig", newline="") as fh:
-            reader = csv.DictReader(fh)
-            header = reader.fieldnames or []
-            missing = [c for c in required if c not in header]
-            if missing:
-                raise SourceError(f"missing column(s): {', '.join(missing)}", path=str(path))
-            rows = []
-            for i, row in enumerate(reader, start=2):
-                if None in row:
-                    raise SourceError("more fields than columns", path=str(path), row=i)
-                rows.append((i, {k: (v or "").strip() for k, v in row.items()}))
-            return rows
-    except FileNotFoundError as exc:
-        raise SourceError("file not found", path=str(path)) from exc
-    except UnicodeDecodeError as exc:
-        raise SourceError("not UTF-8 text", path=str(path)) from exc
-    except csv.Error as exc:
-        raise SourceError(f"malformed CSV ({exc})", path=str(path)) from exc
+    """Rows of an editor-maintained CSV, with the same checks and messages as data/*.csv."""
+    from dashboard.ingest.source import read_csv_rows
+
+    return read_csv_rows(path, list(required))
 
 
 def load_camps(path: Path | str) -> list[Camp]:

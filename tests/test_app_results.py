@@ -63,6 +63,7 @@ def test_round_1_shows_seven_candidates_and_the_2011_comparison(app_env):
     at.run()
     assert not at.exception, at.exception
     assert metrics(at)["Votants"][0] == "1\u00a0655\u00a0919"
+    assert metrics(at)["Qualifiés"] == ("Hamon et Valls", "36,03\u00a0% · 31,48\u00a0%")
     assert len(decode(charts(at)[0]["data"][0]["x"])) == 7
     assert any("primaire PS 2011" in c.value and "2\u00a0661\u00a0231" in c.value
                for c in at.caption)  # fmt: skip

@@ -111,10 +111,20 @@ with cards:
     cols = st.columns(5)
     if not view.shares.empty:
         lead = view.shares.iloc[0]
-        title = rnd.winner_label.capitalize() if view.winners() else "En tête"
-        cols[0].metric(
-            title, str(lead["name"]), fr_pct(lead["share"]), delta_color="off", delta_arrow="off"
-        )
+        winners = view.shares[view.shares["candidate_id"].isin(view.winners())]
+        if len(winners) > 1:  # e.g. the two qualified for a run-off
+            cols[0].metric(
+                f"{rnd.winner_label.capitalize()}s",
+                " et ".join(str(n).split()[-1] for n in winners["name"]),
+                " · ".join(fr_pct(x) for x in winners["share"]),
+                delta_color="off", delta_arrow="off",
+            )  # fmt: skip
+        else:
+            title = rnd.winner_label.capitalize() if len(winners) else "En tête"
+            cols[0].metric(
+                title, str(lead["name"]), fr_pct(lead["share"]), delta_color="off",
+                delta_arrow="off",
+            )  # fmt: skip
     else:
         cols[0].metric("En tête", "—", "parts non publiées", delta_color="off", delta_arrow="off")
 

@@ -45,7 +45,19 @@ def read_text(path: Path) -> str:
         ) from exc
 
 
+def read_csv_rows(path: Path, columns: list[str]) -> list[tuple[int, dict[str, str]]]:
+    """(row number, row) of a UTF-8 CSV that must have `columns`; blank rows skipped."""
+    return _rows(path, read_text(path), columns)
+
+
 def _rows(path: Path, text: str, columns: list[str]) -> list[tuple[int, dict[str, str]]]:
+    try:
+        return _parse_rows(path, text, columns)
+    except csv.Error as exc:
+        raise SourceError(f"malformed CSV ({exc})", path=str(path)) from None
+
+
+def _parse_rows(path: Path, text: str, columns: list[str]) -> list[tuple[int, dict[str, str]]]:
     reader = csv.DictReader(io.StringIO(text))
     header = [h.strip() for h in (reader.fieldnames or [])]
     missing = [c for c in columns if c not in header]
