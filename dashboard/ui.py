@@ -151,10 +151,15 @@ def show_chart(bundle: ChartBundle, *, key: str, on_select: str = "ignore") -> o
     )
     st.caption(bundle.source_line)
     c1, c2, c3 = st.columns([1.3, 1, 1.6])
+    from dashboard import export
+
     c1.download_button(
         "Données (CSV)",
-        data=bundle.data.to_csv(index=False).encode("utf-8"),
-        file_name=f"{bundle.election_slug}-t{bundle.round}-{bundle.slug}.csv",
+        # The same CSV as the export panel's: French Excel (UTF-8 BOM, ";", decimal comma).
+        data=export.data_csv(bundle.data),
+        file_name=export.filename(
+            bundle.election_slug, bundle.round, bundle.slug, bundle.as_of, "csv"
+        ),
         mime="text/csv",
         key=f"{key}-csv",
         icon=":material/table_view:",
