@@ -17,9 +17,22 @@ from typing import Any
 from dashboard import settings
 
 
-def desk_mode(secrets: Mapping[str, Any]) -> str:
+def oidc_provider(secrets: Mapping[str, Any]) -> str | None:
+    """The provider for st.login: "" for a default `[auth]` with its own client_id, the name
+    of the first `[auth.NAME]` section that has one, or None when OIDC is not configured."""
     auth = secrets.get("auth") if hasattr(secrets, "get") else None
-    if isinstance(auth, Mapping) and auth.get("client_id") and auth.get("redirect_uri"):
+    if not isinstance(auth, Mapping) or not auth.get("redirect_uri"):
+        return None
+    if auth.get("client_id"):
+        return ""
+    for name, section in auth.items():
+        if isinstance(section, Mapping) and section.get("client_id"):
+            return str(name)
+    return None
+
+
+def desk_mode(secrets: Mapping[str, Any]) -> str:
+    if oidc_provider(secrets) is not None:
         return "oidc"
     if settings.get("desk").strip().lower() == "on" and secrets.get("desk_password"):
         return "password"

@@ -12,7 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import desk, settings, ui
-from dashboard.access import RateLimiter, password_ok
+from dashboard.access import RateLimiter, oidc_provider, password_ok
 from dashboard.errors import DashboardError
 from dashboard.model import MARK_LABELS, PARIS, SHARE_BASES, STATUSES
 from dashboard.reactions import OUTLET_TYPES, STANCES
@@ -34,7 +34,11 @@ def gate() -> str:
         st.stop()
     if mode == "oidc":
         if not st.user.is_logged_in:
-            st.button("Se connecter", on_click=st.login, icon=":material/login:")
+            provider = oidc_provider(st.secrets.to_dict())
+            st.button(
+                "Se connecter", on_click=st.login, args=(provider,) if provider else (),
+                icon=":material/login:",
+            )  # fmt: skip
             st.stop()
         return str(st.user.get("email") or st.user.get("name") or "inconnu")
     if st.session_state.get("desk_user"):
