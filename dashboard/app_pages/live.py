@@ -68,11 +68,12 @@ def live_panel() -> None:
             "`python -m dashboard results watch URL` pour suivre un flux."
         )
     elif status.is_stale():
-        why = f" ({status.last_error})" if status.last_error else ""
         st.error(
-            f"Source interrompue — dernières données valides de {as_of:%H:%M}{why}",
+            f"Source interrompue — dernières données valides de {as_of:%H:%M}",
             icon=":material/warning:",
         )
+        if status.last_error:
+            st.caption(f"Détail technique : {status.last_error}")
     else:
         st.success(f"Flux actif — {status.updated_text()}", icon=":material/sync:")
     if status is not None and status.last_outcome == "signalé" and status.last_flags:
