@@ -40,6 +40,14 @@ SETTINGS: tuple[Setting, ...] = (
         "",
         "HH:MM (Paris time, election day) before which shares are hidden; empty means no embargo.",
     ),
+    Setting("feed_connect_timeout", "3.05", "Seconds to open a connection to the feed."),
+    Setting("feed_read_timeout", "5", "Seconds of silence allowed while the feed answers."),
+    Setting(
+        "feed_retries",
+        "2",
+        "Extra attempts on connection errors, timeouts and HTTP 500/502/503/504.",
+    ),
+    Setting("feed_backoff", "0.5", "Backoff factor between attempts (urllib3 Retry; 0 = no wait)."),
     Setting(
         "desk",
         "off",

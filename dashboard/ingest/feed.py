@@ -38,10 +38,9 @@ from dashboard import __version__
 from dashboard.errors import FeedError, StoreError
 from dashboard.store import write_bytes_atomic
 
-CONNECT_TIMEOUT = 3.05  # seconds to open the TCP connection (a little over a 3 s SYN retry)
-# Seconds of silence allowed between bytes of the answer. A results document is a few kB:
-# 5 s × (1 + RETRIES) attempts keeps a hung feed's poll under the 30 s watch cadence.
-READ_TIMEOUT = 5.0
+# Timeouts and retries are settings (feed_connect_timeout 3.05 s: a little over a 3 s SYN
+# retry; feed_read_timeout 5 s: × (1 + retries) attempts keeps a hung feed's poll under the
+# 30 s watch cadence). These two are make_session()'s own defaults.
 RETRIES = 2  # extra attempts after the first, on connect/read errors and 5xx
 BACKOFF = 0.5  # urllib3 sleeps BACKOFF × 2^(n-1) between attempts (0 in tests)
 MAX_PAYLOAD_BYTES = 20 * 1024 * 1024  # a results document is a few kB; refuse runaway bodies
@@ -118,13 +117,11 @@ def make_session(
     return session
 
 
-def tuning(name: str, default: float) -> float:
-    """A feed setting (feed_connect_timeout, feed_read_timeout, feed_retries, feed_backoff)
-    from dashboard.settings when it is declared there, else the module default."""
+def tuning(name: str) -> float:
+    """A feed setting (feed_connect_timeout, feed_read_timeout, feed_retries, feed_backoff):
+    a number ≥ 0 from dashboard.settings, which holds the defaults."""
     from dashboard import settings
 
-    if name not in {s.name for s in settings.SETTINGS}:
-        return default
     text = settings.get(name)
     try:
         value = float(text)
@@ -136,10 +133,8 @@ def tuning(name: str, default: float) -> float:
 
 
 def default_timeout() -> tuple[float, float]:
-    """(connect, read) seconds, from the settings when declared."""
-    return tuning("feed_connect_timeout", CONNECT_TIMEOUT), tuning(
-        "feed_read_timeout", READ_TIMEOUT
-    )
+    """(connect, read) seconds, from the settings."""
+    return tuning("feed_connect_timeout"), tuning("feed_read_timeout")
 
 
 _SESSION: requests.Session | None = None
@@ -150,7 +145,7 @@ def default_session() -> requests.Session:
     global _SESSION
     if _SESSION is None:
         _SESSION = make_session(
-            retries=int(tuning("feed_retries", RETRIES)), backoff=tuning("feed_backoff", BACKOFF)
+            retries=int(tuning("feed_retries")), backoff=tuning("feed_backoff")
         )
     return _SESSION
 
