@@ -36,11 +36,10 @@ from dashboard.model import (
     document_rows,
 )
 from dashboard.reactions import STANCES, Gazetteer
-from dashboard.results import record_snapshots
+from dashboard.results import MARKS_TABLE, apply_marks, current_marks, record_snapshots
 from dashboard.store import Store
 
 AUDIT_TABLE = "audit"
-MARKS_TABLE = "snapshot_marks"
 MANUAL_RULE = "desk"  # stance_rule of a reaction corrected by hand: re-ingest keeps it
 
 
@@ -235,33 +234,6 @@ def add_snapshot(
     cid = _audit(store, who=who, action="add_snapshot", target=f"snapshot:{sid}",
                  before=None, after=doc, reason=reason)  # fmt: skip
     return Change(cid, "add_snapshot", f"snapshot:{sid}", f"relevé {sid} ajouté")
-
-
-def current_marks(store: Store) -> dict[str, dict[str, Any]]:
-    """The latest mark of each snapshot."""
-    latest: dict[str, dict[str, Any]] = {}
-    for row in store.read(MARKS_TABLE, MARKS).to_pylist():
-        latest[row["snapshot_id"]] = row
-    return latest
-
-
-def apply_marks(results: pd.DataFrame, marks: dict[str, dict[str, Any]]) -> pd.DataFrame:
-    """Snapshots marked corrected/superseded/withdrawn get a flag, so they are never current."""
-    if not marks:
-        return results
-    extra = {
-        sid: f"marqué « {MARK_LABELS[m['mark']]} » : {m['reason'] or 'sans motif'}"
-        for sid, m in marks.items()
-        if m["mark"] in MARK_LABELS
-    }
-    if not extra:
-        return results
-    out = results.copy()
-    out["flags"] = [
-        list(f if f is not None else []) + ([extra[s]] if s in extra else [])
-        for f, s in zip(out["flags"], out["snapshot_id"], strict=True)
-    ]
-    return out
 
 
 def mark_snapshot(

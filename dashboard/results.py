@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pyarrow as pa
@@ -17,10 +18,11 @@ import pyarrow as pa
 from dashboard import validate
 from dashboard.errors import SourceError, ValidationError
 from dashboard.ingest.source import RESULT_COLUMNS, parse_candidates_csv, parse_results_csv
-from dashboard.model import CANDIDATES, RESULTS, to_table
+from dashboard.model import CANDIDATES, MARK_LABELS, MARKS, RESULTS, to_table
 from dashboard.store import Store
 from dashboard.transform import is_valid
 
+MARKS_TABLE = "snapshot_marks"  # desk marks: corrected / superseded / withdrawn / active
 FIGURE_COLUMNS = [c for c in RESULT_COLUMNS if c not in ("note", "source_url")]
 
 
@@ -155,3 +157,30 @@ def validate_source(path: Path, candidates: pd.DataFrame) -> dict[str, list[str]
     empty = rows.iloc[0:0].drop(columns=["_row"])
     report, _ = check_snapshots(rows, empty, set(candidates["candidate_id"]))
     return report.flagged
+
+
+def current_marks(store: Store) -> dict[str, dict[str, Any]]:
+    """The latest mark of each snapshot."""
+    latest: dict[str, dict[str, Any]] = {}
+    for row in store.read(MARKS_TABLE, MARKS).to_pylist():
+        latest[row["snapshot_id"]] = row
+    return latest
+
+
+def apply_marks(results: pd.DataFrame, marks: dict[str, dict[str, Any]]) -> pd.DataFrame:
+    """Snapshots marked corrected/superseded/withdrawn get a flag, so they are never current."""
+    if not marks:
+        return results
+    extra = {
+        sid: f"marqué « {MARK_LABELS[m['mark']]} » : {m['reason'] or 'sans motif'}"
+        for sid, m in marks.items()
+        if m["mark"] in MARK_LABELS
+    }
+    if not extra:
+        return results
+    out = results.copy()
+    out["flags"] = [
+        list(f if f is not None else []) + ([extra[s]] if s in extra else [])
+        for f, s in zip(out["flags"], out["snapshot_id"], strict=True)
+    ]
+    return out

@@ -16,6 +16,7 @@ from dashboard.election import Election, load_election
 from dashboard.errors import DashboardError
 from dashboard.figures.theme import fr_int, fr_pct
 from dashboard.model import CANDIDATES, PARIS, RESULTS, snapshot_document
+from dashboard.results import apply_marks, current_marks
 from dashboard.store import Store
 
 STATUS_FR = {"partial": "partiel", "corrected": "corrigé", "definitive": "définitif"}
@@ -29,8 +30,6 @@ def load_results(store: Store) -> pd.DataFrame:
             f"no results in {store.root}; run `python -m dashboard data build` first"
         )
     results["as_of"] = pd.to_datetime(results["as_of"]).dt.tz_convert(PARIS)
-    from dashboard.desk import apply_marks, current_marks
-
     return apply_marks(results, current_marks(store))
 
 

@@ -144,9 +144,7 @@ def default_session() -> requests.Session:
     """The process's Session (created on first use, then reused for keep-alive)."""
     global _SESSION
     if _SESSION is None:
-        _SESSION = make_session(
-            retries=int(tuning("feed_retries")), backoff=tuning("feed_backoff")
-        )
+        _SESSION = make_session(retries=int(tuning("feed_retries")), backoff=tuning("feed_backoff"))
     return _SESSION
 
 
