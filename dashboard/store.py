@@ -31,6 +31,9 @@ def _replace_atomic(path: Path, write: Callable[[BinaryIO], None]) -> None:
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
+            # mkstemp makes the file private (0600); the app may run as another user than
+            # the watcher or the desk, so the store is world-readable like any data file.
+            os.fchmod(fh.fileno(), 0o644)
             write(fh)
             fh.flush()
             os.fsync(fh.fileno())

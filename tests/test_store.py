@@ -64,3 +64,9 @@ def test_a_schema_mismatch_is_a_clear_store_error(tmp_path):
     pq.write_table(pa.table({"x": [1]}), tmp_path / "candidates.parquet")
     with pytest.raises(StoreError, match="does not match its schema"):
         Store(tmp_path).read("candidates", CANDIDATES)
+
+
+def test_stored_files_are_readable_by_other_users(tmp_path):
+    """The app (readers) may run as another user than the watcher (the writer)."""
+    write_atomic(tmp_path / "candidates.parquet", _cands("a"))
+    assert (tmp_path / "candidates.parquet").stat().st_mode & 0o777 == 0o644
