@@ -15,12 +15,10 @@ from pathlib import Path
 from typing import Any
 
 from dashboard import settings
-from dashboard.errors import ParseError
+from dashboard.ingest import read_input
 from dashboard.ingest.liveblog import Entry, ParsedBlog, read_liveblog
 from dashboard.reactions import Gazetteer, Reaction, extract_reaction, load_people
 
-# Bigger inputs are refused with a message rather than read into memory.
-MAX_INPUT_BYTES = 100 * 1024 * 1024
 JSON_KEYS = (
     "id", "date", "time", "headline", "body", "permalink", "people", "outlet", "camp",
     "stance", "quotes",
@@ -32,31 +30,6 @@ def _date(value: str) -> dt.date:
         return dt.date.fromisoformat(value)
     except ValueError as exc:
         raise argparse.ArgumentTypeError(f"not a date YYYY-MM-DD: {value!r}") from exc
-
-
-def read_input(file: str, *, max_bytes: int = MAX_INPUT_BYTES) -> bytes:
-    """The bytes of FILE ("-" = standard input); ParseError for a missing/huge/odd file."""
-    if file == "-":
-        data = sys.stdin.buffer.read(max_bytes + 1)
-    else:
-        path = Path(file)
-        try:
-            if path.is_dir():
-                raise ParseError(f"{file}: is a folder, not a file")
-            with open(path, "rb") as fh:
-                data = fh.read(max_bytes + 1)
-        except FileNotFoundError as exc:
-            raise ParseError(f"{file}: no such file") from exc
-        except PermissionError as exc:
-            raise ParseError(f"{file}: cannot read it (permission denied)") from exc
-        except OSError as exc:
-            raise ParseError(f"{file}: cannot read it ({exc.strerror or exc})") from exc
-    if len(data) > max_bytes:
-        raise ParseError(
-            f"{file}: larger than {max_bytes // (1024 * 1024)} MB; split the blog or keep "
-            "only the part to read"
-        )
-    return data
 
 
 def gazetteer() -> Gazetteer:

@@ -93,20 +93,14 @@ def validate_path(path: Path, data_dir: Path) -> dict[str, list[str]]:
     totals, shares against its own votes, unknown candidates — since the store is not read.
     Malformed input raises a DashboardError (one line); nothing is ever stored.
     """
+    from dashboard.ingest import read_input
     from dashboard.ingest.results import detect_format, parse_feed
     from dashboard.ingest.source import parse_candidates_csv
     from dashboard.results import check_snapshots, validate_source
 
     path = Path(path)
     candidates = parse_candidates_csv(Path(data_dir) / "candidates.csv")
-    try:
-        payload = path.read_bytes()
-    except FileNotFoundError as exc:
-        raise DashboardError(f"{path}: file not found") from exc
-    except IsADirectoryError as exc:
-        raise DashboardError(f"{path}: is a folder, not a file") from exc
-    except OSError as exc:
-        raise DashboardError(f"{path}: cannot read ({exc.strerror or exc})") from exc
+    payload = read_input(str(path))
     fmt = detect_format(payload, name=path.name)
     first_line = payload.lstrip(b"\xef\xbb\xbf").split(b"\n", 1)[0]
     if fmt == "csv" and b"snapshot_id" in first_line.split(b";")[0]:
