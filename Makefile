@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 CHROMIUM := /usr/bin/chromium
 PORT ?= 8501
 
-.PHONY: run test lint bench data venv chromium clean
+.PHONY: run test lint bench data chromium clean
 
 $(VENV)/.run-installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,7 +20,7 @@ $(VENV)/.test-installed: pyproject.toml
 	touch $@ $(VENV)/.run-installed
 
 run: $(VENV)/.run-installed
-	$(PY) -m streamlit run dashboard/app.py --server.port $(PORT)
+	$(PY) -m streamlit run dashboard/app/main.py --server.port $(PORT)
 
 # Debian's Chromium drives the browser tests and kaleido's exports (no browser download).
 chromium:
@@ -37,9 +37,13 @@ chromium:
 lint: $(VENV)/.test-installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
-test: $(VENV)/.test-installed chromium lint
-	$(PY) -m pytest -q
+# The tests run first and in parallel; lint runs after them even when they fail, so a style
+# slip never hides a test result (and the target still fails on either).
+test: $(VENV)/.test-installed chromium
+	@status=0; $(PY) -m pytest -q -n auto || status=$$?; \
+	$(MAKE) --no-print-directory lint || status=$$((status ? status : 1)); exit $$status
 
 bench: $(VENV)/.test-installed chromium
 	for b in bench/bench_*.py; do echo "== $$b"; $(PY) $$b || exit 1; done

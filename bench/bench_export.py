@@ -31,19 +31,20 @@ GOAL_S = 0.25
 
 _COLD = """
 import time
-from dashboard import export, settings
-from dashboard.charts import build_chart
+from dashboard import settings
+from dashboard.export import render
+from dashboard.charts.bundles import build_chart
 from dashboard.store import Store
 b = build_chart("vote-split", store=Store(settings.store_dir()), data_dir=settings.data_dir())
 t0 = time.perf_counter()
-export.export_chart(b.fig, fmt="png", preset="article", frame=b, data=b.data)
+render.export_chart(b.fig, fmt="png", preset="article", frame=b, data=b.data)
 print(time.perf_counter() - t0)
 """
 
 
 def _bundles() -> list:
     from dashboard import settings
-    from dashboard.charts import CHARTS, build_chart
+    from dashboard.charts.bundles import CHARTS, build_chart
     from dashboard.errors import DashboardError
     from dashboard.store import Store
 
@@ -84,7 +85,7 @@ def main() -> int:
 
     import plotly.io as pio
 
-    from dashboard import export
+    from dashboard.export import render
 
     print("cold first export (new process, new Chromium), vote-split PNG article:")
     t0 = time.perf_counter()
@@ -95,19 +96,19 @@ def main() -> int:
     print(f"  {cold:.2f} s in the process ({time.perf_counter() - t0:.2f} s with Python start)")
 
     bundles = _bundles()
-    export.warm_up()
-    export.export_chart(bundles[0].fig, fmt="png", frame=bundles[0])  # first page load
-    p = export.PRESETS["article"]
+    render.warm_up()
+    render.export_chart(bundles[0].fig, fmt="png", frame=bundles[0])  # first page load
+    p = render.PRESETS["article"]
     warm_all, base_all = [], []
     print("warm export per chart, PNG article (2400×1350):")
     for b in bundles:
 
         def warm(b=b) -> None:
-            export.export_chart(b.fig, fmt="png", preset="article", frame=b, data=b.data)
+            render.export_chart(b.fig, fmt="png", preset="article", frame=b, data=b.data)
 
         interactive = _timed(warm, args.repeat, pause=0.5)
         batch = _timed(warm, args.repeat)
-        framed = export.frame_figure(b.fig, export.Frame.of(b), p)
+        framed = render.frame_figure(b.fig, render.Frame.of(b), p)
 
         def baseline(framed=framed) -> None:
             pio.to_image(framed, format="png", width=p.width, height=p.height, scale=2)
@@ -140,7 +141,7 @@ def main() -> int:
             f"export --all: {len(files)} files ({size:.0f} MB) in {elapsed:.1f} s "
             f"(exit {proc.returncode}, Python start and one Chromium start included)"
         )
-    export.shutdown()
+    render.shutdown()
     return 0
 
 

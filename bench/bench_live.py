@@ -26,9 +26,9 @@ from live_harness import LiveRig, night_document  # noqa: E402
 from playwright.sync_api import sync_playwright  # noqa: E402
 
 from dashboard.model import document_rows  # noqa: E402
-from dashboard.results import record_snapshots  # noqa: E402
+from dashboard.results.record import record_snapshots  # noqa: E402
+from dashboard.results.views import load_candidates  # noqa: E402
 from dashboard.store import Store  # noqa: E402
-from dashboard.views import load_candidates  # noqa: E402
 
 SHOWS = (
     "(v) => [...document.querySelectorAll('.js-plotly-plot .bartext')]"

@@ -19,8 +19,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from dashboard.ingest.liveblog import parse_liveblog  # noqa: E402
-from dashboard.reactions import extract_reaction, load_people  # noqa: E402
+from dashboard.liveblog.parse import parse_liveblog  # noqa: E402
+from dashboard.liveblog.reactions import extract_reaction, load_people  # noqa: E402
 
 GOAL = 20_000  # entries/s
 WEEKDAYS = ("Lundi", "Mardi", "Mercredi", "Jeudi", "Vendredi", "Samedi", "Dimanche")

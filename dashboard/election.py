@@ -8,7 +8,7 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 from dashboard.errors import SourceError
-from dashboard.model import PARIS
+from dashboard.fr import PARIS
 
 
 @dataclass(frozen=True)

@@ -17,8 +17,8 @@ import pandas as pd
 import pyarrow as pa
 
 from dashboard.errors import SourceError
+from dashboard.fr import PARIS
 
-PARIS = ZoneInfo("Europe/Paris")
 DOCUMENT_SCHEMA_VERSION = 1
 
 STATUSES = ("partial", "corrected", "definitive")

@@ -1,6 +1,6 @@
 """Every setting in one table: name, default, help. Read from DASHBOARD_* env vars.
 
-README lists the same table; tests/test_settings.py keeps the two in step.
+README lists the same table; tests/test_architecture.py keeps the two in step.
 """
 
 from __future__ import annotations

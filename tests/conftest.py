@@ -82,7 +82,7 @@ def require_chromium() -> str:
 
 
 class StreamlitServer:
-    def __init__(self, env: dict[str, str], script: str = "dashboard/app.py") -> None:
+    def __init__(self, env: dict[str, str], script: str = "dashboard/app/main.py") -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.proc = subprocess.Popen(

@@ -10,9 +10,9 @@ from pathlib import Path
 
 from conftest import ROOT, StreamlitServer
 
-from dashboard.replay import start_replay_server
+from dashboard.feed.replay import start_replay_server
+from dashboard.results.views import results_document
 from dashboard.store import Store
-from dashboard.views import results_document
 
 DATA = ROOT / "data"
 

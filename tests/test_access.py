@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from dashboard.access import RateLimiter, desk_mode, oidc_provider, password_ok
+from dashboard.desk.access import RateLimiter, desk_mode, oidc_provider, password_ok
 
 
 def test_no_configuration_means_no_desk(monkeypatch):

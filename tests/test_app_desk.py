@@ -8,15 +8,15 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import desk
-from dashboard.liveblog_store import current_entries, reaction_timeline
-from dashboard.reactions import load_people
+from dashboard.desk import actions
+from dashboard.liveblog.reactions import load_people
+from dashboard.liveblog.store import current_entries, reaction_timeline
+from dashboard.results.views import load_results, results_document
 from dashboard.store import Store
-from dashboard.views import load_results, results_document
 
 ROOT = Path(__file__).parent.parent
-PAGE = str(ROOT / "dashboard" / "app_pages" / "desk.py")
-APP = str(ROOT / "dashboard" / "app.py")
+PAGE = str(ROOT / "dashboard" / "app" / "screens" / "desk.py")
+APP = str(ROOT / "dashboard" / "app" / "main.py")
 SECRET = "correct horse battery staple"
 
 
@@ -40,7 +40,7 @@ def test_the_public_app_has_no_desk_page(app_env, monkeypatch):
     at = AppTest.from_file(APP, default_timeout=30).run()
     assert not at.exception
     with pytest.raises(Exception):  # noqa: B017 - AppTest raises when the page is not registered
-        at.switch_page("app_pages/desk.py").run()
+        at.switch_page("screens/desk.py").run()
 
 
 def login(monkeypatch, password: str = SECRET, name: str = "Camille") -> AppTest:
@@ -90,7 +90,7 @@ def test_paste_preview_ingest_is_audited_and_html_is_stored_verbatim(app_env, mo
     entries = current_entries(Store(app_env))
     new = entries[entries["source_url"] == "https://example.org/live"].iloc[0]
     assert "<script>alert(1)</script>" in new["body"]
-    log = desk.audit_log(Store(app_env))
+    log = actions.audit_log(Store(app_env))
     assert log.iloc[0]["action"] == "ingest_liveblog" and log.iloc[0]["who"] == "Camille"
 
 
@@ -118,19 +118,19 @@ def test_desk_actions_and_undo_via_the_module(app_env):
     data = ROOT / "data"
     doc = results_document(store, data, round_=2)
     assert doc["snapshot_id"] == "t2-definitif"
-    change = desk.mark_snapshot(store, "t2-definitif", "superseded", who="Camille",
+    change = actions.mark_snapshot(store, "t2-definitif", "superseded", who="Camille",
                                 reason="chiffre contesté")  # fmt: skip
     assert results_document(store, data, round_=2)["snapshot_id"] == "t2-0130"
     flags = load_results(store).set_index("snapshot_id").loc["t2-definitif", "flags"].iloc[0]
     assert "marqué « remplacé » : chiffre contesté" in flags
-    desk.undo(store, change.change_id, who="Camille")
+    actions.undo(store, change.change_id, who="Camille")
     assert results_document(store, data, round_=2)["snapshot_id"] == "t2-definitif"
     with pytest.raises(Exception, match="already undone"):
-        desk.undo(store, change.change_id, who="Camille")
+        actions.undo(store, change.change_id, who="Camille")
 
     gaz = load_people(data / "people.csv", data / "camps.csv")
     row = reaction_timeline(store, gaz).iloc[0]  # 07:30 Hamon, "appel au rassemblement"
-    edit = desk.edit_reaction(
+    edit = actions.edit_reaction(
         store, gaz, blog_id=row["blog_id"], entry_id=row["entry_id"], people=["hamon"],
         camp="ps-hamon", stance="ralliement", outlet="France Inter", outlet_type="radio",
         who="Camille", reason="vérifié",
@@ -138,8 +138,8 @@ def test_desk_actions_and_undo_via_the_module(app_env):
     after = reaction_timeline(store, gaz).set_index("entry_id").loc[row["entry_id"]]
     assert after["stance"] == "ralliement" and after["outlet"] == "France Inter"
     # Re-ingesting the seed keeps the hand correction.
-    from dashboard.ingest.liveblog import read_liveblog
-    from dashboard.liveblog_store import ingest_liveblog
+    from dashboard.liveblog.parse import read_liveblog
+    from dashboard.liveblog.store import ingest_liveblog
 
     seed = (ROOT / "tests" / "fixtures" / "liveblog").glob("*seed*")
     seed_path = next(iter(seed))
@@ -149,22 +149,22 @@ def test_desk_actions_and_undo_via_the_module(app_env):
     ingest_liveblog(store, parsed, source_url=row["source_url"], gazetteer=gaz)
     again = reaction_timeline(store, gaz).set_index("entry_id").loc[row["entry_id"]]
     assert again["stance"] == "ralliement"
-    desk.undo(store, edit.change_id, who="Camille")
+    actions.undo(store, edit.change_id, who="Camille")
     restored = reaction_timeline(store, gaz).set_index("entry_id").loc[row["entry_id"]]
     assert restored["stance"] == "appel au rassemblement" and restored["outlet"] is None
-    log = desk.audit_log(store)
+    log = actions.audit_log(store)
     assert list(log["action"])[:2] == ["undo", "edit_reaction"] or "undo" in set(log["action"])
 
 
 def test_uploads_over_the_limit_and_non_utf8_are_refused(app_env):
     with pytest.raises(Exception, match="too large"):
-        desk.preview_liveblog(b"x" * (2 * 1024 * 1024), blog_date=None,
+        actions.preview_liveblog(b"x" * (2 * 1024 * 1024), blog_date=None,
                               source_url="https://e.org", limit_mb=1)  # fmt: skip
     latin1 = "8h24 : Réaction de Benoît Hamon\n\nIl a déclaré « ça suffit ».".encode("cp1252")
 
-    parsed = desk.preview_liveblog(latin1, blog_date=date(2017, 1, 30),
+    parsed = actions.preview_liveblog(latin1, blog_date=date(2017, 1, 30),
                                    source_url="https://e.org", limit_mb=5)  # fmt: skip
     assert "déclaré" in parsed.entries[0].body  # decoded correctly, not mojibake
     with pytest.raises(Exception, match="binary|NUL|not text|binaire"):
-        desk.preview_liveblog(b"\x00\x01\x02\xff" * 50, blog_date=date(2017, 1, 30),
+        actions.preview_liveblog(b"\x00\x01\x02\xff" * 50, blog_date=date(2017, 1, 30),
                               source_url="https://e.org", limit_mb=5)  # fmt: skip

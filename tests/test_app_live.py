@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard.live import FeedStatus, write_status
+from dashboard.feed.watch import FeedStatus, write_status
 
 ROOT = Path(__file__).parent.parent
-PAGE = str(ROOT / "dashboard" / "app_pages" / "live.py")
+PAGE = str(ROOT / "dashboard" / "app" / "screens" / "live.py")
 
 
 @pytest.fixture(autouse=True)
@@ -89,9 +89,9 @@ def test_an_empty_live_store_waits_for_the_first_snapshot(app_env, monkeypatch, 
 def test_a_new_snapshot_in_the_store_shows_on_the_next_rerun(app_env):
     """The loaders' cache is keyed on the store file: a watcher's write is seen at once."""
     from dashboard.model import document_rows
-    from dashboard.results import record_snapshots
+    from dashboard.results.record import record_snapshots
+    from dashboard.results.views import load_candidates
     from dashboard.store import Store
-    from dashboard.views import load_candidates
 
     at = run()
     assert metric(at, "Votants") == "2\u00a0045\u00a0343"

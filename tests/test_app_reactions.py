@@ -8,7 +8,7 @@ from pathlib import Path
 from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).parent.parent
-PAGE = str(ROOT / "dashboard" / "app_pages" / "reactions.py")
+PAGE = str(ROOT / "dashboard" / "app" / "screens" / "reactions.py")
 
 
 def timeline(at: AppTest) -> dict:
@@ -55,7 +55,7 @@ def test_person_axis_toggle(app_env):
 
 
 def test_deep_link_opens_the_card_and_an_unknown_id_says_so(app_env):
-    from dashboard.liveblog_store import current_entries
+    from dashboard.liveblog.store import current_entries
     from dashboard.store import Store
 
     entries = current_entries(Store(app_env))

@@ -10,7 +10,7 @@ import numpy as np
 from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).parent.parent
-PAGE = str(ROOT / "dashboard" / "app_pages" / "results.py")
+PAGE = str(ROOT / "dashboard" / "app" / "screens" / "results.py")
 
 
 def decode(values) -> list:
@@ -80,9 +80,9 @@ def test_flagged_snapshot_is_shown_to_staff_and_never_current(app_env, tmp_path)
     """A feed document whose counts went down is stored flagged, not shown as current."""
 
     from dashboard.model import document_rows
-    from dashboard.results import record_snapshots
+    from dashboard.results.record import record_snapshots
+    from dashboard.results.views import load_candidates
     from dashboard.store import Store
-    from dashboard.views import load_candidates
 
     store = Store(app_env)
     doc = {

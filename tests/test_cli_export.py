@@ -1,7 +1,7 @@
 """`python -m dashboard export …`: the files an editor gets from the command line.
 
-Most cases run `dashboard.cli.main` in-process, so they share the one export browser of
-`dashboard.export`; the issue's "done when" command runs as a real subprocess.
+Most cases run `dashboard.cli.main.main` in-process, so they share the one export browser of
+`dashboard.export.render`; the issue's "done when" command runs as a real subprocess.
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 from conftest import DATA, require_chromium, run_cli
 
-from dashboard.cli import main
-from dashboard.figures.theme import NBSP
+from dashboard.cli.main import main
+from dashboard.fr import NBSP
 
 CHROMIUM = Path("/usr/bin/chromium")
 
@@ -119,7 +119,7 @@ def test_user_errors_are_one_line(
 def test_all_writes_every_chart_with_one_browser(
     chromium, shipped, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from dashboard import export
+    from dashboard.export import render
 
     code = main(["export", "--all", "--format", "png", "--out", str(tmp_path)])
     err = capsys.readouterr().err
@@ -130,7 +130,7 @@ def test_all_writes_every_chart_with_one_browser(
             assert f"primaire-2017-t2-{slug}-{preset}-0000.png" in names
     assert not [n for n in names if n.startswith(".")]  # no temp file left behind
     assert code == (1 if "skipped" in err else 0)
-    assert export._RENDERER.running  # the same browser served every file
+    assert render._RENDERER.running  # the same browser served every file
 
 
 def test_all_on_an_empty_store_is_an_error_not_an_empty_folder(

@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, free_port, run_cli
 
-from dashboard.live import read_status, writer_lock
-from dashboard.model import PARIS
-from dashboard.replay import night_documents, start_replay_server
+from dashboard.feed.replay import night_documents, start_replay_server
+from dashboard.feed.watch import read_status, writer_lock
+from dashboard.fr import PARIS
 from dashboard.store import Store
 
 DATA = ROOT / "data"
@@ -43,7 +43,7 @@ def night_server():
 def cli(monkeypatch, capsys, live_env):
     """`python -m dashboard …` in this process (argument parsing, command, error printing),
     for commands that need no second process: cheaper than a subprocess."""
-    from dashboard.cli import main
+    from dashboard.cli.main import main
 
     def run(*args: str) -> subprocess.CompletedProcess:
         for key in ("DASHBOARD_DATA_DIR", "DASHBOARD_STORE_DIR", "DASHBOARD_RAW_DIR"):
@@ -59,7 +59,7 @@ def cli(monkeypatch, capsys, live_env):
 
 
 def current(env: dict[str, str]) -> dict:
-    from dashboard.views import results_document
+    from dashboard.results.views import results_document
 
     store = Store(Path(env["DASHBOARD_STORE_DIR"]))
     return results_document(store, Path(env["DASHBOARD_DATA_DIR"]), round_=2)
@@ -216,7 +216,7 @@ def test_liveblog_watch_follows_a_json_ld_blog(cli, live_env):
         "200 1 nouvelle(s) entrée(s), 0 modifiée(s)",
         "304 inchangé",
     ]
-    from dashboard.liveblog_store import current_entries
+    from dashboard.liveblog.store import current_entries
 
     entries = current_entries(Store(Path(live_env["DASHBOARD_STORE_DIR"])))
     assert list(entries["permalink"]) == ["https://example.org/direct#p1"]

@@ -1,8 +1,8 @@
 """Exports as an editor receives them: every format checked by its content.
 
 Images are drawn by the real kaleido + Debian's Chromium, through the one persistent browser
-of `dashboard.export` (started once for the whole file). Without /usr/bin/chromium these tests
-FAIL (make test installs it): an export that silently stopped working is exactly what must not
+of `dashboard.export.render` (started once for the whole file). Without /usr/bin/chromium these
+tests FAIL (make test installs it): an export that silently stopped working is exactly what must not
 reach election night.
 """
 
@@ -27,10 +27,10 @@ import plotly.graph_objects as go
 import pytest
 from conftest import require_chromium
 
-from dashboard import export as ex
+from dashboard.charts.theme import house_template
 from dashboard.errors import DashboardError
-from dashboard.figures.theme import NBSP, house_template
-from dashboard.model import PARIS
+from dashboard.export import render as ex
+from dashboard.fr import NBSP, PARIS
 
 CHROMIUM = Path("/usr/bin/chromium")
 FIXTURES = Path(__file__).parent / "fixtures" / "export"

@@ -16,7 +16,7 @@ import pytest
 from conftest import free_port
 
 from dashboard.errors import FeedError, StoreError
-from dashboard.ingest.feed import (
+from dashboard.feed.http import (
     Validators,
     fetch,
     load_validators,
@@ -229,7 +229,7 @@ def test_an_unwritable_archive_stops_before_parsing(serve, session, tmp_path):
 
 
 def test_module_session_is_reused(tmp_path):
-    from dashboard.ingest import feed
+    from dashboard.feed import http as feed
 
     assert feed.default_session() is feed.default_session()
     adapter = feed.default_session().get_adapter("http://127.0.0.1/")

@@ -11,14 +11,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dashboard.errors import FeedError
-from dashboard.ingest.results import (
+from dashboard.results.documents import (
     detect_format,
     match_candidate,
     ministry_csv,
     parse_feed,
     parse_json_document,
 )
-from dashboard.ingest.source import parse_candidates_csv
+from dashboard.results.sources import parse_candidates_csv
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures" / "feed"
@@ -192,7 +192,7 @@ def test_ministry_csv_round_trips_any_count(hamon, valls, blancs, nuls):
 
 
 def test_replayed_night_documents_all_parse_back_to_their_rows():
-    from dashboard.replay import night_documents
+    from dashboard.feed.replay import night_documents
     from dashboard.store import Store
 
     for round_ in (1, 2):

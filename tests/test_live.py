@@ -17,8 +17,9 @@ import pytest
 from conftest import free_port
 
 from dashboard.errors import FeedError
-from dashboard.ingest.feed import load_validators, make_session
-from dashboard.live import (
+from dashboard.feed.http import load_validators, make_session
+from dashboard.feed.replay import night_documents, start_replay_server
+from dashboard.feed.watch import (
     FeedStatus,
     parse_interval,
     poll_once,
@@ -26,10 +27,10 @@ from dashboard.live import (
     watch,
     writer_lock,
 )
-from dashboard.model import CANDIDATES, PARIS, RESULTS
-from dashboard.replay import night_documents, start_replay_server
+from dashboard.fr import PARIS
+from dashboard.model import CANDIDATES, RESULTS
+from dashboard.results.views import results_document
 from dashboard.store import Store
-from dashboard.views import results_document
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
@@ -467,8 +468,8 @@ UPDATES = [
 
 
 def test_liveblog_watch_adds_new_entries_idempotently(feed, session, tmp_path):
-    from dashboard.live import BLOG_STATUS_FILE, watch_liveblog
-    from dashboard.liveblog_store import current_entries
+    from dashboard.feed.watch import BLOG_STATUS_FILE, watch_liveblog
+    from dashboard.liveblog.store import current_entries
 
     live = Store(tmp_path / "live")
     server = feed()
@@ -506,7 +507,7 @@ def test_liveblog_watch_adds_new_entries_idempotently(feed, session, tmp_path):
 
 
 def test_liveblog_poll_of_a_broken_blog_stores_nothing(feed, session, tmp_path):
-    from dashboard.live import poll_liveblog_once
+    from dashboard.feed.watch import poll_liveblog_once
 
     live = Store(tmp_path / "live")
     server = feed()
@@ -521,7 +522,7 @@ def test_liveblog_poll_of_a_broken_blog_stores_nothing(feed, session, tmp_path):
 
 
 def test_results_and_liveblog_watchers_may_run_side_by_side(store):
-    from dashboard.live import BLOG_WRITER_LOCK
+    from dashboard.feed.watch import BLOG_WRITER_LOCK
 
     with writer_lock(store.root), writer_lock(store.root, BLOG_WRITER_LOCK, "live-blog watcher"):
         with pytest.raises(FeedError, match="another live-blog watcher"):

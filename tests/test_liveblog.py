@@ -16,8 +16,8 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from dashboard.errors import ParseError
-from dashboard.ingest.liveblog import (
-    PARIS,
+from dashboard.fr import PARIS
+from dashboard.liveblog.parse import (
     decode_text,
     entry_id,
     html_to_text,

@@ -14,8 +14,9 @@ import pyarrow.parquet as pq
 import pytest
 
 from dashboard.errors import ValidationError
-from dashboard.ingest.liveblog import parse_liveblog, read_liveblog
-from dashboard.liveblog_store import (
+from dashboard.liveblog.parse import parse_liveblog, read_liveblog
+from dashboard.liveblog.reactions import UNKNOWN_CAMP_LABEL, Gazetteer, load_people
+from dashboard.liveblog.store import (
     ENTRIES_TABLE,
     LIVEBLOGS_TABLE,
     REACTIONS_TABLE,
@@ -29,7 +30,6 @@ from dashboard.liveblog_store import (
     reaction_timeline,
 )
 from dashboard.model import ENTRIES, REACTIONS
-from dashboard.reactions import UNKNOWN_CAMP_LABEL, Gazetteer, load_people
 from dashboard.store import Store
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -15,8 +15,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dashboard.errors import SourceError
-from dashboard.ingest.liveblog import parse_liveblog
-from dashboard.reactions import (
+from dashboard.liveblog.parse import parse_liveblog
+from dashboard.liveblog.reactions import (
     OUTLET_TYPES,
     OUTLETS,
     STANCE_RULES,

@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 
 from dashboard.errors import DashboardError
-from dashboard.ingest.results import parse_feed
-from dashboard.ingest.source import parse_candidates_csv
-from dashboard.model import PARIS
-from dashboard.replay import night_documents, start_replay_server
+from dashboard.feed.replay import night_documents, start_replay_server
+from dashboard.fr import PARIS
+from dashboard.results.documents import parse_feed
+from dashboard.results.sources import parse_candidates_csv
 from dashboard.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -9,9 +9,9 @@ import pytest
 from conftest import run_cli
 
 from dashboard.errors import SourceError
-from dashboard.ingest.source import parse_results_csv
 from dashboard.model import RESULTS
-from dashboard.results import build_store
+from dashboard.results.record import build_store
+from dashboard.results.sources import parse_results_csv
 from dashboard.store import Store
 
 

@@ -8,12 +8,13 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from dashboard import transform
-from dashboard.charts import build_chart, progress_bundle, results_view, vote_split_bundle
+from dashboard.charts.bundles import build_chart, progress_bundle, results_view, vote_split_bundle
+from dashboard.charts.theme import house_template
 from dashboard.election import load_election
-from dashboard.figures.theme import fr_int, fr_pct, house_template
+from dashboard.fr import fr_int, fr_pct
+from dashboard.results import query
+from dashboard.results.views import load_candidates, load_results
 from dashboard.store import Store
-from dashboard.views import load_candidates, load_results
 
 DATA = Path(__file__).parent.parent / "data"
 
@@ -32,17 +33,17 @@ def test_french_number_format():
 
 def test_current_snapshot_and_as_of_lookup(shipped):
     results, _, election = shipped
-    assert transform.current_snapshot_id(results, 2) == "t2-definitif"
+    assert query.current_snapshot_id(results, 2) == "t2-definitif"
     at = election.resolve_at(2, "23:50")
-    assert transform.current_snapshot_id(results, 2, at) == "t2-2350"
-    assert transform.current_snapshot_id(results, 2, election.resolve_at(2, "11:00")) is None
+    assert query.current_snapshot_id(results, 2, at) == "t2-2350"
+    assert query.current_snapshot_id(results, 2, election.resolve_at(2, "11:00")) is None
     # After midnight the time belongs to the same election night.
     assert election.resolve_at(2, "01:30").day == 30
 
 
 def test_shares_are_computed_from_votes_on_the_stated_base(shipped):
     results, cands, _ = shipped
-    s = transform.shares(transform.snapshot_rows(results, "t1-definitif"), cands)
+    s = query.shares(query.snapshot_rows(results, "t1-definitif"), cands)
     hamon = s.set_index("candidate_id").loc["hamon"]
     assert hamon["share_base"] == "votants"
     assert float(hamon["share_computed"]) == pytest.approx(36.03, abs=0.005)
@@ -51,9 +52,9 @@ def test_shares_are_computed_from_votes_on_the_stated_base(shipped):
 
 def test_diff_describes_what_changed(shipped):
     results, cands, _ = shipped
-    change = transform.diff(
-        transform.snapshot_rows(results, "t2-2040"),
-        transform.snapshot_rows(results, "t2-2350"),
+    change = query.diff(
+        query.snapshot_rows(results, "t2-2040"),
+        query.snapshot_rows(results, "t2-2350"),
         cands,
     )
     names = dict(zip(cands["candidate_id"], cands["name"], strict=True))

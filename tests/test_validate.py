@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from dashboard.validate import validate_snapshot
+from dashboard.results.validate import validate_snapshot
 
 KNOWN = {"a", "b"}
 

@@ -4,8 +4,9 @@ verbatim text; open ?entry=<id> → that card. Entry text never runs as HTML."""
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
-from dashboard.liveblog_store import current_entries
+from dashboard.liveblog.store import current_entries
 from dashboard.store import Store
 
 pytestmark = pytest.mark.browser
@@ -40,6 +41,8 @@ def test_clicking_a_point_opens_its_entry_card(streamlit_app, browser):
             break
     assert clicked, "no timeline point shows Raffarin on hover"
     card = page.wait_for_selector(".st-key-entry-card", timeout=30_000)
+    # The card is drawn in steps: wait for its last part (the verbatim entry) before reading.
+    expect(page.locator(".st-key-entry-card")).to_contain_text(RAFFARIN, timeout=30_000)
     text = card.inner_text()
     assert RAFFARIN in text and "Europe 1" in text and "Droite (LR / Fillon)" in text
     assert "dépouillement au 29/01 23:50" in text
@@ -51,6 +54,7 @@ def test_deep_link_opens_the_entry_card(streamlit_app, browser, store_dir):
     calmette = entries[entries["headline"] == "Un ralliement qui commence plutôt mal"].iloc[0]
     page = open_reactions(browser, f"{streamlit_app.url}/reactions?entry={calmette['entry_id']}")
     card = page.wait_for_selector(".st-key-entry-card", timeout=30_000)
+    expect(page.locator(".st-key-entry-card")).to_contain_text("Alain Calmette", timeout=30_000)
     text = card.inner_text()
     assert "impossible d'apporter son soutien au vainqueur de la primaire" in text
     assert "Alain Calmette" in text

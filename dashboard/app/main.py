@@ -1,0 +1,46 @@
+"""Streamlit entry point: page config and navigation only. Run from the repository root:
+
+streamlit run dashboard/app/main.py
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import streamlit as st
+
+# `streamlit run dashboard/app/main.py` puts dashboard/app/ on sys.path, not the repository root.
+ROOT = Path(__file__).resolve().parents[2]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from dashboard.app import ui  # noqa: E402
+
+# Not "pages/": Streamlit would register that folder as pages of its own.
+PAGES = Path(__file__).parent / "screens"
+
+try:
+    TITLE = f"Soirée électorale — {ui.election().short_name}"
+except Exception:  # the pages show the real error; the tab title must not break the app
+    TITLE = "Soirée électorale"
+
+st.set_page_config(
+    page_title=TITLE,
+    page_icon=":material/how_to_vote:",
+    layout="wide",
+    initial_sidebar_state="collapsed",
+)
+
+specs = [
+    ("results.py", "Résultats", ":material/bar_chart:", "resultats"),
+    ("reactions.py", "Réactions", ":material/forum:", "reactions"),
+    ("live.py", "En direct", ":material/radio_button_checked:", "direct"),
+]
+if ui.desk_mode() != "off":
+    specs.append(("desk.py", "Desk", ":material/edit_note:", "desk"))
+pages = [
+    st.Page(PAGES / f, title=t, icon=i, url_path=u, default=(n == 0))
+    for n, (f, t, i, u) in enumerate(specs)
+]
+st.navigation(pages, position="top").run()

@@ -1,0 +1,136 @@
+"""En direct: figures that refresh by themselves while a watcher feeds the store.
+
+The page never fetches: `python -m dashboard results watch URL` is the one writer; this
+panel re-reads the store (cheaply, keyed on the file's modification time) every
+`DASHBOARD_LIVE_EVERY` seconds and says how fresh the figures are.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import settings
+from dashboard.app import ui
+from dashboard.charts.bundles import STATUS_FR, results_view, vote_split_bundle
+from dashboard.charts.theme import house_template
+from dashboard.errors import DashboardError
+from dashboard.feed.watch import read_status
+from dashboard.fr import PARIS, fr_int, fr_pct
+from dashboard.results import query
+
+EVERY = max(1, settings.get_int("live_every"))
+
+st.title("En direct")
+
+
+def embargo_until(election, round_: int) -> datetime | None:
+    """When shares may be shown: the embargo setting (HH:MM on the round's day, or ISO)."""
+    text = settings.get("embargo_until").strip()
+    if not text:
+        return None
+    try:
+        return election.resolve_at(round_, text)
+    except DashboardError:
+        st.warning(f"DASHBOARD_EMBARGO_UNTIL illisible : « {text} » (attendu HH:MM)")
+        return None
+
+
+def latest_round(results: pd.DataFrame) -> int:
+    valid = results.loc[query.is_valid(results)]
+    return int(valid.sort_values("as_of")["round"].iloc[-1]) if len(valid) else 1
+
+
+@st.fragment(run_every=EVERY)
+def live_panel() -> None:
+    status = read_status(settings.store_dir())
+    try:
+        election = ui.election()
+        results = ui.results()
+        candidates = ui.candidates()
+    except DashboardError:
+        st.info("En attente du premier relevé du flux…")
+        if status is not None and status.last_error:
+            st.error(f"Source interrompue — {status.last_error}")
+        return
+    round_ = latest_round(results[results["election_id"] == election.id])
+    try:
+        view = results_view(results, candidates, election, round_)
+    except DashboardError as exc:
+        st.info(str(exc))
+        return
+    first = view.first
+    as_of = pd.Timestamp(first["as_of"])
+
+    if status is None:
+        st.caption(
+            "Aucun flux suivi : figures enregistrées. Lancez "
+            "`python -m dashboard results watch URL` pour suivre un flux."
+        )
+    elif status.is_stale():
+        st.error(
+            f"Source interrompue — dernières données valides de {as_of:%H:%M}",
+            icon=":material/warning:",
+        )
+        if status.last_error:
+            st.caption(f"Détail technique : {status.last_error}")
+    else:
+        st.success(f"Flux actif — {status.updated_text()}", icon=":material/sync:")
+    if status is not None and status.last_outcome == "signalé" and status.last_flags:
+        st.warning("Dernier document reçu écarté : " + " ; ".join(status.last_flags))
+    st.caption(f"Affichage mis à jour à {datetime.now(tz=PARIS):%H:%M:%S}")
+
+    rnd = election.round(round_)
+    embargo = embargo_until(election, round_)
+    embargoed = embargo is not None and datetime.now(tz=PARIS) < embargo
+    cols = st.columns(4)
+    if embargoed:
+        cols[0].metric("Résultats", "sous embargo", f"jusqu'à {embargo:%H:%M}",
+                       delta_color="off", delta_arrow="off")  # fmt: skip
+    elif not view.shares.empty:
+        lead = view.shares.iloc[0]
+        cols[0].metric(
+            rnd.winner_label.capitalize() if view.winners() else "En tête",
+            str(lead["name"]), fr_pct(lead["share"]), delta_color="off", delta_arrow="off",
+        )  # fmt: skip
+    cols[1].metric("Votants", fr_int(first["votants"]))
+    counted, total = first["bureaux_counted"], first["bureaux_total"]
+    cols[2].metric(
+        "Bureaux dépouillés",
+        fr_int(counted) + ("" if pd.isna(total) else f" / {fr_int(total)}"),
+        None if pd.isna(counted) or pd.isna(total) else fr_pct(100 * counted / total, 1),
+        delta_color="off", delta_arrow="off",
+    )  # fmt: skip
+    cols[3].metric(
+        "Relevé", f"{as_of:%d/%m %H:%M}", STATUS_FR.get(view.status, view.status),
+        delta_color="off", delta_arrow="off",
+    )  # fmt: skip
+
+    # What changed since the previous valid snapshot of the same kind.
+    snaps = query.snapshots(view.results, round_)
+    snaps = snaps[snaps["valid"].astype(bool) & (snaps["kind"] == first["kind"])]
+    if len(snaps) >= 2 and not embargoed:
+        prev, cur = snaps.iloc[-2]["snapshot_id"], snaps.iloc[-1]["snapshot_id"]
+        change = query.diff(
+            query.snapshot_rows(view.results, prev),
+            query.snapshot_rows(view.results, cur),
+            candidates,
+        )
+        names = dict(zip(candidates["candidate_id"], candidates["name"], strict=True))
+        st.markdown(f"**{change.describe(names)}**")
+
+    if embargoed:
+        st.info(
+            f"Les parts des candidats sont masquées jusqu'à {embargo:%H:%M} "
+            "(fermeture des bureaux) ; la participation reste affichée."
+        )
+    elif not view.shares.empty:
+        bundle = vote_split_bundle(view, house_template())
+        st.plotly_chart(bundle.fig, theme=None, key="live-vote-split",
+                        config={"displaylogo": False})  # fmt: skip
+        st.caption(bundle.source_line)
+
+
+live_panel()

@@ -1,0 +1,142 @@
+"""Réactions: who said what, on which outlet, when, from which camp — each point linked to
+its verbatim live-blog entry and to where the count stood at that minute."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from dashboard.app import ui
+from dashboard.charts.bundles import count_then, reaction_round, timeline_bundle
+from dashboard.charts.theme import house_template
+from dashboard.charts.timeline import OUTLET_TYPE_FR
+from dashboard.errors import DashboardError
+
+try:
+    election = ui.election()
+    results = ui.results()
+    candidates = ui.candidates()
+    reactions = ui.reactions()
+except DashboardError as exc:
+    ui.fail(exc)
+
+st.title("Réactions politiques")
+if reactions.empty:
+    st.info(
+        "Aucune entrée de live blog enregistrée. Ajoutez-en avec "
+        "`python -m dashboard liveblog ingest FICHIER --date AAAA-MM-JJ --source-url URL`."
+    )
+    st.stop()
+
+days = sorted({pd.Timestamp(t).date() for t in reactions["published_at"]})
+hosts = sorted({str(u).split("/")[2].removeprefix("www.") for u in reactions["source_url"]})
+st.caption(
+    f"{len(reactions)} entrées de live blog ({', '.join(hosts)}) du "
+    + ", ".join(f"{d:%d/%m/%Y}" for d in days)
+    + ". Cliquez sur un point pour lire l'entrée intégrale."
+)
+
+
+def _options(col: str) -> list[str]:
+    return sorted({str(v) for v in reactions[col].dropna()})
+
+
+people = sorted({p for names in reactions["people_names"] for p in names})
+c1, c2, c3, c4 = st.columns(4)
+camps = c1.multiselect("Camp", _options("camp_label"), placeholder="Tous")
+persons = c2.multiselect("Personne", people, placeholder="Toutes")
+outlets = c3.multiselect("Média", _options("outlet"), placeholder="Tous")
+stances = c4.multiselect("Position", _options("stance"), placeholder="Toutes")
+c5, c6 = st.columns([3, 1])
+search = c5.text_input("Recherche dans le texte", placeholder="ex. Macron, rassemblement…")
+by = c6.segmented_control(
+    "Axe vertical", ["camp", "personne"], default="camp", key="by", selection_mode="single"
+)
+
+shown = reactions
+if camps:
+    shown = shown[shown["camp_label"].isin(camps)]
+if persons:
+    shown = shown[shown["people_names"].map(lambda p: bool(set(p) & set(persons)))]
+if outlets:
+    shown = shown[shown["outlet"].isin(outlets)]
+if stances:
+    shown = shown[shown["stance"].isin(stances)]
+if search.strip():
+    needle = search.strip().casefold()
+    text = (shown["headline"].fillna("") + "\n" + shown["body"].fillna("")).str.casefold()
+    shown = shown[text.str.contains(needle, regex=False)]
+
+selected = st.query_params.get("entry")
+if shown.empty:
+    st.warning("Aucune réaction ne correspond à ces filtres.")
+else:
+    bundle = timeline_bundle(
+        shown, results, candidates, election, template=house_template(),
+        by="person" if by == "personne" else "camp",
+    )  # fmt: skip
+    event = ui.show_chart(bundle, key="timeline", on_select="rerun")
+    points = (event or {}).get("selection", {}).get("points", []) if event else []
+    for point in points:
+        data = point.get("customdata") or []
+        if data and not str(data[0]).startswith("annonce:"):
+            selected = str(data[0])
+            st.query_params["entry"] = selected
+            break
+
+# The entry card: opened by a click on the timeline or by the deep link ?entry=<id>.
+if selected:
+    match = reactions[reactions["entry_id"] == selected]
+    if match.empty:
+        st.warning(f"Entrée introuvable : {selected}")
+    else:
+        entry = match.iloc[0]
+        with st.container(border=True, key="entry-card"):
+            when = pd.Timestamp(entry["published_at"])
+            st.subheader(ui.md_escape(entry["headline"] or f"Entrée de {when:%H:%M}"))
+            names = ", ".join(entry["people_names"]) or "personne non identifiée"
+            outlet = entry["outlet"] or "média non précisé"
+            kind = OUTLET_TYPE_FR.get(str(entry["outlet_type"]), "")
+            st.markdown(
+                f"**{when:%d/%m/%Y à %H:%M}** · {ui.md_escape(names)} · "
+                f"{ui.md_escape(entry['camp_label'])} · {ui.md_escape(outlet)}"
+                + (f" ({kind})" if kind else "")
+                + f" · position : **{ui.md_escape(entry['stance'] or 'non classée')}**"
+            )
+            round_ = reaction_round(election, reactions)
+            st.caption("Au moment de l'entrée — " + count_then(results, candidates, round_, when))
+            st.markdown(ui.verbatim_markdown(str(entry["body"]), list(entry["quotes"])))
+            if entry["stance_rule"]:
+                st.caption(
+                    f"Règle de classement : {ui.md_escape(str(entry['stance_rule']))}"
+                    + (f" — « {ui.md_escape(str(entry['stance_evidence']))} »"
+                       if entry["stance_evidence"] else "")
+                )  # fmt: skip
+            l1, l2 = st.columns(2)
+            l1.link_button("Entrée source ↗", str(entry["permalink"]))
+            l2.markdown(
+                f"Lien interne : [`?entry={entry['entry_id']}`](?entry={entry['entry_id']})"
+            )
+
+st.subheader("Toutes les réactions")
+table = shown.assign(
+    heure=shown["published_at"].map(lambda t: f"{pd.Timestamp(t):%d/%m %H:%M}"),
+    personnes=shown["people_names"].map(", ".join),
+    lien=shown["entry_id"].map(lambda e: f"?entry={e}"),
+    outlet=shown["outlet"].fillna("—"),
+    stance=shown["stance"].fillna("—"),
+)[["heure", "headline", "personnes", "camp_label", "outlet", "stance", "permalink", "lien"]]
+st.dataframe(
+    table,
+    hide_index=True,
+    column_config={
+        "heure": "Heure",
+        "headline": "Titre",
+        "personnes": "Personnes",
+        "camp_label": "Camp",
+        "outlet": "Média",
+        "stance": "Position",
+        "permalink": st.column_config.LinkColumn("Source", display_text="entrée ↗"),
+        "lien": st.column_config.LinkColumn("Lien interne", display_text="ouvrir"),
+    },
+)

@@ -1,0 +1,197 @@
+"""Résultats: who won, by how much, how many voted — at any moment of the night."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from dashboard.app import ui
+from dashboard.charts.bundles import progress_bundle, results_view, vote_split_bundle
+from dashboard.charts.theme import house_template
+from dashboard.errors import DashboardError
+from dashboard.fr import fr_int, fr_pct
+from dashboard.results import query
+
+LATEST = "dernier relevé"
+
+try:
+    election = ui.election()
+    results = ui.results()
+    candidates = ui.candidates()
+except DashboardError as exc:
+    ui.fail(exc)
+
+rounds = {r.number: r for r in election.rounds}
+params = st.query_params
+try:
+    default_round = int(params.get("round", max(rounds)))
+except ValueError:
+    default_round = max(rounds)
+if default_round not in rounds:
+    default_round = max(rounds)
+
+st.title(f"{election.name} — résultats")
+# Filled in after the vote split: the chart's delta goes out first, so it draws sooner. The
+# widgets' values are read from session state (or the deep link) before they are drawn.
+controls = st.container()
+cards = st.container()
+
+round_ = st.session_state.get("round", default_round)
+if round_ not in rounds:
+    round_ = default_round
+params["round"] = str(round_)
+
+snaps = query.snapshots(results[results["election_id"] == election.id], round_)
+valid = snaps[snaps["valid"].astype(bool)]
+moments = {
+    f"{pd.Timestamp(t):%d/%m %H:%M}": pd.Timestamp(t).to_pydatetime() for t in valid["as_of"]
+}
+labels = [*moments, LATEST]
+wanted = params.get("at")
+initial = LATEST
+bad_at = None
+if wanted:
+    try:
+        when = election.resolve_at(round_, wanted)
+        # The moment shown is the last snapshot published at or before the requested time.
+        earlier = [k for k, t in moments.items() if t <= when]
+        initial = earlier[-1] if earlier else labels[0]
+    except DashboardError:
+        bad_at = wanted
+choice = st.session_state.get(f"at-{round_}", initial)
+if choice not in labels:
+    choice = initial
+at = None if choice == LATEST else moments[choice]
+if at is None:
+    params.pop("at", None)
+else:
+    params["at"] = f"{at:%Y-%m-%dT%H:%M}"
+
+try:
+    view = results_view(results, candidates, election, round_, at)
+except DashboardError as exc:
+    ui.fail(exc)
+
+template = house_template()
+st.subheader("Répartition des voix")
+try:
+    if view.share_as_of is not None and view.share_as_of != view.as_of:
+        st.info(
+            f"Ce relevé ne donne pas les parts des candidats : répartition au "
+            f"{view.share_as_of:%d/%m à %H:%M}."
+        )
+    ui.show_chart(vote_split_bundle(view, template), key="vote-split")
+except DashboardError as exc:
+    st.info(str(exc))
+
+with controls:
+    left, right = st.columns([1, 3])
+    left.radio(
+        "Tour",
+        options=list(rounds),
+        index=list(rounds).index(round_),
+        format_func=lambda n: rounds[n].label,
+        horizontal=True,
+        key="round",
+    )
+    right.select_slider(
+        "Les chiffres tels qu'ils étaient publiés à…",
+        options=labels,
+        value=choice,
+        key=f"at-{round_}",
+        help="Chaque cran est un relevé publié ce soir-là ; « dernier relevé » = le plus récent.",
+    )
+    if bad_at:
+        st.warning(f"Heure demandée illisible : « {bad_at} » ; affichage du dernier relevé.")
+
+with cards:
+    first = view.first
+    rnd = rounds[round_]
+    status_word = {"partial": "partiel", "corrected": "corrigé", "definitive": "définitif"}
+
+    # Headline cards
+    cols = st.columns(5)
+    if not view.shares.empty:
+        lead = view.shares.iloc[0]
+        winners = view.shares[view.shares["candidate_id"].isin(view.winners())]
+        if len(winners) > 1:  # e.g. the two qualified for a run-off
+            cols[0].metric(
+                f"{rnd.winner_label.capitalize()}s",
+                " et ".join(str(n).split()[-1] for n in winners["name"]),
+                " · ".join(fr_pct(x) for x in winners["share"]),
+                delta_color="off", delta_arrow="off",
+            )  # fmt: skip
+        else:
+            title = rnd.winner_label.capitalize() if len(winners) else "En tête"
+            cols[0].metric(
+                title, str(lead["name"]), fr_pct(lead["share"]), delta_color="off",
+                delta_arrow="off",
+            )  # fmt: skip
+    else:
+        cols[0].metric("En tête", "—", "parts non publiées", delta_color="off", delta_arrow="off")
+
+    votants = first["votants"]
+    other = [n for n in rounds if n != round_]
+    delta = None
+    if other and not pd.isna(votants):
+        try:
+            other_view = results_view(results, candidates, election, other[0])
+            other_votants = other_view.first["votants"]
+            if not pd.isna(other_votants):
+                diff = int(votants) - int(other_votants)
+                sign = "+" if diff >= 0 else "−"
+                delta = f"{sign}{fr_int(abs(diff))} vs {rounds[other[0]].label}"
+        except DashboardError:
+            pass
+    cols[1].metric("Votants", fr_int(votants), delta, delta_color="off", delta_arrow="off")
+    exprimes = first["exprimes"]
+    cols[2].metric("Exprimés", fr_int(exprimes))
+    blancs, nuls = first["blancs"], first["nuls"]
+    if not pd.isna(blancs) and not pd.isna(nuls):
+        bn_value, bn_help = f"{fr_int(blancs)} / {fr_int(nuls)}", "blancs / nuls"
+    elif not pd.isna(votants) and not pd.isna(exprimes):
+        bn_value, bn_help = fr_int(int(votants) - int(exprimes)), "blancs + nuls (calculé)"
+    else:
+        bn_value, bn_help = "n. c.", "non communiqué"
+    cols[3].metric("Blancs / nuls", bn_value, bn_help, delta_color="off", delta_arrow="off")
+    counted, total_b = first["bureaux_counted"], first["bureaux_total"]
+    cols[4].metric(
+        "Bureaux dépouillés",
+        fr_int(counted) + ("" if pd.isna(total_b) else f" / {fr_int(total_b)}"),
+        None if pd.isna(counted) or pd.isna(total_b) else fr_pct(100 * counted / total_b, 1),
+        delta_color="off",
+        delta_arrow="off",
+        help=view.bureaux_text(),
+    )
+
+    stamp = (
+        view.stamp()
+        if first["status"] != "definitive"
+        else f"{view.stamp()} (résultats définitifs)"
+    )
+    st.markdown(f"**{stamp}** · [source]({first['source_url']})")
+    if not pd.isna(first["note"]) and first["note"]:
+        st.caption(str(first["note"]))
+    for comparison in (c for c in election.comparisons if c.round == round_):
+        if not pd.isna(votants):
+            gap = int(votants) - comparison.votants
+            st.caption(
+                f"Participation : {'+' if gap >= 0 else '−'}{fr_int(abs(gap))} votants "
+                f"par rapport à la {comparison.label} ({fr_int(comparison.votants)}) — "
+                f"[source]({comparison.source_url})"
+            )
+
+flagged = snaps[~snaps["valid"].astype(bool)]
+if not flagged.empty:
+    label = f"⚠️ {len(flagged)} relevé(s) écarté(s) par la validation"
+    with cards, st.expander(label, expanded=False):
+        for _, snap in flagged.iterrows():
+            st.markdown(f"**{snap['snapshot_id']}** — {pd.Timestamp(snap['as_of']):%d/%m %H:%M}")
+            for reason in snap["flags"]:
+                st.text(f"• {reason}")
+
+st.subheader("Évolution du dépouillement")
+try:
+    ui.show_chart(progress_bundle(view, template), key="count-progress")
+except DashboardError as exc:
+    st.info(str(exc))

@@ -1,0 +1,213 @@
+"""The app layer's shared parts: cached loaders and small render helpers.
+
+Caching lives here only. Loaders key (with a plain, non-underscore argument: st.cache_data
+ignores arguments whose name starts with "_") on the store file's modification time, so data is read
+once per process and again only when a writer (data build, the feed watcher, the desk)
+replaced the file; the ttl bounds how long a stale read could survive a clock oddity.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import settings
+from dashboard.charts.bundles import ChartBundle
+from dashboard.election import Election, load_election
+from dashboard.errors import DashboardError
+from dashboard.results.views import load_candidates, load_results
+from dashboard.store import Store
+
+TTL = settings.get_int("cache_ttl")
+
+
+def store() -> Store:
+    return Store(settings.store_dir())
+
+
+def _mtime(path: Path) -> float:
+    try:
+        return os.stat(path).st_mtime_ns
+    except FileNotFoundError:
+        return 0
+
+
+@st.cache_data(ttl=TTL, max_entries=8, show_spinner=False)
+def _results(store_dir: str, mtime_key: tuple) -> pd.DataFrame:
+    return load_results(Store(store_dir))
+
+
+@st.cache_data(ttl=TTL, max_entries=8, show_spinner=False)
+def _candidates(store_dir: str, mtime_key: float) -> pd.DataFrame:
+    return load_candidates(Store(store_dir))
+
+
+@st.cache_data(ttl=TTL, max_entries=4, show_spinner=False)
+def _election(path: str, mtime_key: float) -> Election:
+    return load_election(Path(path))
+
+
+def results() -> pd.DataFrame:
+    s = store()
+    # Desk marks change what is current, so they are part of the key too.
+    return _results(str(s.root), (_mtime(s.path("results")), _mtime(s.path("snapshot_marks"))))
+
+
+def candidates() -> pd.DataFrame:
+    s = store()
+    return _candidates(str(s.root), _mtime(s.path("candidates")))
+
+
+def election() -> Election:
+    path = settings.data_dir() / "election.toml"
+    return _election(str(path), _mtime(path))
+
+
+@st.cache_data(ttl=TTL, max_entries=8, show_spinner=False)
+def _timeline(store_dir: str, data_dir: str, keys: tuple) -> pd.DataFrame:
+    from dashboard.liveblog.reactions import load_people
+    from dashboard.liveblog.store import reaction_timeline
+
+    gazetteer = load_people(Path(data_dir) / "people.csv", Path(data_dir) / "camps.csv")
+    return reaction_timeline(Store(store_dir), gazetteer)
+
+
+def reactions() -> pd.DataFrame:
+    """Current version of every live-blog entry with its reaction, camp label and colour."""
+    from dashboard.liveblog.store import ENTRIES_TABLE, REACTIONS_TABLE
+
+    s, d = store(), settings.data_dir()
+    paths = (s.path(ENTRIES_TABLE), s.path(REACTIONS_TABLE), d / "people.csv", d / "camps.csv")
+    keys = tuple(_mtime(p) for p in paths)
+    return _timeline(str(s.root), str(d), keys)
+
+
+_MD_SPECIAL = set("\\`*_{}[]()#+-.!|<>~:$&\"'=")
+
+
+def md_escape(text: str) -> str:
+    """Plain text → Markdown that shows exactly that text (no markup, no HTML)."""
+    return "".join("\\" + c if c in _MD_SPECIAL else c for c in text)
+
+
+def verbatim_markdown(text: str, highlights: list[str]) -> str:
+    """Entry text shown verbatim as Markdown, the quotes highlighted. Every character of the
+    entry is escaped, so HTML or script in an entry is shown as text, never run."""
+    spans: list[tuple[int, int]] = []
+    for quote in highlights:
+        start = text.find(quote)
+        if quote and start >= 0:
+            spans.append((start, start + len(quote)))
+    spans.sort()
+    out, pos = [], 0
+    for start, end in spans:
+        if start < pos:
+            continue
+        out.append(md_escape(text[pos:start]))
+        out.append(":orange-background[" + md_escape(text[start:end]) + "]")
+        pos = end
+    out.append(md_escape(text[pos:]))
+    paragraphs = "".join(out).split("\n\n")
+    return "\n\n".join(p.replace("\n", "  \n") for p in paragraphs)
+
+
+def desk_mode() -> str:
+    """ "oidc", "password" or "off" (see dashboard.desk.access)."""
+    from dashboard.desk.access import desk_mode as mode
+
+    try:
+        secrets = st.secrets.to_dict()
+    except Exception:  # no secrets.toml at all: a public deployment
+        secrets = {}
+    return mode(secrets)
+
+
+def gazetteer():
+    from dashboard.liveblog.reactions import load_people
+
+    d = settings.data_dir()
+    return load_people(d / "people.csv", d / "camps.csv")
+
+
+def fail(error: DashboardError) -> None:
+    """A user-facing error on the page, then stop this run (no traceback)."""
+    st.error(str(error))
+    st.stop()
+
+
+def show_chart(bundle: ChartBundle, *, key: str, on_select: str = "ignore") -> object:
+    """The chart (same figure as the exports), the CSV of exactly the data it shows, and on
+    demand its data table and the export panel. Toggles, not expanders: what is folded away
+    is not sent to the browser at all, so the chart itself draws sooner."""
+    event = st.plotly_chart(
+        bundle.fig,
+        theme=None,
+        key=key,
+        on_select=on_select,
+        config={"displaylogo": False, "locale": "fr"},
+    )
+    st.caption(bundle.source_line)
+    c1, c2, c3 = st.columns([1.3, 1, 1.6])
+    from dashboard.export import render
+
+    c1.download_button(
+        "Données (CSV)",
+        # The same CSV as the export panel's: French Excel (UTF-8 BOM, ";", decimal comma).
+        data=render.data_csv(bundle.data),
+        file_name=render.filename(
+            bundle.election_slug, bundle.round, bundle.slug, bundle.as_of, "csv"
+        ),
+        mime="text/csv",
+        key=f"{key}-csv",
+        icon=":material/table_view:",
+    )
+    show_data = c2.toggle("Voir les données", key=f"{key}-data")
+    show_export = c3.toggle("Exporter ce graphique", key=f"{key}-export")
+    if show_data:
+        # st.table is static HTML: the grid widget of st.dataframe costs ~1 s of first paint.
+        st.table(bundle.data.set_index(bundle.data.columns[0]))
+    if show_export:
+        export_panel(bundle, key=key)
+    return event
+
+
+def export_panel(bundle: ChartBundle, *, key: str) -> None:
+    """Preset + format → download (framed like every newsroom export), optional preview."""
+    from dashboard.export import render
+
+    with st.container(border=True):
+        c1, c2, c3 = st.columns([2, 1, 1])
+        preset = c1.selectbox(
+            "Format d'image", list(render.PRESETS),
+            format_func=lambda p: render.PRESETS[p].label, key=f"{key}-preset",
+        )  # fmt: skip
+        fmt = c2.selectbox("Fichier", render.FORMATS, key=f"{key}-fmt")
+        dark = c3.toggle("Sombre", key=f"{key}-dark")
+        name = render.filename(
+            bundle.election_slug, bundle.round, bundle.slug, bundle.as_of, fmt,
+            preset=preset, dark=dark,
+        )  # fmt: skip
+
+        def exported() -> bytes:
+            # Runs on click, in its own thread; the export module serialises Chromium.
+            return render.export_chart(
+                bundle.fig, fmt=fmt, preset=preset, frame=bundle, data=bundle.data, dark=dark
+            ).content
+
+        st.download_button(
+            f"Télécharger {name}", data=exported, file_name=name, mime=render.MIME[fmt],
+            key=f"{key}-download", icon=":material/download:",
+        )  # fmt: skip
+        st.caption(f"Texte alternatif : {bundle.alt_text}")
+        if fmt == "html":
+            st.code(render.embed_snippet(name, preset, title=bundle.title), language="html")
+        if st.toggle("Aperçu cadré", key=f"{key}-preview"):
+            framed = render.frame_figure(bundle.fig, render.Frame.of(bundle), preset, dark=dark)
+            p = render.PRESETS[preset]
+            st.plotly_chart(
+                framed, theme=None, key=f"{key}-framed", width=min(p.width, 900),
+                config={"staticPlot": True},
+            )  # fmt: skip

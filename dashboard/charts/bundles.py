@@ -1,0 +1,357 @@
+"""Every chart of the app, by name: figure + the data it shows + its frame texts.
+
+The app pages and the export CLI build charts through `build_chart`/the bundle functions
+here, so the screen and the exported files show the same figure from the same data.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from dashboard.charts.progress import build_progress
+from dashboard.charts.theme import house_template
+from dashboard.charts.vote_split import BASE_LABEL, build_vote_split
+from dashboard.election import Election, load_election
+from dashboard.errors import DashboardError
+from dashboard.fr import fr_int, fr_pct
+from dashboard.results import query
+from dashboard.store import Store
+
+STATUS_FR = {"partial": "partiel", "corrected": "corrigé", "definitive": "définitif"}
+
+
+@dataclass(frozen=True)
+class ChartSpec:
+    name: str
+    slug: str  # French, used in file names: primaire-2017-t2-repartition-2350.png
+    label: str
+
+
+CHARTS: dict[str, ChartSpec] = {
+    s.name: s
+    for s in (
+        ChartSpec("vote-split", "repartition", "Répartition des voix"),
+        ChartSpec("count-progress", "progression", "Évolution du dépouillement"),
+        ChartSpec("reactions-timeline", "reactions", "Réactions politiques"),
+    )
+}
+
+
+@dataclass
+class ChartBundle:
+    name: str
+    slug: str
+    fig: go.Figure
+    data: pd.DataFrame
+    title: str
+    subtitle: str
+    source_line: str
+    alt_text: str
+    election_slug: str
+    round: int
+    as_of: datetime | None
+
+
+@dataclass
+class ResultsView:
+    """Everything the results page and its charts need for one round at one moment."""
+
+    election: Election
+    round: int
+    at: datetime | None
+    results: pd.DataFrame  # the whole store (all rounds) for this election
+    candidates: pd.DataFrame
+    snapshot: pd.DataFrame  # rows of the current snapshot (may carry no shares)
+    share_snapshot: pd.DataFrame  # rows of the latest snapshot that has shares
+    shares: pd.DataFrame  # query.shares of share_snapshot
+
+    @property
+    def first(self) -> pd.Series:
+        return self.snapshot.iloc[0]
+
+    @property
+    def as_of(self) -> datetime:
+        return pd.Timestamp(self.first["as_of"]).to_pydatetime()
+
+    @property
+    def share_as_of(self) -> datetime | None:
+        if self.share_snapshot.empty:
+            return None
+        return pd.Timestamp(self.share_snapshot["as_of"].iloc[0]).to_pydatetime()
+
+    @property
+    def status(self) -> str:
+        return str(self.first["status"])
+
+    def winners(self) -> tuple[str, ...]:
+        """Marked only on definitive results; before that a leader is 'en tête'."""
+        if self.shares.empty or self.share_snapshot["status"].iloc[0] != "definitive":
+            return ()
+        rnd = self.election.round(self.round)
+        return tuple(self.shares["candidate_id"].head(rnd.winners))
+
+    def stamp(self) -> str:
+        """ "au 29/01 à 23:50 — partiel"."""
+        return f"au {self.as_of:%d/%m/%Y à %H:%M} — {STATUS_FR.get(self.status, self.status)}"
+
+    def bureaux_text(self) -> str:
+        counted, total = self.first["bureaux_counted"], self.first["bureaux_total"]
+        if pd.isna(counted):
+            return "n. c."
+        if pd.isna(total) or not total:
+            return fr_int(counted)
+        return f"{fr_int(counted)} / {fr_int(total)} ({fr_pct(100 * counted / total, 1)})"
+
+    def source_line(self, rows: pd.DataFrame | None = None) -> str:
+        rows = self.snapshot if rows is None else rows
+        first = rows.iloc[0]
+        host = urlparse(str(first["source_url"])).netloc.removeprefix("www.")
+        when = pd.Timestamp(first["as_of"])
+        parts = [f"données au {when:%d/%m/%Y %H:%M}"]
+        if not pd.isna(first["bureaux_counted"]):
+            bureaux = fr_int(first["bureaux_counted"])
+            if not pd.isna(first["bureaux_total"]):
+                bureaux += f" / {fr_int(first['bureaux_total'])}"
+            parts.append(f"{bureaux} bureaux")
+        via = f" via {host}" if host else ""
+        return f"Source : {self.election.organiser}{via} — {', '.join(parts)}"
+
+
+def results_view(
+    results: pd.DataFrame,
+    candidates: pd.DataFrame,
+    election: Election,
+    round_: int,
+    at: datetime | None = None,
+) -> ResultsView:
+    results = results[results["election_id"] == election.id]
+    sid = query.current_snapshot_id(results, round_, at)
+    if sid is None:
+        when = f" au {at:%d/%m/%Y %H:%M}" if at else ""
+        raise DashboardError(f"aucun résultat valide pour le tour {round_}{when}")
+    share_sid = query.current_snapshot_id(results, round_, at, with_shares=True)
+    snapshot = query.snapshot_rows(results, sid)
+    share_rows = query.snapshot_rows(results, share_sid) if share_sid else snapshot.iloc[0:0]
+    shares = query.shares(share_rows, candidates) if share_sid else pd.DataFrame()
+    return ResultsView(election, round_, at, results, candidates, snapshot, share_rows, shares)
+
+
+def vote_split_bundle(view: ResultsView, template: go.layout.Template) -> ChartBundle:
+    spec = CHARTS["vote-split"]
+    rnd = view.election.round(view.round)
+    if view.shares.empty:
+        raise DashboardError(f"pas encore de répartition des voix pour le {rnd.label}")
+    first = view.share_snapshot.iloc[0]
+    base = str(first["share_base"])
+    status = STATUS_FR.get(str(first["status"]), str(first["status"]))
+    title = f"{view.election.short_name} — {rnd.label}"
+    subtitle = f"{BASE_LABEL[base]} · au {view.share_as_of:%d/%m/%Y à %H:%M} — {status}"
+    winners = view.winners()
+    fig = build_vote_split(
+        view.shares, template=template, title=title, subtitle=subtitle,
+        winners=winners, winner_label=rnd.winner_label,
+    )  # fmt: skip
+    data = view.shares[["name", "votes", "share", "share_published", "share_base"]].rename(
+        columns={"name": "candidat", "votes": "voix", "share": "part_pct",
+                 "share_published": "part_publiee_pct", "share_base": "base"}
+    )  # fmt: skip
+    parts = [
+        f"{n} {fr_pct(s)}" + (f" ({fr_int(v)} voix)" if not pd.isna(v) else "")
+        for n, s, v in zip(view.shares["name"], view.shares["share"], view.shares["votes"],
+                           strict=True)
+    ]  # fmt: skip
+    lead = f"{view.shares['name'].iloc[0]} {'arrive en tête' if not winners else rnd.winner_label}"
+    alt = (
+        f"Diagramme en barres, {title}, {BASE_LABEL[base]}, résultats {status}s au "
+        f"{view.share_as_of:%d/%m/%Y à %H:%M} : {', '.join(parts)}. {lead}."
+    )
+    return ChartBundle(
+        spec.name, spec.slug, fig, data, title, subtitle,
+        view.source_line(view.share_snapshot), alt, view.election.id, view.round,
+        view.share_as_of,
+    )  # fmt: skip
+
+
+def progress_bundle(view: ResultsView, template: go.layout.Template) -> ChartBundle:
+    spec = CHARTS["count-progress"]
+    rnd = view.election.round(view.round)
+    prog = query.progress(view.results, view.round, view.candidates)
+    if view.at is not None:
+        prog = prog[prog["as_of"] <= pd.Timestamp(view.at)]
+    prog = prog[prog["kind"] == "count"]
+    if prog.empty:
+        raise DashboardError(f"pas encore de dépouillement pour le {rnd.label}")
+    title = f"{view.election.short_name} — {rnd.label} : évolution du dépouillement"
+    subtitle = "chaque relevé publié dans la soirée, parts des candidats et bureaux dépouillés"
+    fig = build_progress(prog, template=template, title=title, subtitle=subtitle)
+    data = prog[["as_of", "status", "name", "share", "share_base", "bureaux_counted",
+                 "bureaux_total", "votants", "source_url"]].rename(
+        columns={"as_of": "heure", "status": "statut", "name": "candidat", "share": "part_pct",
+                 "share_base": "base", "bureaux_counted": "bureaux_depouilles",
+                 "bureaux_total": "bureaux_total", "votants": "votants", "source_url": "source"}
+    )  # fmt: skip
+    last = prog.drop_duplicates("snapshot_id").iloc[-1]
+    first = prog.drop_duplicates("snapshot_id").iloc[0]
+    leader = prog[prog["snapshot_id"] == last["snapshot_id"]].sort_values("share").iloc[-1]
+    alt = (
+        f"Courbes de l'évolution du dépouillement, {rnd.label}, de "
+        f"{pd.Timestamp(first['as_of']):%d/%m à %H:%M} "
+        f"à {pd.Timestamp(last['as_of']):%d/%m à %H:%M}"
+        f" ({prog['snapshot_id'].nunique()} relevés). Au dernier relevé, {leader['name']} "
+        f"est à {fr_pct(leader['share'])}."
+    )
+    rows = view.results[view.results["snapshot_id"] == last["snapshot_id"]]
+    return ChartBundle(
+        spec.name, spec.slug, fig, data, title, subtitle, view.source_line(rows), alt,
+        view.election.id, view.round, pd.Timestamp(last["as_of"]).to_pydatetime(),
+    )  # fmt: skip
+
+
+def build_chart(
+    name: str,
+    *,
+    store: Store,
+    data_dir: Path,
+    round: int = 2,  # noqa: A002 - the CLI's own word
+    at: str | None = None,
+    dark: bool = False,
+) -> ChartBundle:
+    """Build chart `name` from the store, as it stood at `at` (HH:MM on election night)."""
+    from dashboard.results.views import load_candidates, load_results, resolve
+
+    if name not in CHARTS:
+        raise DashboardError(f"unknown chart {name!r}; charts: {', '.join(CHARTS)}")
+    election = load_election(Path(data_dir) / "election.toml")
+    number, when = resolve(election, round, at)
+    template = house_template(dark=dark)
+    results, candidates = load_results(store), load_candidates(store)
+    if name == "reactions-timeline":
+        from dashboard.liveblog.reactions import load_people
+        from dashboard.liveblog.store import reaction_timeline
+
+        gazetteer = load_people(Path(data_dir) / "people.csv", Path(data_dir) / "camps.csv")
+        reactions = reaction_timeline(store, gazetteer)
+        return timeline_bundle(reactions, results, candidates, election, template=template, at=when)
+    view = results_view(results, candidates, election, number, when)
+    if name == "vote-split":
+        return vote_split_bundle(view, template)
+    return progress_bundle(view, template)
+
+
+def count_then(results: pd.DataFrame, candidates: pd.DataFrame, round_: int, when) -> str:
+    """Where the count stood at `when`: "dépouillement à 23:50 : Hamon 58,87 %, 7 023 bureaux"."""
+    sid = query.current_snapshot_id(results, round_, when, with_shares=True)
+    if sid is None:
+        return "aucun résultat publié à cette heure"
+    rows = query.snapshot_rows(results, sid)
+    lead = query.shares(rows, candidates).iloc[0]
+    first = rows.iloc[0]
+    parts = [f"{str(lead['name']).split()[-1]} {fr_pct(lead['share'])}"]
+    if not pd.isna(first["bureaux_counted"]):
+        parts.append(f"{fr_int(first['bureaux_counted'])} bureaux")
+    stamp = pd.Timestamp(first["as_of"])
+    return f"dépouillement au {stamp:%d/%m %H:%M} : {', '.join(parts)}"
+
+
+def announcements(results: pd.DataFrame, candidates: pd.DataFrame, round_: int) -> pd.DataFrame:
+    """Valid count snapshots of the round with shares, labelled for the timeline."""
+    snaps = query.snapshots(results, round_)
+    snaps = snaps[snaps["valid"].astype(bool) & snaps["has_shares"].astype(bool)]
+    snaps = snaps[snaps["kind"] == "count"]
+    rows = []
+    for _, snap in snaps.iterrows():
+        lead = query.shares(query.snapshot_rows(results, snap["snapshot_id"]),
+                                candidates).iloc[0]  # fmt: skip
+        surname = str(lead["name"]).split()[-1]
+        status = STATUS_FR.get(str(snap["status"]), str(snap["status"]))
+        votants = "" if pd.isna(snap["votants"]) else f", {fr_int(snap['votants'])} votants"
+        rows.append(
+            {
+                "snapshot_id": snap["snapshot_id"],
+                "as_of": snap["as_of"],
+                "short": f"{surname} {fr_pct(lead['share'])}",
+                "label": f"Résultats {status}s : {surname} {fr_pct(lead['share'])}{votants}",
+            }
+        )
+    return pd.DataFrame(rows, columns=["snapshot_id", "as_of", "short", "label"])
+
+
+def reaction_round(election: Election, reactions: pd.DataFrame) -> int:
+    """The round the reactions are about: the last one held on or before the first reaction."""
+    if reactions.empty:
+        return max(r.number for r in election.rounds)
+    first = pd.Timestamp(reactions["published_at"].min()).date()
+    held = [r for r in election.rounds if r.date <= first]
+    return (held[-1] if held else election.rounds[0]).number
+
+
+def timeline_frame(
+    reactions: pd.DataFrame, results: pd.DataFrame, candidates: pd.DataFrame, round_: int
+) -> pd.DataFrame:
+    """Reactions with where the count stood when each was posted (`count_then`)."""
+    out = reactions.copy()
+    out["count_then"] = [
+        count_then(results, candidates, round_, pd.Timestamp(t)) for t in out["published_at"]
+    ]
+    return out
+
+
+def timeline_bundle(
+    reactions: pd.DataFrame,
+    results: pd.DataFrame,
+    candidates: pd.DataFrame,
+    election: Election,
+    *,
+    template: go.layout.Template,
+    by: str = "camp",
+    at: datetime | None = None,
+) -> ChartBundle:
+    """The reactions timeline as a chart bundle (also used by the export CLI)."""
+    from dashboard.charts.timeline import build_timeline
+
+    spec = CHARTS["reactions-timeline"]
+    results = results[results["election_id"] == election.id]
+    if at is not None:
+        reactions = reactions[pd.to_datetime(reactions["published_at"]) <= pd.Timestamp(at)]
+    if reactions.empty:
+        raise DashboardError("aucune réaction enregistrée")
+    round_ = reaction_round(election, reactions)
+    frame = timeline_frame(reactions, results, candidates, round_)
+    ann = announcements(results, candidates, round_)
+    first, last = frame["published_at"].min(), frame["published_at"].max()
+    title = f"{election.short_name} — réactions politiques"
+    subtitle = (
+        f"{len(frame)} réactions du {pd.Timestamp(first):%d/%m %H:%M} au "
+        f"{pd.Timestamp(last):%d/%m %H:%M}, par {'camp' if by == 'camp' else 'personne'}, "
+        "et les annonces de résultats"
+    )
+    fig = build_timeline(frame, template=template, announcements=ann, by=by, title=title,
+                         subtitle=subtitle)  # fmt: skip
+    data = frame[["published_at", "headline", "people_names", "camp_label", "outlet", "stance",
+                  "count_then", "permalink"]].rename(
+        columns={"published_at": "heure", "headline": "titre", "people_names": "personnes",
+                 "camp_label": "camp", "outlet": "média", "stance": "position",
+                 "count_then": "dépouillement", "permalink": "source"}
+    )  # fmt: skip
+    data["personnes"] = data["personnes"].map(lambda p: ", ".join(p))
+    camps = frame.groupby("camp_label").size().sort_values(ascending=False)
+    alt = (
+        f"Frise chronologique de {len(frame)} réactions politiques du "
+        f"{pd.Timestamp(first):%d/%m/%Y}, de {pd.Timestamp(first):%H:%M} à "
+        f"{pd.Timestamp(last):%H:%M} : "
+        + ", ".join(f"{n} {label}" for label, n in camps.items())
+        + f", avec {len(ann)} annonces de résultats sur le même axe."
+    )
+    sources = sorted(set(frame["source_url"]))
+    hosts = ", ".join(urlparse(s).netloc.removeprefix("www.") for s in sources)
+    source_line = f"Source : {hosts} (live blog) ; résultats : {election.organiser}"
+    return ChartBundle(
+        spec.name, spec.slug, fig, data, title, subtitle, source_line, alt, election.id,
+        round_, pd.Timestamp(last).to_pydatetime(),
+    )  # fmt: skip

@@ -1,0 +1,58 @@
+"""The house template and French number formatting shared by every figure.
+
+Colours of candidates and camps come from data (candidates.csv, camps.csv) and are passed to
+builders explicitly; the template only fixes fonts, margins, grid and the French separators.
+"""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+
+FONT_FAMILY = "DejaVu Sans, Liberation Sans, Arial, sans-serif"
+INK = "#1a1a1a"
+MUTED = "#5f6368"
+GRID = "#e5e7eb"
+
+
+def house_template(*, dark: bool = False) -> go.layout.Template:
+    """The one house template (light by default; dark for dark exports)."""
+    ink, muted, grid, paper = (
+        ("#f1f3f4", "#bdc1c6", "#3c4043", "#15181c") if dark else (INK, MUTED, GRID, "#ffffff")
+    )
+    return go.layout.Template(
+        layout=go.Layout(
+            font=dict(family=FONT_FAMILY, size=14, color=ink),
+            # Anchored to the top of the container, with automargin, so that title and
+            # subtitle are never clipped whatever the figure's height.
+            title=dict(
+                font=dict(size=20, color=ink),
+                x=0,
+                xanchor="left",
+                xref="paper",
+                y=0.98,
+                yanchor="top",
+                yref="container",
+                automargin=True,
+                subtitle=dict(font=dict(size=14, color=muted)),
+            ),  # fmt: skip
+            paper_bgcolor=paper,
+            plot_bgcolor=paper,
+            margin=dict(l=16, r=24, t=72, b=48),
+            separators=", ",  # decimal comma, space for thousands: "58,69", "2 000 255"
+            xaxis=dict(gridcolor=grid, zerolinecolor=grid, linecolor=muted, automargin=True),
+            yaxis=dict(gridcolor=grid, zerolinecolor=grid, linecolor=muted, automargin=True),
+            legend=dict(orientation="h", yanchor="bottom", y=1.0, x=0, font=dict(size=13)),
+            hoverlabel=dict(font=dict(family=FONT_FAMILY, size=13)),
+            colorway=["#1f3a5f", "#8d6e63", "#607d8b", "#9e9d24"],
+        )
+    )
+
+
+def title_layout(title: str, subtitle: str = "") -> dict:
+    """Title and subtitle as plotly draws them (layout.title.subtitle, never clipped)."""
+    return dict(text=title, subtitle=dict(text=subtitle))
+
+
+def colour_or_muted(colour: object) -> str:
+    """A candidate's colour from data, or the house grey for one the data does not colour."""
+    return colour if isinstance(colour, str) and colour else MUTED

@@ -1,0 +1,152 @@
+"""Reactions timeline: x = time, y = camp (or person), colour = camp, symbol = outlet type,
+with the results announcements on the same time axis."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from dashboard.charts.progress import rangebreaks
+from dashboard.charts.theme import MUTED, title_layout
+
+SYMBOLS = {
+    "radio": "circle",
+    "tv": "square",
+    "social": "diamond",
+    "press": "triangle-up",
+    "statement": "star",
+}
+OUTLET_TYPE_FR = {
+    "radio": "radio",
+    "tv": "télévision",
+    "social": "réseau social",
+    "press": "presse",
+    "statement": "communiqué",
+}
+RESULTS_ROW = "Résultats annoncés"
+
+
+def _naive(series: pd.Series) -> pd.Series:
+    return pd.to_datetime(series).dt.tz_localize(None)
+
+
+def build_timeline(
+    df: pd.DataFrame,
+    *,
+    template: go.layout.Template,
+    announcements: pd.DataFrame | None = None,
+    by: str = "camp",
+    title: str = "",
+    subtitle: str = "",
+) -> go.Figure:
+    """`df`: one row per reaction (published_at, entry_id, time, headline, people_names,
+    camp_label, camp_colour, camp_order, outlet, outlet_type, stance, count_then).
+    `announcements`: as_of, label (one row per results snapshot). `by`: "camp" or "person".
+    Each point's customdata starts with its entry_id, so a selection names its entry."""
+    df = df.copy()
+    df["t"] = _naive(df["published_at"])
+    df["person"] = df["people_names"].map(lambda p: ", ".join(p) if len(p) else "inconnu")
+    df["row"] = df["camp_label"] if by == "camp" else df["person"]
+    fig = go.Figure()
+    order = df.sort_values(["camp_order", "camp_label"])["camp_label"].drop_duplicates().tolist()
+    for camp in order:
+        rows = df[df["camp_label"] == camp]
+        fig.add_trace(
+            go.Scatter(
+                x=rows["t"], y=rows["row"], mode="markers+text", name=str(camp),
+                # By camp the y axis names the camps; by person the legend gives the colours.
+                showlegend=by != "camp",
+                text=[f"{t:%H:%M}" for t in rows["t"]],
+                # Neighbours in one row alternate above/below so their times don't collide.
+                textposition=["top center" if i % 2 == 0 else "bottom center"
+                              for i in range(len(rows))],
+                textfont=dict(size=11, color=MUTED),
+                cliponaxis=False,
+                marker=dict(
+                    size=16, color=str(rows["camp_colour"].iloc[0]),
+                    symbol=[SYMBOLS.get(str(o), "circle-open") for o in rows["outlet_type"]],
+                    line=dict(width=1.5, color="#ffffff"),
+                ),
+                customdata=[
+                    [eid, f"{t:%H:%M}", person, head or "", outlet or "—", stance or "—", then]
+                    for eid, t, person, head, outlet, stance, then in zip(
+                        rows["entry_id"], rows["t"], rows["person"], rows["headline"],
+                        rows["outlet"], rows["stance"], rows["count_then"], strict=True)
+                ],
+                hovertemplate="<b>%{customdata[1]} — %{customdata[2]}</b><br>%{customdata[3]}"
+                "<br>%{customdata[4]} · %{customdata[5]}<br><i>%{customdata[6]}</i>"
+                "<extra></extra>",
+            )
+        )  # fmt: skip
+    times = list(df["t"])
+    if announcements is not None and len(announcements):
+        ann = announcements.copy()
+        ann["t"] = _naive(ann["as_of"])
+        times += list(ann["t"])
+        fig.add_trace(
+            go.Scatter(
+                x=ann["t"], y=[RESULTS_ROW] * len(ann), mode="markers+text",
+                name="Annonce des résultats", text=list(ann["short"]), showlegend=False,
+                # Neighbouring announcements alternate above/below; labels may overhang
+                # the plot's edges rather than be cut.
+                textposition=["top center" if i % 2 == 0 else "bottom center"
+                              for i in range(len(ann))],
+                cliponaxis=False, textfont=dict(size=11, color=MUTED),
+                marker=dict(symbol="line-ns-open", size=22, color=MUTED, line=dict(width=2)),
+                customdata=[[f"annonce:{s}", f"{t:%d/%m %H:%M}", lab]
+                            for s, t, lab in zip(ann["snapshot_id"], ann["t"], ann["label"],
+                                                 strict=True)],
+                hovertemplate="<b>%{customdata[1]}</b><br>%{customdata[2]}<extra></extra>",
+            )
+        )  # fmt: skip
+        for t in ann["t"]:
+            fig.add_vline(x=t, line=dict(color="#d0d4d9", width=1, dash="dot"))
+    rows_order = [RESULTS_ROW] if announcements is not None and len(announcements) else []
+    rows_order += (
+        order
+        if by == "camp"
+        else df.sort_values(["camp_order", "person"])["person"].unique().tolist()
+    )
+    pd_times = pd.Series(times)
+    # Ticks at the announcements and the first/last reaction; points carry their own time.
+    candidates_ticks = sorted(set(ann["t"]) if announcements is not None and len(announcements)
+                              else set())  # fmt: skip
+    if len(df):
+        candidates_ticks = sorted(set(candidates_ticks) | {df["t"].min(), df["t"].max()})
+    ticks: list = []
+    for t in candidates_ticks:
+        if not ticks or pd.Timestamp(t) - pd.Timestamp(ticks[-1]) >= pd.Timedelta(minutes=30):
+            ticks.append(t)
+    fig.update_layout(
+        template=template,
+        title=title_layout(title, subtitle),
+        height=max(320, 150 + 56 * len(rows_order)),
+        legend=dict(orientation="h", y=-0.14, yanchor="top", x=0, title_text="Média :"),
+        margin=dict(b=110),
+        hovermode="closest",
+        clickmode="event+select",
+        meta={"chart": "reactions-timeline", "by": by},
+    )
+    # The outlet-type key as legend entries (symbols only, no points): a legend is placed by
+    # plotly and by the export frame, where a free annotation would collide with the footer.
+    for kind, symbol in (*SYMBOLS.items(), ("", "circle-open")):
+        fig.add_trace(
+            go.Scatter(
+                x=[None], y=[None], mode="markers",
+                name=OUTLET_TYPE_FR.get(kind, "média non précisé"),
+                marker=dict(symbol=symbol, size=11, color=MUTED),
+                hoverinfo="skip", showlegend=True,
+            )
+        )  # fmt: skip
+    fig.update_yaxes(
+        categoryorder="array", categoryarray=list(reversed(rows_order)), type="category",
+        fixedrange=True,
+    )  # fmt: skip
+    fig.update_xaxes(
+        rangebreaks=rangebreaks(pd_times),
+        tickvals=ticks,
+        ticktext=[f"{pd.Timestamp(t):%d/%m}<br>{pd.Timestamp(t):%H:%M}" for t in ticks],
+        tickangle=0,
+        tickfont=dict(size=11),
+    )
+    return fig

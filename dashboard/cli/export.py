@@ -1,0 +1,158 @@
+"""`python -m dashboard export …`: the newsroom files of a chart, from the command line.
+
+    export vote-split --format png --preset article --round 2 --at 23:50 --out x.png
+    export --list
+    export --all --out DIR            # every chart × preset × format
+
+Argument parsing only: charts come from `dashboard.charts.bundles`, files from
+`dashboard.export.render`.
+One Chromium serves every image of the run (the export module keeps it).
+"""
+
+from __future__ import annotations
+
+import argparse
+import struct
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from dashboard import settings
+from dashboard.errors import DashboardError
+from dashboard.export.render import (
+    DATA_FORMATS,
+    FORMATS,
+    PRESETS,
+    ExportResult,
+    export_chart,
+    filename,
+)
+from dashboard.store import write_bytes_atomic
+
+
+def add_export_commands(subparsers: Any) -> None:
+    """Register `export` on the top-level sub-parsers of `dashboard.cli.main`."""
+    p = subparsers.add_parser(
+        "export",
+        help="write a chart as PNG/SVG/PDF/HTML (newsroom frame) or its data as CSV/JSON",
+        description="Write a chart as PNG/SVG/PDF/HTML with the newsroom frame, or the data "
+        "behind it as CSV (French Excel: ';' and decimal comma) / JSON.",
+    )
+    p.add_argument("chart", nargs="?", metavar="CHART", help="chart name (see --list)")
+    p.add_argument("--list", action="store_true", help="name the charts and exit")
+    p.add_argument("--all", action="store_true", help="write every chart × preset × format")
+    p.add_argument(
+        "--format",
+        choices=FORMATS,
+        help="file format (default: png; with --all: every format)",
+    )
+    p.add_argument(
+        "--preset",
+        choices=tuple(PRESETS),
+        help="canvas: " + ", ".join(f"{k} {v.width}×{v.height}" for k, v in PRESETS.items())
+        + " (default: article; with --all: every preset)",
+    )  # fmt: skip
+    p.add_argument("--round", type=int, default=None, help="round number (default: 2)")
+    p.add_argument("--at", help="HH:MM on election night (Paris time): the chart as it was then")
+    p.add_argument("--dark", action="store_true", help="dark variant of the images")
+    p.add_argument("--out", help="file to write (a folder: named for you); with --all, a folder")
+    p.set_defaults(func=cmd_export)
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from dashboard.charts import bundles  # lazy: pulls the store and the figure builders
+
+    if args.list:
+        width = max(len(n) for n in bundles.CHARTS)
+        for name, spec in bundles.CHARTS.items():
+            print(f"{name:<{width}}  {spec.label}")
+        return 0
+    if args.all == bool(args.chart):
+        raise DashboardError("export: name one CHART, or use --all (see `export --list`)")
+    if not args.out:
+        raise DashboardError("export: --out is required (a file, or a folder with --all)")
+    if args.all:
+        return _export_all(args, bundles)
+
+    if args.chart not in bundles.CHARTS:
+        raise DashboardError(f"unknown chart {args.chart!r}; charts: {', '.join(bundles.CHARTS)}")
+    fmt = args.format or "png"
+    preset = args.preset or "article"
+    bundle = _build(bundles, args.chart, args)
+    out = Path(args.out)
+    if out.is_dir() or args.out.endswith(("/", "\\")):
+        out = out / _file_name(bundle, fmt, preset, dark=args.dark)
+    elif out.suffix.lower().lstrip(".") != fmt:
+        # x.svg holding a PNG would open nowhere: refuse rather than guess which was meant.
+        raise DashboardError(f"--out {out} does not end in .{fmt} (--format {fmt})")
+    result = export_chart(
+        bundle.fig, fmt=fmt, preset=preset, frame=bundle, data=bundle.data, dark=args.dark
+    )
+    write_bytes_atomic(out, result.content)
+    print(f"wrote {out} ({describe(result)})")
+    print(f"alt: {result.alt_text}")
+    return 0
+
+
+def _build(bundles: Any, name: str, args: argparse.Namespace) -> Any:
+    from dashboard.store import Store
+
+    kwargs: dict[str, Any] = {"at": args.at, "dark": args.dark}
+    if args.round is not None:
+        kwargs["round"] = args.round
+    return bundles.build_chart(
+        name, store=Store(settings.store_dir()), data_dir=settings.data_dir(), **kwargs
+    )
+
+
+def _export_all(args: argparse.Namespace, bundles: Any) -> int:
+    out_dir = Path(args.out)
+    if out_dir.exists() and not out_dir.is_dir():
+        raise DashboardError(f"--all writes a folder of files: {out_dir} is a file")
+    formats = [args.format] if args.format else list(FORMATS)
+    presets = [args.preset] if args.preset else list(PRESETS)
+    started = time.perf_counter()
+    written, failed = 0, {}
+    for name in bundles.CHARTS:
+        try:
+            bundle = _build(bundles, name, args)
+        except (DashboardError, ImportError) as exc:
+            # One chart that cannot be built (no reactions yet, its module not installed)
+            # must not cost the others; the exit status still says something was skipped.
+            failed[name] = str(exc)
+            print(f"skipped {name}: {exc}", file=sys.stderr)
+            continue
+        for fmt in formats:
+            # The data does not depend on the canvas: one CSV/JSON per chart.
+            for preset in presets if fmt not in DATA_FORMATS else [presets[0]]:
+                result = export_chart(
+                    bundle.fig, fmt=fmt, preset=preset, frame=bundle, data=bundle.data,
+                    dark=args.dark,
+                )  # fmt: skip
+                path = out_dir / _file_name(bundle, fmt, preset, dark=args.dark)
+                write_bytes_atomic(path, result.content)
+                written += 1
+                print(f"wrote {path} ({describe(result)})")
+    if not written:
+        # Nothing at all (empty store, wrong round): an error, not a partial success.
+        raise DashboardError(f"no chart could be exported: {next(iter(failed.values()))}")
+    elapsed = time.perf_counter() - started
+    print(f"{written} files in {out_dir} in {elapsed:.1f} s", file=sys.stderr)
+    return 1 if failed else 0
+
+
+def _file_name(bundle: Any, fmt: str, preset: str, *, dark: bool) -> str:
+    return filename(
+        bundle.election_slug, bundle.round, bundle.slug, bundle.as_of, fmt,
+        preset=preset, dark=dark,
+    )  # fmt: skip
+
+
+def describe(result: ExportResult) -> str:
+    """ "2400×1350 PNG, 96 kB": what an editor checks before sending the file on."""
+    size = f"{len(result.content) / 1024:.0f} kB"
+    if result.filename_ext == "png" and result.content[12:16] == b"IHDR":
+        width, height = struct.unpack(">II", result.content[16:24])
+        return f"{width}×{height} PNG, {size}"
+    return f"{result.filename_ext.upper()}, {size}"

@@ -1,3 +1,0 @@
-"""Pure figure builders: `build_<chart>(df, *, template, ...) -> go.Figure`.
-
-No I/O, no streamlit."""

@@ -1,0 +1,92 @@
+"""Reading user-given files: a path or standard input with a size limit, and the editors'
+UTF-8 CSV files of data/ (header checked, rows numbered as an editor counts them)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import sys
+from pathlib import Path
+
+from dashboard.errors import ParseError, SourceError
+
+# Bigger inputs are refused with a message rather than read into memory.
+MAX_INPUT_BYTES = 100 * 1024 * 1024
+
+
+def read_input(file: str, *, max_bytes: int = MAX_INPUT_BYTES) -> bytes:
+    """The bytes of FILE ("-" = standard input); ParseError for a missing/huge/odd file."""
+    if file == "-":
+        data = sys.stdin.buffer.read(max_bytes + 1)
+    else:
+        path = Path(file)
+        try:
+            if path.is_dir():
+                raise ParseError(f"{file}: is a folder, not a file")
+            with open(path, "rb") as fh:
+                data = fh.read(max_bytes + 1)
+        except FileNotFoundError as exc:
+            raise ParseError(f"{file}: no such file") from exc
+        except PermissionError as exc:
+            raise ParseError(f"{file}: cannot read it (permission denied)") from exc
+        except OSError as exc:
+            raise ParseError(f"{file}: cannot read it ({exc.strerror or exc})") from exc
+    if len(data) > max_bytes:
+        raise ParseError(
+            f"{file}: larger than {max_bytes // (1024 * 1024)} MB; split the blog or keep "
+            "only the part to read"
+        )
+    return data
+
+
+def read_text(path: Path) -> str:
+    """The file's text; UTF-8 only, because a mis-decoded name would be stored forever."""
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError as exc:
+        raise SourceError("file not found", path=str(path)) from exc
+    except IsADirectoryError as exc:
+        raise SourceError("is a folder, not a file", path=str(path)) from exc
+    if not data.strip():
+        raise SourceError("empty file", path=str(path))
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise SourceError(
+            f"not UTF-8 (byte 0x{data[exc.start]:02x}); save the file as UTF-8",
+            path=str(path),
+            row=line,
+        ) from exc
+
+
+def read_csv_rows(path: Path, columns: list[str]) -> list[tuple[int, dict[str, str]]]:
+    """(row number, row) of a UTF-8 CSV that must have `columns`; blank rows skipped."""
+    return rows_of_csv(path, read_text(path), columns)
+
+
+def rows_of_csv(path: Path, text: str, columns: list[str]) -> list[tuple[int, dict[str, str]]]:
+    try:
+        return _parse_rows(path, text, columns)
+    except csv.Error as exc:
+        raise SourceError(f"malformed CSV ({exc})", path=str(path)) from None
+
+
+def _parse_rows(path: Path, text: str, columns: list[str]) -> list[tuple[int, dict[str, str]]]:
+    reader = csv.DictReader(io.StringIO(text))
+    header = [h.strip() for h in (reader.fieldnames or [])]
+    missing = [c for c in columns if c not in header]
+    if missing:
+        raise SourceError(f"missing column(s): {', '.join(missing)}", path=str(path), row=1)
+    reader.fieldnames = header
+    out = []
+    for i, raw in enumerate(reader, start=2):
+        if None in raw:
+            raise SourceError("more fields than the header", path=str(path), row=i)
+        if all(not (v or "").strip() for v in raw.values()):
+            continue
+        out.append((i, {k: (v or "").strip() for k, v in raw.items()}))
+    if not out:
+        raise SourceError("no data rows", path=str(path))
+    return out

@@ -1,0 +1,186 @@
+"""The one path by which results snapshots enter the store: validate, then append.
+
+Used by `data build` (source files), the feed watcher and the newsroom desk. Snapshots are
+immutable: the same snapshot again is a no-op, the same id with other figures is refused
+(a correction is a new snapshot with status `corrected`), and a snapshot that fails a rule
+is either refused (strict) or stored flagged with its reasons — never silently dropped.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pyarrow as pa
+
+from dashboard.errors import SourceError, ValidationError
+from dashboard.model import CANDIDATES, MARK_LABELS, MARKS, RESULTS, to_table
+from dashboard.results import validate
+from dashboard.results.query import is_valid
+from dashboard.results.sources import RESULT_COLUMNS, parse_candidates_csv, parse_results_csv
+from dashboard.store import Store
+
+MARKS_TABLE = "snapshot_marks"  # desk marks: corrected / superseded / withdrawn / active
+FIGURE_COLUMNS = [c for c in RESULT_COLUMNS if c not in ("note", "source_url")]
+
+
+@dataclass
+class RecordReport:
+    added: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    flagged: dict[str, list[str]] = field(default_factory=dict)
+
+    def summary(self) -> str:
+        parts = [f"{len(self.added)} snapshot(s) added", f"{len(self.unchanged)} unchanged"]
+        if self.flagged:
+            parts.append(f"{len(self.flagged)} flagged")
+        return ", ".join(parts)
+
+
+def _figures(rows: pd.DataFrame) -> list[tuple]:
+    cols = rows[FIGURE_COLUMNS].sort_values("candidate_id")
+    out = []
+    for rec in cols.itertuples(index=False):
+        out.append(tuple(None if pd.isna(v) else v for v in rec))
+    return out
+
+
+def _same_figures(a: pd.DataFrame, b: pd.DataFrame) -> bool:
+    a = a.assign(as_of=pd.to_datetime(a["as_of"]).dt.tz_convert("UTC"))
+    b = b.assign(as_of=pd.to_datetime(b["as_of"]).dt.tz_convert("UTC"))
+    return _figures(a) == _figures(b)
+
+
+def check_snapshots(
+    new: pd.DataFrame, existing: pd.DataFrame, known_candidates: set[str], *, where: str = ""
+) -> tuple[RecordReport, pd.DataFrame]:
+    """Validate `new` against what is stored. Returns the report and the rows to append
+    (with their flags set). Raises SourceError for an id stored with other figures."""
+    report = RecordReport()
+    new = new.copy()
+    new["as_of"] = pd.to_datetime(new["as_of"])
+    existing = existing.copy()
+    order = new.groupby("snapshot_id", sort=False)["as_of"].first().sort_values()
+    accepted: list[pd.DataFrame] = []
+    history = existing
+    for sid in order.index:
+        rows = new[new["snapshot_id"] == sid].drop(columns=["_row"], errors="ignore")
+        stored = existing[existing["snapshot_id"] == sid]
+        if not stored.empty:
+            if _same_figures(stored, rows):
+                report.unchanged.append(sid)
+                continue
+            row = new.loc[new["snapshot_id"] == sid, "_row"].iloc[0] if "_row" in new else None
+            raise SourceError(
+                f"snapshot {sid} is already stored with other figures; "
+                "record a correction as a new snapshot with status 'corrected'",
+                path=where or None,
+                row=None if row is None else int(row),
+                field="snapshot_id",
+            )
+        first = rows.iloc[0]
+        same_round = history[
+            (history["election_id"] == first["election_id"]) & (history["round"] == first["round"])
+        ]
+        valid = same_round.loc[is_valid(same_round)]
+        expected = set(valid["candidate_id"]) | set(
+            new.loc[
+                (new["election_id"] == first["election_id"]) & (new["round"] == first["round"]),
+                "candidate_id",
+            ]
+        )
+        earlier = valid[(valid["kind"] == first["kind"]) & (valid["as_of"] < first["as_of"])]
+        previous = None
+        if not earlier.empty:
+            last = earlier["as_of"].max()
+            previous = earlier[earlier["as_of"] == last]
+        flags = validate.validate_snapshot(
+            rows, known=known_candidates, expected=expected, previous=previous
+        )
+        rows = rows.assign(flags=[list(flags)] * len(rows))
+        if flags:
+            report.flagged[sid] = flags
+        report.added.append(sid)
+        accepted.append(rows)
+        history = pd.concat([history, rows], ignore_index=True) if len(history) else rows
+    to_add = pd.concat(accepted, ignore_index=True) if accepted else new.iloc[0:0]
+    return report, to_add
+
+
+def record_snapshots(
+    store: Store,
+    new: pd.DataFrame,
+    candidates: pd.DataFrame,
+    *,
+    allow_flagged: bool,
+    where: str = "",
+) -> RecordReport:
+    """Validate and append snapshots in one atomic write; nothing is written on refusal."""
+    with store.lock():
+        existing = store.read_df("results", RESULTS)
+        known = set(candidates["candidate_id"])
+        report, to_add = check_snapshots(new, existing, known, where=where)
+        if report.flagged and not allow_flagged:
+            sid, flags = next(iter(report.flagged.items()))
+            more = sum(len(f) for f in report.flagged.values()) - 1
+            tail = f" (+{more} more)" if more else ""
+            prefix = f"{where}: " if where else ""
+            raise ValidationError(f"{prefix}snapshot {sid}: {flags[0]}{tail}; nothing stored")
+        if not to_add.empty:
+            table = to_table(to_add.drop(columns=["_row"], errors="ignore"), RESULTS)
+            combined = pa.concat_tables([store.read("results", RESULTS), table])
+            store.replace("results", combined, RESULTS)
+    return report
+
+
+def load_sources(data_dir: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """candidates.csv and results.csv of `data_dir`, parsed (raises SourceError)."""
+    candidates = parse_candidates_csv(Path(data_dir) / "candidates.csv")
+    results = parse_results_csv(Path(data_dir) / "results.csv")
+    return candidates, results
+
+
+def build_store(data_dir: Path, store: Store, *, allow_flagged: bool = False) -> RecordReport:
+    """`data build`: the source files of data/ → the Parquet store (idempotent)."""
+    candidates, results = load_sources(data_dir)
+    where = str(Path(data_dir) / "results.csv")
+    report = record_snapshots(store, results, candidates, allow_flagged=allow_flagged, where=where)
+    store.replace("candidates", to_table(candidates, CANDIDATES), CANDIDATES)
+    return report
+
+
+def validate_source(path: Path, candidates: pd.DataFrame) -> dict[str, list[str]]:
+    """Flags of every snapshot of a results source file, checked on its own (nothing stored)."""
+    rows = parse_results_csv(Path(path))
+    empty = rows.iloc[0:0].drop(columns=["_row"])
+    report, _ = check_snapshots(rows, empty, set(candidates["candidate_id"]))
+    return report.flagged
+
+
+def current_marks(store: Store) -> dict[str, dict[str, Any]]:
+    """The latest mark of each snapshot."""
+    latest: dict[str, dict[str, Any]] = {}
+    for row in store.read(MARKS_TABLE, MARKS).to_pylist():
+        latest[row["snapshot_id"]] = row
+    return latest
+
+
+def apply_marks(results: pd.DataFrame, marks: dict[str, dict[str, Any]]) -> pd.DataFrame:
+    """Snapshots marked corrected/superseded/withdrawn get a flag, so they are never current."""
+    if not marks:
+        return results
+    extra = {
+        sid: f"marqué « {MARK_LABELS[m['mark']]} » : {m['reason'] or 'sans motif'}"
+        for sid, m in marks.items()
+        if m["mark"] in MARK_LABELS
+    }
+    if not extra:
+        return results
+    out = results.copy()
+    out["flags"] = [
+        list(f if f is not None else []) + ([extra[s]] if s in extra else [])
+        for f, s in zip(out["flags"], out["snapshot_id"], strict=True)
+    ]
+    return out

@@ -1,0 +1,180 @@
+"""Read the hand-written source files of data/ (candidates.csv, results.csv) into model rows.
+
+Every problem is a SourceError naming the file, the row (header = row 1) and the field, so an
+editor can fix the file at once. Nothing is written here: `results.record_snapshots` stores.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from dashboard.errors import SourceError
+from dashboard.inputs import read_text, rows_of_csv
+from dashboard.model import CANDIDATES, KINDS, RESULTS, SHARE_BASES, STATUSES, parse_time
+
+RESULT_COLUMNS = [f.name for f in RESULTS if f.name not in ("flags", "recorded_at")]
+CANDIDATE_COLUMNS = CANDIDATES.names
+
+
+def _int(value: str) -> int | None:
+    if value == "":
+        return None
+    cleaned = value.replace("\u00a0", "").replace("\u202f", "").replace(" ", "")
+    try:
+        number = float(cleaned)
+    except ValueError:
+        raise ValueError(f"not a number: {value!r}") from None
+    if math.isnan(number) or not number.is_integer():
+        raise ValueError(f"not a whole number: {value!r}")
+    if number < 0:
+        raise ValueError(f"negative: {value!r}")
+    return int(number)
+
+
+def _share(value: str) -> float | None:
+    if value == "":
+        return None
+    try:
+        number = float(value.replace(",", "."))
+    except ValueError:
+        raise ValueError(f"not a number: {value!r}") from None
+    if not 0 <= number <= 100:
+        raise ValueError(f"a share must be within 0–100: {value!r}")
+    return number
+
+
+def _choice(options: tuple[str, ...]) -> Callable[[str], str]:
+    def parse(value: str) -> str:
+        if value not in options:
+            raise ValueError(f"{value!r} is not one of {', '.join(options)}")
+        return value
+
+    return parse
+
+
+def _required(value: str) -> str:
+    if not value:
+        raise ValueError("required")
+    return value
+
+
+def _round(value: str) -> int:
+    number = _int(value)
+    if not number:
+        raise ValueError(f"a round is a whole number ≥ 1: {value!r}")
+    return number
+
+
+PARSERS: dict[str, Callable[[str], Any]] = {
+    "election_id": _required,
+    "round": _round,
+    "snapshot_id": _required,
+    "as_of": lambda v: parse_time(_required(v)),
+    "status": _choice(STATUSES),
+    "kind": _choice(KINDS),
+    "bureaux_counted": _int,
+    "bureaux_total": _int,
+    "votants": _int,
+    "exprimes": _int,
+    "blancs": _int,
+    "nuls": _int,
+    "candidate_id": _required,
+    "votes": _int,
+    "share_published": _share,
+    "share_base": _choice(SHARE_BASES),
+    "source_url": _required,
+    "note": lambda v: v or None,
+}
+SNAPSHOT_LEVEL = [
+    c for c in RESULT_COLUMNS if c not in ("candidate_id", "votes", "share_published")
+]
+
+
+def parse_results_csv(path: Path, text: str | None = None) -> pd.DataFrame:
+    """results.csv → long-format rows (flags empty) plus a `_row` column (first CSV row)."""
+    text = read_text(path) if text is None else text
+    recorded = datetime.now(tz=UTC)
+    records = []
+    first_row: dict[str, int] = {}
+    snapshot_fields: dict[str, dict[str, Any]] = {}
+    seen: dict[tuple[str, str], int] = {}
+    for row_no, raw in rows_of_csv(path, text, RESULT_COLUMNS):
+        rec: dict[str, Any] = {}
+        for col in RESULT_COLUMNS:
+            try:
+                rec[col] = PARSERS[col](raw[col])
+            except (ValueError, SourceError) as exc:
+                msg = str(exc).split(": ", 1)[-1] if isinstance(exc, SourceError) else str(exc)
+                raise SourceError(msg, path=str(path), row=row_no, field=col) from None
+        sid = rec["snapshot_id"]
+        key = (sid, rec["candidate_id"])
+        if key in seen:
+            raise SourceError(
+                f"duplicate snapshot row: {sid} / {rec['candidate_id']} already at row {seen[key]}",
+                path=str(path),
+                row=row_no,
+            )
+        seen[key] = row_no
+        level = {c: rec[c] for c in SNAPSHOT_LEVEL}
+        if sid in snapshot_fields:
+            for col, value in level.items():
+                if snapshot_fields[sid][col] != value:
+                    raise SourceError(
+                        f"snapshot {sid} has another value here than at row {first_row[sid]}",
+                        path=str(path),
+                        row=row_no,
+                        field=col,
+                    )
+        else:
+            snapshot_fields[sid], first_row[sid] = level, row_no
+        rec["flags"], rec["recorded_at"], rec["_row"] = [], recorded, first_row[sid]
+        records.append(rec)
+    # Two snapshot ids for the same moment of the same round are one figure entered twice.
+    by_moment: dict[tuple[Any, ...], str] = {}
+    for sid, level in snapshot_fields.items():
+        moment = (level["election_id"], level["round"], level["kind"], level["as_of"])
+        if moment in by_moment:
+            raise SourceError(
+                f"duplicate snapshot: {sid} and {by_moment[moment]} are both round "
+                f"{level['round']} at {level['as_of']:%d/%m/%Y %H:%M}",
+                path=str(path),
+                row=first_row[sid],
+                field="as_of",
+            )
+        by_moment[moment] = sid
+    return pd.DataFrame.from_records(records)
+
+
+def parse_candidates_csv(path: Path) -> pd.DataFrame:
+    text = read_text(path)
+    records = []
+    seen: dict[tuple[str, str], int] = {}
+    for row_no, raw in rows_of_csv(path, text, CANDIDATE_COLUMNS):
+        for col in ("election_id", "candidate_id", "name", "colour"):
+            if not raw[col]:
+                raise SourceError("required", path=str(path), row=row_no, field=col)
+        colour = raw["colour"]
+        if not (colour.startswith("#") and len(colour) in (4, 7)):
+            raise SourceError(
+                f"a colour is #rrggbb, got {colour!r}", path=str(path), row=row_no, field="colour"
+            )
+        try:
+            order = _int(raw["display_order"])
+        except ValueError as exc:
+            raise SourceError(str(exc), path=str(path), row=row_no, field="display_order") from None
+        key = (raw["election_id"], raw["candidate_id"])
+        if key in seen:
+            raise SourceError(
+                f"duplicate candidate {raw['candidate_id']} (row {seen[key]})",
+                path=str(path),
+                row=row_no,
+            )
+        seen[key] = row_no
+        records.append({**{c: raw[c] for c in CANDIDATE_COLUMNS}, "display_order": order or 0})
+    return pd.DataFrame.from_records(records)

@@ -1,0 +1,114 @@
+"""Read-side views shared by the CLI and the app: the current document, text tables.
+
+Pure (no streamlit): takes a Store and the data folder, returns plain values.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from dashboard.election import Election, load_election
+from dashboard.errors import DashboardError
+from dashboard.fr import PARIS, fr_int, fr_pct
+from dashboard.model import CANDIDATES, RESULTS, snapshot_document
+from dashboard.results import query
+from dashboard.results.record import apply_marks, current_marks
+from dashboard.store import Store
+
+STATUS_FR = {"partial": "partiel", "corrected": "corrigé", "definitive": "définitif"}
+BASE_FR = {"exprimes": "suffrages exprimés", "votants": "votants"}
+
+
+def load_results(store: Store) -> pd.DataFrame:
+    results = store.read_df("results", RESULTS)
+    if results.empty:
+        raise DashboardError(
+            f"no results in {store.root}; run `python -m dashboard data build` first"
+        )
+    results["as_of"] = pd.to_datetime(results["as_of"]).dt.tz_convert(PARIS)
+    return apply_marks(results, current_marks(store))
+
+
+def load_candidates(store: Store) -> pd.DataFrame:
+    return store.read_df("candidates", CANDIDATES)
+
+
+def resolve(
+    election: Election, round_: int | None, at: str | datetime | None
+) -> tuple[int, datetime | None]:
+    number = round_ if round_ is not None else max(r.number for r in election.rounds)
+    election.round(number)  # raises for an unknown round
+    if at is None or isinstance(at, datetime):
+        return number, at
+    return number, election.resolve_at(number, at)
+
+
+def results_document(
+    store: Store, data_dir: Path, *, round_: int | None = None, at: str | None = None
+) -> dict[str, Any]:
+    """The feed document (schema 1) of the snapshot current at `at` (default: latest)."""
+    election = load_election(Path(data_dir) / "election.toml")
+    number, when = resolve(election, round_, at)
+    results = load_results(store)
+    results = results[results["election_id"] == election.id]
+    sid = query.current_snapshot_id(results, number, when)
+    if sid is None:
+        moment = f" at {when:%d/%m/%Y %H:%M}" if when else ""
+        raise DashboardError(f"no valid snapshot for round {number}{moment}")
+    return snapshot_document(query.snapshot_rows(results, sid), load_candidates(store))
+
+
+def results_text(doc: dict[str, Any]) -> str:
+    """A feed document as a French text table for the terminal."""
+    as_of = datetime.fromisoformat(doc["as_of"])
+    status = STATUS_FR.get(doc["status"], doc["status"])
+    counted, total = doc["bureaux_counted"], doc["bureaux_total"]
+    bureaux = fr_int(counted) + (f" / {fr_int(total)}" if total else "")
+    if counted and total:
+        bureaux += f" ({fr_pct(100 * counted / total, 1)})"
+    lines = [
+        f"{doc['election']} — tour {doc['round']} — {status}, au {as_of:%d/%m/%Y à %H:%M}",
+        f"Bureaux : {bureaux}",
+        f"Votants : {fr_int(doc['votants'])}   Exprimés : {fr_int(doc['exprimes'])}   "
+        f"Blancs : {fr_int(doc['blancs'])}   Nuls : {fr_int(doc['nuls'])}",
+        "",
+        f"{'Candidat':<24}{'Voix':>12}  % {BASE_FR[doc['share_base']]}",
+    ]
+    for cand in sorted(doc["candidates"], key=lambda c: -(c["share"] or -1)):
+        lines.append(f"{cand['name']:<24}{fr_int(cand['votes']):>12}  {fr_pct(cand['share'])}")
+    lines += ["", f"Source : {doc['source_url']}"]
+    if doc.get("flags"):
+        lines.append("Alertes : " + " ; ".join(doc["flags"]))
+    return "\n".join(lines)
+
+
+def validate_path(path: Path, data_dir: Path) -> dict[str, list[str]]:
+    """Flags of a results source file (CSV of data/) or of a feed document (JSON / CSV).
+
+    A feed document (schema-1 JSON, or the ministry-style `;` CSV) is checked on its own —
+    totals, shares against its own votes, unknown candidates — since the store is not read.
+    Malformed input raises a DashboardError (one line); nothing is ever stored.
+    """
+    from dashboard.inputs import read_input
+    from dashboard.results.documents import detect_format, parse_feed
+    from dashboard.results.record import check_snapshots, validate_source
+    from dashboard.results.sources import parse_candidates_csv
+
+    path = Path(path)
+    candidates = parse_candidates_csv(Path(data_dir) / "candidates.csv")
+    payload = read_input(str(path))
+    fmt = detect_format(payload, name=path.name)
+    first_line = payload.lstrip(b"\xef\xbb\xbf").split(b"\n", 1)[0]
+    if fmt == "csv" and b"snapshot_id" in first_line.split(b";")[0]:
+        # The comma-separated source file of data/ (one or many snapshots).
+        return validate_source(path, candidates)
+    election_id = load_election(Path(data_dir) / "election.toml").id
+    parsed = parse_feed(
+        payload, candidates=candidates, source=str(path), election_id=election_id, name=path.name
+    )
+    report, _ = check_snapshots(parsed.rows, parsed.rows.iloc[0:0], set(candidates["candidate_id"]))
+    return report.flagged
