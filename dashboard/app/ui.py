@@ -20,6 +20,7 @@ from dashboard.election import Election, load_election
 from dashboard.errors import DashboardError
 from dashboard.results.views import load_candidates, load_results
 from dashboard.store import Store
+from dashboard.text import markdown
 
 TTL = settings.get_int("cache_ttl")
 
@@ -85,14 +86,6 @@ def reactions() -> pd.DataFrame:
     return _timeline(str(s.root), str(d), keys)
 
 
-_MD_SPECIAL = set("\\`*_{}[]()#+-.!|<>~:$&\"'=")
-
-
-def md_escape(text: str) -> str:
-    """Plain text → Markdown that shows exactly that text (no markup, no HTML)."""
-    return "".join("\\" + c if c in _MD_SPECIAL else c for c in text)
-
-
 def verbatim_markdown(text: str, highlights: list[str]) -> str:
     """Entry text shown verbatim as Markdown, the quotes highlighted. Every character of the
     entry is escaped, so HTML or script in an entry is shown as text, never run."""
@@ -106,10 +99,10 @@ def verbatim_markdown(text: str, highlights: list[str]) -> str:
     for start, end in spans:
         if start < pos:
             continue
-        out.append(md_escape(text[pos:start]))
-        out.append(":orange-background[" + md_escape(text[start:end]) + "]")
+        out.append(markdown(text[pos:start]))
+        out.append(":orange-background[" + markdown(text[start:end]) + "]")
         pos = end
-    out.append(md_escape(text[pos:]))
+    out.append(markdown(text[pos:]))
     paragraphs = "".join(out).split("\n\n")
     return "\n\n".join(p.replace("\n", "  \n") for p in paragraphs)
 

@@ -11,6 +11,7 @@ from dashboard.charts.bundles import count_then, reaction_round, timeline_bundle
 from dashboard.charts.theme import house_template
 from dashboard.charts.timeline import OUTLET_TYPE_FR
 from dashboard.errors import DashboardError
+from dashboard.text import markdown
 
 try:
     election = ui.election()
@@ -93,23 +94,23 @@ if selected:
         entry = match.iloc[0]
         with st.container(border=True, key="entry-card"):
             when = pd.Timestamp(entry["published_at"])
-            st.subheader(ui.md_escape(entry["headline"] or f"Entrée de {when:%H:%M}"))
+            st.subheader(markdown(entry["headline"] or f"Entrée de {when:%H:%M}"))
             names = ", ".join(entry["people_names"]) or "personne non identifiée"
             outlet = entry["outlet"] or "média non précisé"
             kind = OUTLET_TYPE_FR.get(str(entry["outlet_type"]), "")
             st.markdown(
-                f"**{when:%d/%m/%Y à %H:%M}** · {ui.md_escape(names)} · "
-                f"{ui.md_escape(entry['camp_label'])} · {ui.md_escape(outlet)}"
+                f"**{when:%d/%m/%Y à %H:%M}** · {markdown(names)} · "
+                f"{markdown(entry['camp_label'])} · {markdown(outlet)}"
                 + (f" ({kind})" if kind else "")
-                + f" · position : **{ui.md_escape(entry['stance'] or 'non classée')}**"
+                + f" · position : **{markdown(entry['stance'] or 'non classée')}**"
             )
             round_ = reaction_round(election, reactions)
             st.caption("Au moment de l'entrée — " + count_then(results, candidates, round_, when))
             st.markdown(ui.verbatim_markdown(str(entry["body"]), list(entry["quotes"])))
             if entry["stance_rule"]:
                 st.caption(
-                    f"Règle de classement : {ui.md_escape(str(entry['stance_rule']))}"
-                    + (f" — « {ui.md_escape(str(entry['stance_evidence']))} »"
+                    f"Règle de classement : {markdown(str(entry['stance_rule']))}"
+                    + (f" — « {markdown(str(entry['stance_evidence']))} »"
                        if entry["stance_evidence"] else "")
                 )  # fmt: skip
             l1, l2 = st.columns(2)
