@@ -4,13 +4,21 @@ An append reads the table, concatenates the new rows and replaces the file in on
 (temp file + fsync + rename + fsync of the folder), under an exclusive lock so a watcher and
 the desk never interleave. Readers never see a half-written file: they open either the old
 file or the new one.
+
+A change that spans tables (a desk correction and its audit row) is one `transaction()`:
+the new files are written beside the old ones, a journal naming them is committed, then they
+are renamed into place. A crash before the journal leaves every old file; a crash after it is
+rolled forward by the next writer, so the tables of one change are there together or not at
+all.
 """
 
 from __future__ import annotations
 
 import fcntl
+import json
 import os
 import tempfile
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -42,11 +50,38 @@ def _replace_atomic(path: Path, write: Callable[[BinaryIO], None]) -> None:
         # Whatever went wrong, the old file is untouched and the temp file goes away.
         Path(tmp).unlink(missing_ok=True)
         raise
-    dir_fd = os.open(path.parent, os.O_RDONLY)
+    _fsync_dir(path.parent)  # the rename itself survives a power cut
+
+
+def _fsync_dir(folder: Path) -> None:
+    dir_fd = os.open(folder, os.O_RDONLY)
     try:
-        os.fsync(dir_fd)  # the rename itself survives a power cut
+        os.fsync(dir_fd)
     finally:
         os.close(dir_fd)
+
+
+def _write_temp(path: Path, table: pa.Table) -> Path:
+    """A synced temp file beside `path` holding `table` (not yet renamed into place)."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            os.fchmod(fh.fileno(), 0o644)
+            pq.write_table(table, fh, compression="zstd")
+            fh.flush()
+            os.fsync(fh.fileno())
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return Path(tmp)
+
+
+JOURNAL = ".journal.json"
+
+# One flock per store folder and process, re-entrant: a transaction holds it while the
+# functions it calls (record_snapshots, ingest_liveblog) take it again.
+_LOCKS: dict[Path, tuple[threading.RLock, list]] = {}
+_LOCKS_GUARD = threading.Lock()
 
 
 def write_atomic(path: Path, table: pa.Table) -> None:
@@ -64,15 +99,27 @@ class Store:
 
     def __init__(self, root: Path | str) -> None:
         self.root = Path(root)
+        self._tx = threading.local()  # what this thread's open transaction() wrote
+
+    @property
+    def _staged(self) -> dict[str, pa.Table] | None:
+        return getattr(self._tx, "staged", None)
+
+    @_staged.setter
+    def _staged(self, value: dict[str, pa.Table] | None) -> None:
+        self._tx.staged = value
 
     def path(self, name: str) -> Path:
         return self.root / f"{name}.parquet"
 
     def exists(self, name: str) -> bool:
-        return self.path(name).exists()
+        return (self._staged is not None and name in self._staged) or self.path(name).exists()
 
     def read(self, name: str, schema: pa.Schema) -> pa.Table:
-        """The table, or an empty one of `schema` when nothing was stored yet."""
+        """The table, or an empty one of `schema` when nothing was stored yet. Inside a
+        transaction, what the transaction wrote."""
+        if self._staged is not None and name in self._staged:
+            return self._staged[name]
         path = self.path(name)
         if not path.exists():
             return schema.empty_table()
@@ -92,18 +139,89 @@ class Store:
 
     @contextmanager
     def lock(self) -> Iterator[None]:
-        """Exclusive lock for writers of this store (readers need none: renames are atomic)."""
+        """Exclusive lock for writers of this store (readers need none: renames are atomic).
+        Re-entrant within a process; the first holder finishes an interrupted transaction."""
         self.root.mkdir(parents=True, exist_ok=True)
-        with open(self.root / ".lock", "w") as fh:
-            fcntl.flock(fh, fcntl.LOCK_EX)
+        key = self.root.resolve()
+        with _LOCKS_GUARD:
+            rlock, holder = _LOCKS.setdefault(key, (threading.RLock(), []))
+        with rlock:
+            if holder:  # this thread holds the flock already
+                holder.append(None)
+                try:
+                    yield
+                finally:
+                    holder.pop()
+                return
+            with open(self.root / ".lock", "w") as fh:
+                fcntl.flock(fh, fcntl.LOCK_EX)
+                holder.append(fh)
+                try:
+                    self._recover()
+                    yield
+                finally:
+                    holder.pop()
+                    fcntl.flock(fh, fcntl.LOCK_UN)
+
+    @contextmanager
+    def transaction(self) -> Iterator[Store]:
+        """Writes inside the block are committed together when it ends, or not at all if it
+        raises. Reads inside it see its own writes."""
+        with self.lock():
+            if self._staged is not None:  # nested: part of the enclosing transaction
+                yield self
+                return
+            self._staged = {}
             try:
-                yield
-            finally:
-                fcntl.flock(fh, fcntl.LOCK_UN)
+                yield self
+                staged, self._staged = self._staged, None
+            except BaseException:
+                self._staged = None
+                raise
+            self._commit(staged)
+
+    def _commit(self, staged: dict[str, pa.Table]) -> None:
+        if not staged:
+            return
+        temps: list[tuple[Path, Path]] = []
+        try:
+            for name, table in staged.items():
+                temps.append((_write_temp(self.path(name), table), self.path(name)))
+        except BaseException:
+            for tmp, _ in temps:
+                tmp.unlink(missing_ok=True)
+            raise
+        plan = [[tmp.name, final.name] for tmp, final in temps]
+        write_bytes_atomic(self.root / JOURNAL, json.dumps(plan).encode())
+        self._roll_forward(plan)
+
+    def _roll_forward(self, plan: list[list[str]]) -> None:
+        for tmp_name, final_name in plan:
+            tmp = self.root / tmp_name
+            if tmp.exists():  # already renamed when a recovery runs after a partial commit
+                os.replace(tmp, self.root / final_name)
+        _fsync_dir(self.root)
+        (self.root / JOURNAL).unlink(missing_ok=True)
+        _fsync_dir(self.root)
+
+    def _recover(self) -> None:
+        journal = self.root / JOURNAL
+        if not journal.exists():
+            return
+        try:
+            plan = json.loads(journal.read_text())
+        except (OSError, ValueError) as exc:
+            raise StoreError(f"{journal}: unreadable transaction journal ({exc})") from exc
+        self._roll_forward(plan)
 
     def replace(self, name: str, table: pa.Table, schema: pa.Schema) -> None:
         """Write a whole table (used by `data build` on an empty store and by appends)."""
-        write_atomic(self.path(name), table.select(schema.names).cast(schema))
+        table = table.select(schema.names).cast(schema)
+        if self._staged is not None:
+            self._staged[name] = table
+            return
+        with self.lock():
+            write_atomic(self.path(name), table)
 
     def append(self, name: str, rows: pa.Table, schema: pa.Schema) -> int:
         """Append rows; returns how many. Existing rows are never changed or removed."""
@@ -112,5 +230,5 @@ class Store:
         with self.lock():
             current = self.read(name, schema)
             combined = pa.concat_tables([current, rows.select(schema.names).cast(schema)])
-            write_atomic(self.path(name), combined)
+            self.replace(name, combined, schema)
         return rows.num_rows

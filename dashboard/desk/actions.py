@@ -23,7 +23,6 @@ from dashboard.liveblog.reactions import STANCES, Gazetteer
 from dashboard.liveblog.store import (
     ENTRIES_TABLE,
     REACTIONS_TABLE,
-    blog_id_for,
     ingest_liveblog,
 )
 from dashboard.model import (
@@ -111,11 +110,12 @@ def ingest_preview(
     store: Store, parsed: ParsedBlog, *, source_url: str, gazetteer: Gazetteer, who: str
 ) -> Change:
     who = _who(who)
-    report = ingest_liveblog(store, parsed, source_url=source_url, gazetteer=gazetteer)
-    after = {"blog_id": report.blog_id, "summary": report.summary(),
-             "entries": [e.id for e in parsed.entries]}  # fmt: skip
-    cid = _audit(store, who=who, action="ingest_liveblog", target=f"blog:{report.blog_id}",
-                 before=None, after=after)  # fmt: skip
+    with store.transaction():  # the entries and their audit row land together or not at all
+        report = ingest_liveblog(store, parsed, source_url=source_url, gazetteer=gazetteer)
+        after = {"blog_id": report.blog_id, "summary": report.summary(),
+                 "entries": [e.id for e in parsed.entries]}  # fmt: skip
+        cid = _audit(store, who=who, action="ingest_liveblog", target=f"blog:{report.blog_id}",
+                     before=None, after=after)  # fmt: skip
     return Change(cid, "ingest_liveblog", f"blog:{report.blog_id}", report.summary())
 
 
@@ -156,21 +156,21 @@ def edit_reaction(
         raise ValidationError(f"unknown camp {camp!r}")
     if stance and stance not in STANCES:
         raise ValidationError(f"stance must be one of {', '.join(STANCES)}")
-    with store.lock():
+    with store.transaction():  # read, correction and audit row under one lock, one commit
         before = _current_reaction(store, blog_id, entry_id)
-    after = dict(before)
-    after.update(
-        people=list(people),
-        people_names=[gazetteer.people[p].name for p in people],
-        camp=camp or None,
-        stance=stance or None,
-        outlet=(outlet or "").strip() or None,
-        outlet_type=outlet_type or None,
-        stance_rule=MANUAL_RULE,
-        stance_evidence=reason or None,
-        recorded_at=datetime.now(tz=UTC),
-    )
-    return _write_reaction(store, before, after, who=who, reason=reason, action="edit_reaction")
+        after = dict(before)
+        after.update(
+            people=list(people),
+            people_names=[gazetteer.people[p].name for p in people],
+            camp=camp or None,
+            stance=stance or None,
+            outlet=(outlet or "").strip() or None,
+            outlet_type=outlet_type or None,
+            stance_rule=MANUAL_RULE,
+            stance_evidence=reason or None,
+            recorded_at=datetime.now(tz=UTC),
+        )
+        return _write_reaction(store, before, after, who=who, reason=reason, action="edit_reaction")
 
 
 def _write_reaction(
@@ -227,12 +227,13 @@ def add_snapshot(
     if doc.get("status") not in STATUSES or doc.get("share_base") not in SHARE_BASES:
         raise ValidationError("status and share base are required")
     rows = document_rows(doc, where="le relevé")
-    report = record_snapshots(store, rows, candidates, allow_flagged=False, where="le relevé")
     sid = str(rows["snapshot_id"].iloc[0])
-    if not report.added:
-        raise ValidationError(f"snapshot {sid} is already stored with these figures")
-    cid = _audit(store, who=who, action="add_snapshot", target=f"snapshot:{sid}",
-                 before=None, after=doc, reason=reason)  # fmt: skip
+    with store.transaction():  # the snapshot and its audit row land together or not at all
+        report = record_snapshots(store, rows, candidates, allow_flagged=False, where="le relevé")
+        if not report.added:
+            raise ValidationError(f"snapshot {sid} is already stored with these figures")
+        cid = _audit(store, who=who, action="add_snapshot", target=f"snapshot:{sid}",
+                     before=None, after=doc, reason=reason)  # fmt: skip
     return Change(cid, "add_snapshot", f"snapshot:{sid}", f"relevé {sid} ajouté")
 
 
@@ -244,19 +245,20 @@ def mark_snapshot(
         raise ValidationError(f"mark must be one of {', '.join(MARK_LABELS)}")
     if mark != "active" and not reason.strip():
         raise ValidationError("give the reason of the mark (it is shown to readers' editors)")
-    ids = set(store.read("results", RESULTS).column("snapshot_id").to_pylist())
-    if snapshot_id not in ids:
-        raise ValidationError(f"no snapshot {snapshot_id}")
-    before = current_marks(store).get(snapshot_id)
-    cid = uuid.uuid4().hex[:12]
-    row = {"snapshot_id": snapshot_id, "mark": mark, "reason": reason or None, "who": who,
-           "at": datetime.now(tz=UTC), "change_id": cid}  # fmt: skip
-    store.append(MARKS_TABLE, pa.Table.from_pylist([row], schema=MARKS), MARKS)
-    audit_id = _audit(
-        store, who=who, action="mark_snapshot", target=f"snapshot:{snapshot_id}",
-        before={"mark": before["mark"], "reason": before["reason"]} if before else None,
-        after={"mark": mark, "reason": reason}, reason=reason, reverts=reverts,
-    )  # fmt: skip
+    with store.transaction():  # the mark and its audit row land together or not at all
+        ids = set(store.read("results", RESULTS).column("snapshot_id").to_pylist())
+        if snapshot_id not in ids:
+            raise ValidationError(f"no snapshot {snapshot_id}")
+        before = current_marks(store).get(snapshot_id)
+        cid = uuid.uuid4().hex[:12]
+        row = {"snapshot_id": snapshot_id, "mark": mark, "reason": reason or None, "who": who,
+               "at": datetime.now(tz=UTC), "change_id": cid}  # fmt: skip
+        store.append(MARKS_TABLE, pa.Table.from_pylist([row], schema=MARKS), MARKS)
+        audit_id = _audit(
+            store, who=who, action="mark_snapshot", target=f"snapshot:{snapshot_id}",
+            before={"mark": before["mark"], "reason": before["reason"]} if before else None,
+            after={"mark": mark, "reason": reason}, reason=reason, reverts=reverts,
+        )  # fmt: skip
     return Change(audit_id, "mark_snapshot", f"snapshot:{snapshot_id}", f"{snapshot_id} : {mark}")
 
 
@@ -266,6 +268,11 @@ def mark_snapshot(
 def undo(store: Store, change_id: str, *, who: str) -> Change:
     """Append the change that reverts `change_id` (nothing is deleted)."""
     who = _who(who)
+    with store.transaction():  # nobody undoes the same change twice at once
+        return _undo(store, change_id, who=who)
+
+
+def _undo(store: Store, change_id: str, *, who: str) -> Change:
     log = audit_log(store)
     match = log[log["change_id"] == change_id]
     if match.empty:
@@ -295,10 +302,6 @@ def undo(store: Store, change_id: str, *, who: str) -> Change:
     raise ValidationError(
         "a live-blog ingest cannot be undone here: correct the entries' reactions instead"
     )
-
-
-def blog_of(source_url: str) -> str:
-    return blog_id_for(source_url)
 
 
 __all__ = [

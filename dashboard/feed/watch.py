@@ -27,7 +27,6 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-import pyarrow as pa
 import requests
 
 from dashboard import settings
@@ -39,10 +38,10 @@ from dashboard.feed.http import (
     save_validators,
 )
 from dashboard.fr import PARIS
-from dashboard.model import CANDIDATES, RESULTS, to_table
+from dashboard.model import CANDIDATES, to_table
 from dashboard.results.documents import parse_feed
 from dashboard.results.query import is_valid
-from dashboard.results.record import RecordReport, check_snapshots
+from dashboard.results.record import RecordReport, record_snapshots
 from dashboard.store import Store, write_bytes_atomic
 
 STATUS_FILE = "feed_status.json"
@@ -221,27 +220,11 @@ def sequence_flags(rows: pd.DataFrame, existing: pd.DataFrame) -> list[str]:
 
 
 def record_document(store: Store, rows: pd.DataFrame, candidates: pd.DataFrame) -> RecordReport:
-    """Store one feed document's rows, flagged when they fail a rule: the validation of
-    `results.record_snapshots` (same `check_snapshots`, same lock, same atomic replace) plus
-    `sequence_flags`, which need the stored history read under the same lock.
-
-    Not a call to record_snapshots because it sets each snapshot's flags from the rules alone
-    and so would drop the sequence flags; with an `extra_flags` hook there, this becomes one
-    call to it."""
-    with store.lock():
-        existing = store.read_df("results", RESULTS)
-        report, to_add = check_snapshots(rows, existing, set(candidates["candidate_id"]))
-        if to_add.empty:
-            return report
-        extra = sequence_flags(to_add, existing)
-        if extra:
-            sid = str(to_add["snapshot_id"].iloc[0])
-            flags = [*report.flagged.get(sid, []), *extra]
-            report.flagged[sid] = flags
-            to_add = to_add.assign(flags=[list(flags)] * len(to_add))
-        table = to_table(to_add.drop(columns=["_row"], errors="ignore"), RESULTS)
-        store.replace("results", pa.concat_tables([store.read("results", RESULTS), table]), RESULTS)
-    return report
+    """Store one feed document's rows through the one results write path, flagged (never
+    refused) when they fail a rule, the feed's sequence rules included."""
+    return record_snapshots(
+        store, rows, candidates, allow_flagged=True, sequence_rules=sequence_flags
+    )
 
 
 def ensure_candidates(store: Store, data_dir: Path) -> pd.DataFrame:

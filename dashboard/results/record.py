@@ -8,6 +8,7 @@ is either refused (strict) or stored flagged with its reasons — never silently
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -109,6 +110,9 @@ def check_snapshots(
     return report, to_add
 
 
+SequenceRule = Callable[[pd.DataFrame, pd.DataFrame], list[str]]
+
+
 def record_snapshots(
     store: Store,
     new: pd.DataFrame,
@@ -116,12 +120,19 @@ def record_snapshots(
     *,
     allow_flagged: bool,
     where: str = "",
+    sequence_rules: SequenceRule | None = None,
 ) -> RecordReport:
-    """Validate and append snapshots in one atomic write; nothing is written on refusal."""
+    """Validate and append snapshots in one atomic write; nothing is written on refusal.
+
+    The one write path of results: `data build`, the feed watcher and the desk all call it.
+    `sequence_rules(rows, stored)` adds flags that need the stored history (the feed's
+    "older than the latest of its round"), read under the same lock."""
     with store.lock():
         existing = store.read_df("results", RESULTS)
         known = set(candidates["candidate_id"])
         report, to_add = check_snapshots(new, existing, known, where=where)
+        if sequence_rules is not None and not to_add.empty:
+            to_add = _add_sequence_flags(report, to_add, existing, sequence_rules)
         if report.flagged and not allow_flagged:
             sid, flags = next(iter(report.flagged.items()))
             more = sum(len(f) for f in report.flagged.values()) - 1
@@ -133,6 +144,20 @@ def record_snapshots(
             combined = pa.concat_tables([store.read("results", RESULTS), table])
             store.replace("results", combined, RESULTS)
     return report
+
+
+def _add_sequence_flags(
+    report: RecordReport, to_add: pd.DataFrame, existing: pd.DataFrame, rules: SequenceRule
+) -> pd.DataFrame:
+    parts = []
+    for sid, rows in to_add.groupby("snapshot_id", sort=False):
+        extra = rules(rows, existing)
+        if extra:
+            flags = [*report.flagged.get(str(sid), []), *extra]
+            report.flagged[str(sid)] = flags
+            rows = rows.assign(flags=[list(flags)] * len(rows))
+        parts.append(rows)
+    return pd.concat(parts, ignore_index=True)
 
 
 def load_sources(data_dir: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
