@@ -261,6 +261,12 @@ def test_more_stamp_spellings(line, hhmm, headline, body):
         "31/02 12:00",
         "18:15 Quelque chose",
         "2017 : une année électorale",
+        "24/04/2022 18:00 CEST | Actualisé 25/04/2022 00:19 CEST",
+        "- A 17h00 le taux de participation était de 39,42%.",
+        "Il est 19h les premiers bureaux ferment.",
+        "Selon les résultats disponibles à 22h, François Fillon mène.",
+        "minuit, à 0h30 puis à 0h45",
+        "Les résultats sont attendus à 20h05, pour être diffusés.",
     ],
 )
 def test_not_a_stamp(line):
@@ -268,6 +274,122 @@ def test_not_a_stamp(line):
     entries = parse_liveblog(text, blog_date=D29, source_url=URL)
     assert len(entries) == 1
     assert entries[0].body.endswith(line)
+
+
+# --- conventions of real blogs (tests/fixtures/liveblogs/ scores them all) -----------------
+
+
+def _entries(text: str, day: dt.date = D29) -> list[tuple[str, str | None, str]]:
+    return [
+        (e.hhmm, e.headline, e.body) for e in parse_liveblog(text, blog_date=day, source_url=URL)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the store's archive tag before the first stamp, on the same line
+        (
+            " date 2017-04 20 heures 45 : Fillon votera Fillon",
+            [("20:45", None, "Fillon votera Fillon")],
+        ),
+        # a bullet or a symbol before a stamp with minutes
+        ("• 23h11: Titre\nTexte.", [("23:11", "Titre", "Texte.")]),
+        (
+            "► 23H35 [RÉCAP] Ce qu'il faut retenir\nTexte.",
+            [("23:35", "[RÉCAP] Ce qu'il faut retenir", "Texte.")],
+        ),
+        ("- 22h15 : tous les résultats.", [("22:15", None, "tous les résultats.")]),
+        # a round-hour count update whose text starts with a figure
+        (
+            "22 heures. 9 500 bureaux dépouillés. Fillon est à 66,8 %.",
+            [("22:00", "9 500 bureaux dépouillés", "Fillon est à 66,8 %.")],
+        ),
+        (
+            "19h05 : 2000 journalistes accrédités au Louvre\nTexte.",
+            [("19:05", "2000 journalistes accrédités au Louvre", "Texte.")],
+        ),
+        # spaced colon, the word "Minuit", an abbreviated month
+        (
+            "22 : 19 Emmanuel Macron parle\nTexte.\n22:08 Les estimations\n21:55 Fin",
+            [
+                ("22:19", "Emmanuel Macron parle", "Texte."),
+                ("22:08", None, "Les estimations"),
+                ("21:55", None, "Fin"),
+            ],
+        ),
+        ("Minuit - C'est la fin de ce direct.", [("00:00", None, "C'est la fin de ce direct.")]),
+        (
+            "8 juil., 2024 2h05\n\nLes résultats sont tombés.",
+            [("02:05", None, "Les résultats sont tombés.")],
+        ),
+        # a stamp alone on its line, then a title line, then the body
+        (
+            "05h30\n\nLe jour d'après\n\nLe suivi continue.",
+            [("05:30", "Le jour d'après", "Le suivi continue.")],
+        ),
+        (
+            "17h00\n63,23% de participation\nLe taux s'élève…",
+            [("17:00", "63,23% de participation", "Le taux s'élève…")],
+        ),
+        # titles ending with an ellipsis, or with a full stop before a paragraph break
+        (
+            "18:45 - Plus que quelques minutes..\nTexte.",
+            [("18:45", "Plus que quelques minutes..", "Texte.")],
+        ),
+        (
+            "23h50. Il va partir «calculer».\n\nDans un dernier message.",
+            [("23:50", "Il va partir «calculer»", "Dans un dernier message.")],
+        ),
+        # a titled entry directly under a line ending with ":"
+        (
+            "Un nouveau direct :\n3h30 : Mélenchon en retard\nTexte.",
+            [("03:30", "Mélenchon en retard", "Texte.")],
+        ),
+        # a stamp after other text on the same line
+        (
+            "20:12 - Besançon vote. Elle gagne. 20:09 - Le Havre aussi. Il gagne.",
+            [
+                ("20:12", None, "Besançon vote. Elle gagne."),
+                ("20:09", None, "Le Havre aussi. Il gagne."),
+            ],
+        ),
+    ],
+)
+def test_conventions_of_real_blogs(text, expected):
+    assert _entries(text) == expected
+
+
+def test_a_blog_that_runs_title_and_text_together_after_a_colon():
+    # Europe 1: every "HHhMM : Phrase. Suite" starts with a short sentence, its headline.
+    text = (
+        "23h05 : Près de 10.000 bureaux dépouillés. Sur 9.882 bureaux, Fillon mène.\n\n"
+        "22h33 : Fillon devancerait Le Pen. La totalité des bureaux n'est pas dépouillée."
+    )
+    assert [h for _, h, _ in _entries(text)] == [
+        "Près de 10.000 bureaux dépouillés",
+        "Fillon devancerait Le Pen",
+    ]
+    # A blog whose run-ins are prose (a lower-case or long first sentence) keeps no headline.
+    prose = (
+        "00h24 : Brice Hortefeux est élu. Ce qu'il n'avait pas prévu.\n\n"
+        "00h20 : le Labour serait troisième, d'après la BBC. Les résultats tardent."
+    )
+    assert [h for _, h, _ in _entries(prose)] == [None, None]
+
+
+def test_a_flattened_page_title_and_body_run_together():
+    body = " ".join(["Le texte de l'entrée continue longuement."] * 4)
+    text = (
+        f"19:21 - Les premiers politiques arrivent aux QG Avant l'annonce, {body}\n\n"
+        f"19:10 - Une réunion prévue à l'Élysée Alors que l'annonce approche, {body}\n\n"
+        f"19:05 - Bardella parlera tôt ce soir. Le patron du RN, {body}"
+    )
+    assert [h for _, h, _ in _entries(text)] == [
+        "Les premiers politiques arrivent aux QG",
+        "Une réunion prévue à l'Élysée",
+        "Bardella parlera tôt ce soir",
+    ]
 
 
 # --- ids -----------------------------------------------------------------------------------
@@ -571,13 +693,17 @@ def assert_no_text_lost(text: str) -> None:
     if not result.entries:
         return
     owner = None
+    title_lines = set()
     for number, line in enumerate(lines, start=1):
         if number in by_line:
             owner = by_line[number]
-            if owner.headline:
-                assert owner.headline.rstrip('!?…»”"') in line
+            if owner.headline and owner.headline.rstrip('!?…»”"') not in line:
+                # A stamp alone on its line: the headline is the next non-blank line.
+                title = next(n for n in range(number, len(lines)) if lines[n].strip())
+                assert lines[title].strip() == owner.headline
+                title_lines.add(title + 1)
             continue
-        if owner is None or not line.strip():
+        if owner is None or not line.strip() or number in title_lines:
             continue
         assert line.strip() in owner.body, (number, line)
 

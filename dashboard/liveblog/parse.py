@@ -1,29 +1,51 @@
 """Live-blog text (or HTML, or schema.org JSON-LD) → time-stamped entries. Pure: no I/O.
 
-An *entry* is a time stamp at the start of a line, an optional headline and a body kept
-verbatim (paragraphs included). Text before the first entry is the blog's *lead*.
+An *entry* is a time stamp at the start of a line (or after a bullet, or after other text on
+the same line), an optional headline and a body kept verbatim (paragraphs included). Text
+before the first entry is the blog's *lead*. tests/fixtures/liveblogs/ holds 47 real blogs,
+labelled by hand, that bench/bench_liveblog_corpus.py scores this module on.
 
-Time stamps read (at the start of a line; `h`, `H` and `heures` alike; no-break spaces ok):
+Time stamps read (`h`, `H` and `heures` alike; no-break spaces ok):
 
 - `8h24 : Titre` on its own line, the body in the next paragraphs;
 - `23h50. Titre. Corps…` run in on one line; `21h25.` or `21 heures.` or `22 h :` alone;
-- `22h49 - texte`, `23h30: texte`, `23h: texte`; `A 19h : texte`, `À 12H : texte`;
-- a date with the time: `30/01/17 - 13:01`, `29/01 21:16`, `29/01/2017 21:16`;
-- a weekday: `Dimanche, 20h11. Titre` (also `Dimanche 29 janvier, 20h11`);
-- `8h24 Titre` (minutes present, capital or quote next) and `13:01` alone on its line.
+- `22h49 - texte`, `20H56- texte`, `23h30: texte`, `23h: texte`; `A 19h : texte`, `À 12H :`;
+- a date with the time: `30/01/17 - 13:01`, `29/01 21:16`, `29/01/2017 21:16`,
+  `8 juil., 2024 2h05`, `21 novembre 2016, 20:03 :`;
+- a weekday: `Dimanche, 20h11. Titre` (also `Lundi 21 novembre 2016, 20:03 :`);
+- `8h24 Titre` (minutes present, capital, quote or `[` next) and `13:01` alone on its line;
+  `21:55 Titre` and `22 : 19 Titre` only in a blog with COLON_BLOG_MIN such "HH:MM" stamps;
+- `Minuit - texte`, `Midi : texte` (a separator and a text needed);
+- after a bullet or a symbol, minutes present: `• 23h11: Titre`, `- 22h15 : texte`,
+  `► 21 h 34 : [ANALYSE] Titre`;
+- after the store's archive tag on the first line: ` date 2017-04 20 heures 45 : Titre`;
+- after other text on the same line (a flattened page), minutes present: `… (14,6%). 20:09 -
+  Titre …` or `… la police. 21h59 Le premier ministre …` (after a sentence end), or after a
+  short label when the line holds more such stamps (`En direct Législatives 23h36 Titre …`);
+- text that starts with a figure when a sentence follows it: `22 heures. 9 500 bureaux
+  dépouillés. …`, `19h05 : 2000 journalistes accrédités …`.
 
 What is *not* a time stamp (the traps): a time inside prose (`jusqu'à 19h`, `vers 20h30`,
-`à 21 heures`, `publié le 29/01/2017 à 18:15`, `De 9h à 19h`), a time followed by a comma
-(`19h, les bureaux…`) or by a lower-case word without separator, `À 21 heures, …` (a
-leading "à" needs a colon or a dash), and *list lines* inside an entry: a bullet (`- 12h :
-…`), a time followed by a figure (`12h : 400 000 votants`), or lines directly under a line
-ending with a colon (`La participation :`). Such lines stay in the body of their entry.
+`à 21 heures`, `publié le 29/01/2017 à 18:15`, `De 9h à 19h`, `Il est 19h les…`), a time
+followed by a comma (`19h, les bureaux…`) or by a lower-case word without separator, `À 21
+heures, …` (a leading "à" needs a colon or a dash), a publication line (`24/04/2022 18:00 CEST
+| Actualisé …`), and *list lines* inside an entry: a bullet with a round hour (`- 12h : …`), a
+time followed by a figure and a few words (`12h : 400 000 votants`), or lines directly under
+a line ending with a colon (`La participation :`) unless they are titled entries with minutes
+(`3h30 : Mélenchon compte…`). Such lines stay in the body of their entry.
 
 Headline or body: the text on the stamp line is the headline when more text follows in the
 entry, it is short (≤ HEADLINE_MAX characters) and it does not end with a full stop (French
-headlines don't) or with ":", "," or ";" (a line that introduces what follows); otherwise it
-is the start of the body. A run-in `23h50. Titre.
-Corps` (a dot after the time) splits at the first sentence end.
+headlines don't; an ellipsis is no full stop) or with ":", "," or ";" (a line that introduces
+what follows); otherwise it is the start of the body. A stamp alone on its line takes the
+next line as headline on the same terms (`05h30` / `L'élection de Macron, le jour d'après` /
+body). A run-in `23h50. Titre. Corps` (a dot after the time) splits at the first sentence
+end; `23h50. Titre.` followed by a paragraph break is a headline. Two rules look at the whole
+blog (_BlogStyle): where every `HHhMM : Phrase. Suite` run-in starts with a short sentence
+(Europe 1, HuffPost), that sentence is the headline; in a page flattened into text, where
+title and body run together (`19:21 - Les premiers politiques arrivent Avant l'annonce …`),
+the body starts at a sentence opener (_SENTENCE_OPENERS, a determiner before a lower-case
+word, an opening quote), and failing that at the first sentence end.
 
 Dates: `blog_date` is the day the blog *starts* (the date of its earliest entry). The
 reading order (newest first or oldest first) is taken from the majority of steps between
@@ -54,7 +76,7 @@ from typing import Any
 from dashboard.errors import ParseError
 from dashboard.fr import PARIS
 
-HEADLINE_MAX = 120
+HEADLINE_MAX = 140
 # In time order, a step back of more than this many minutes means "the next day"; smaller
 # steps back are taken as an editor's misordering within the same day.
 DAY_CHANGE_AFTER = 180
@@ -278,9 +300,20 @@ _MONTHS = {
     "décembre": 12, "decembre": 12,
 }  # fmt: skip
 
+# Month names and the abbreviations pages print ("8 juil., 2024 2h05").
+_MONTH_ABBREVIATIONS = {
+    "janv": 1, "févr": 2, "fevr": 2, "fév": 2, "avr": 4, "juil": 7, "sept": 9, "oct": 10,
+    "nov": 11, "déc": 12, "dec": 12,
+}  # fmt: skip
+_MONTH_WORDS = {**_MONTHS, **_MONTH_ABBREVIATIONS}
+_MONTH_ALTERNATIVES = "|".join(sorted(_MONTH_WORDS, key=len, reverse=True))
+# A bullet or a symbol before the stamp: "• 23h11:", "- 22h15 :", "► 21 h 34 :".
+_BULLETS = "•►▶▸◆■*·–—-"
+
 _STAMP_RE = re.compile(
     rf"""
     ^{_SP}*
+    (?P<bullet>[{_BULLETS}]{_SP}*)?
     (?:
         (?P<wd>{"|".join(_WEEKDAYS)}){_SP}*
         (?:(?P<wdday>\d{{1,2}})(?:er)?{_SP}+(?P<wdmon>{"|".join(_MONTHS)})
@@ -289,18 +322,43 @@ _STAMP_RE = re.compile(
       | (?P<a>[aà]){_SP}+
       | (?P<d>\d{{1,2}})/(?P<mo>\d{{1,2}})(?:/(?P<y>\d{{4}}|\d{{2}}))?
         {_SP}*(?:[-–—,]|à)?{_SP}*
+      | (?P<dd>\d{{1,2}})(?:er)?{_SP}+(?P<dmon>{_MONTH_ALTERNATIVES})\.?,?
+        {_SP}+(?P<dyear>\d{{4}}),?{_SP}*(?:à{_SP}+)?
     )?
     (?:
         (?P<h>[01]?\d|2[0-3]){_SP}?(?:heures?|h)(?:{_SP}?(?P<m>[0-5]\d))?(?!\w)
-      | (?P<ch>[01]?\d|2[0-3]):(?P<cm>[0-5]\d)(?!\d)
+      | (?P<ch>[01]?\d|2[0-3]){_SP}?:{_SP}?(?P<cm>[0-5]\d)(?!\d)
+      | (?P<word>minuit|midi)(?!\w)
     )
     {_SP}*(?P<sep>[:.\-–—])?{_SP}*
     (?P<rest>[^\n]*)
     """,
     re.X | re.I | re.M,
 )
+# A stamp after other text on the same line (pages flattened into one line of text):
+# "… (14,6%). 20:09 - Edouard Philippe …", "… avec la police. 21h59 Le premier ministre …".
+# Minutes are required, and a separator or a capital (or an opening quote) after the time.
+_MIDLINE_RE = re.compile(
+    rf"{_SP}(?P<clock>(?P<h>[01]?\d|2[0-3])[hH](?P<m>[0-5]\d)|(?P<ch>[01]?\d|2[0-3]):(?P<cm>[0-5]\d))"
+    rf"(?!\d)(?:{_SP}*(?P<sep>[-–—:]){_SP}+|{_SP}+(?=[A-ZÀ-ÖØ-Þ«\"“\[]))"
+)
+_SENTENCE_CLOSE = re.compile(r"[.!?…][»”\")]?$")
+# Lines that may hold such stamps: a sentence end, then a figure (one scan of the text).
+_MIDLINE_HINT = re.compile(rf"[.!?…][»”\")]?{_SP}+\d")
+# Text before a first mid-line stamp that is a widget's label, not prose ("En direct
+# Législatives françaises 23h36 …"): short, no sentence in it.
+_MIDLINE_LABEL_MAX = 40
+# "24/04/2022 18:00 CEST | Actualisé …" is a page's publication line, not an entry.
+_TIME_ZONE_RE = re.compile(r"(?:CES?T|UTC|GMT)\b")
+_WORD_RE = re.compile(r"[^\W\d_]{2,}")
+# A time followed by a figure is a list line ("12h : 400 000 votants") unless a sentence
+# follows the figure ("22 heures. 9 500 bureaux dépouillés. …"): this many words at least.
+_FIGURE_SENTENCE_WORDS = 4
+# A bare "18:15 Titre" (no separator, no date) is a stamp only in a blog that writes its
+# times that way: this many "HH:MM" stamps at least.
+COLON_BLOG_MIN = 3
 _ARCHIVE_TAG_RE = re.compile(r"\A[ \t]*date[ \t]+\d{4}-\d{2}(?:-\d{2})?(?:[ \t]+|(?=\n)|\Z)")
-_OPENING_QUOTES = "«\"“‘'"
+_OPENING_QUOTES = "«\"“‘'["
 # First sentence end of a run-in line (not after an initial such as "M." or "J.-L.").
 _SENTENCE_END_RE = re.compile(r"(?<![\s.][A-Z])(?<!\bMme)(?<!\bMM)[.!?…]+[»”\"]?[ \t]+(?=\S)")
 _DATE_IN_TEXT_RE = re.compile(
@@ -312,8 +370,8 @@ _DATE_IN_TEXT_RE = re.compile(
 
 @dataclass(slots=True)
 class _Stamp:
-    start: int  # offset of the line
-    end: int  # offset of the end of the line (the newline or the end of the text)
+    start: int  # offset of the stamp (the line's start, or the time for a mid-line stamp)
+    end: int  # offset of the end of its text on the line (newline, next stamp or text end)
     line: int
     minutes: int
     full_date: dt.date | None
@@ -321,6 +379,9 @@ class _Stamp:
     weekday: int | None
     sep: str
     rest: str
+    weak: bool = False  # a bare "18:15 Titre": kept only in a blog of "HH:MM" stamps
+    colon: bool = False  # written "HH:MM"
+    cut: int | None = -1  # _title_boundary(rest), -1 until computed
 
 
 def _year(text: str) -> int:
@@ -328,78 +389,170 @@ def _year(text: str) -> int:
     return 2000 + year if year < 100 else year
 
 
-def _stamp_from_groups(
-    groups: tuple[str | None, ...], start: int, end: int, line: int
-) -> _Stamp | None:
+def _is_title_start(rest: str) -> bool:
+    return bool(rest) and (rest[0].isupper() or rest[0] in _OPENING_QUOTES)
+
+
+def _stamp_from_groups(g: re.Match[str], start: int, end: int, line: int) -> _Stamp | None:
     """Apply the rules of the module docstring to a candidate stamp; None = not a stamp."""
-    wd, wdday, wdmon, wdyear, a, d, mo, y, h, mi, ch, cm, sep, rest = groups
-    rest = (rest or "").rstrip()
-    sep = sep or ""
-    if rest and rest[0].isdigit():
+    rest = (g["rest"] or "").rstrip()
+    sep = g["sep"] or ""
+    has_minutes = g["m"] is not None or g["cm"] is not None
+    if rest and rest[0].isdigit() and len(_WORD_RE.findall(rest)) < _FIGURE_SENTENCE_WORDS:
         return None  # "12h : 400 000 votants": a figure by hour, a list line
-    has_date = d is not None or wd is not None
-    if a is not None and (sep not in (":", "-", "–", "—") or not rest):
+    if _TIME_ZONE_RE.match(rest):
+        return None  # "24/04/2022 18:00 CEST | Actualisé …": a publication line
+    has_date = g["d"] is not None or g["wd"] is not None or g["dd"] is not None
+    if g["bullet"] is not None and not has_minutes:
+        return None  # "- 12h : liste", "• 17h : 75 %": a list line
+    if g["a"] is not None and (sep not in (":", "-", "–", "—") or not rest):
         return None  # "À 21 heures, les bureaux…" is prose
+    if g["word"] is not None and (not sep or not rest or g["bullet"] or g["a"]):
+        return None  # "minuit" / "midi" need a separator and a text: "Minuit - C'est la fin"
+    weak = False
     if not sep and rest:
-        if ch is not None and not has_date:
-            return None  # a bare "18:15 Quelque chose" is too weak a signal
-        has_minutes = mi is not None or cm is not None
-        if not (has_minutes or has_date) or not (rest[0].isupper() or rest[0] in _OPENING_QUOTES):
+        if g["ch"] is not None and not has_date:
+            weak = True  # a bare "18:15 Quelque chose": too weak a signal on its own
+        if not (has_minutes or has_date) or not _is_title_start(rest):
             return None  # "19h, les bureaux", "8 heures du matin"
-    hour = int(h if h is not None else ch)  # type: ignore[arg-type]
-    minute = int(mi or cm or 0)
+    if g["word"] is not None:
+        hour, minute = (0 if g["word"].lower() == "minuit" else 12), 0
+    else:
+        hour = int(g["h"] if g["h"] is not None else g["ch"])  # type: ignore[arg-type]
+        minute = int(g["m"] or g["cm"] or 0)
     full_date = day_month = weekday = None
     try:
-        if d is not None:
-            if y is not None:
-                full_date = dt.date(_year(y), int(mo), int(d))  # type: ignore[arg-type]
+        if g["d"] is not None:
+            day, month = int(g["d"]), int(g["mo"])  # type: ignore[arg-type]
+            if g["y"] is not None:
+                full_date = dt.date(_year(g["y"]), month, day)
             else:
-                dt.date(2000, int(mo), int(d))  # type: ignore[arg-type]  # 2000: leap year
-                day_month = (int(d), int(mo))  # type: ignore[arg-type]
-        elif wd is not None:
-            weekday = _WEEKDAYS.index(wd.lower())
-            if wdday is not None and wdmon is not None:
-                month = _MONTHS[wdmon.lower()]
-                if wdyear is not None:
-                    full_date = dt.date(int(wdyear), month, int(wdday))
+                dt.date(2000, month, day)  # 2000: a leap year
+                day_month = (day, month)
+        elif g["dd"] is not None:
+            month = _MONTH_WORDS[g["dmon"].lower()]  # type: ignore[union-attr]
+            full_date = dt.date(int(g["dyear"]), month, int(g["dd"]))  # type: ignore[arg-type]
+        elif g["wd"] is not None:
+            weekday = _WEEKDAYS.index(g["wd"].lower())
+            if g["wdday"] is not None and g["wdmon"] is not None:
+                month = _MONTHS[g["wdmon"].lower()]
+                if g["wdyear"] is not None:
+                    full_date = dt.date(int(g["wdyear"]), month, int(g["wdday"]))
                 else:
-                    dt.date(2000, month, int(wdday))
-                    day_month = (int(wdday), month)
+                    dt.date(2000, month, int(g["wdday"]))
+                    day_month = (int(g["wdday"]), month)
     except ValueError:
         return None  # "31/02 12:00" is no date
-    return _Stamp(start, end, line, hour * 60 + minute, full_date, day_month, weekday, sep, rest)
+    minutes = hour * 60 + minute
+    return _Stamp(
+        start, end, line, minutes, full_date, day_month, weekday, sep, rest, weak,
+        colon=g["ch"] is not None,
+    )  # fmt: skip
 
 
-# A stamp line can only start with a space, a digit, "a"/"à" or a weekday's initial: other
-# lines skip the regex altogether (most body lines).
-_STARTERS = frozenset("0123456789 \t\u00a0\u202faAàÀlLmMjJvVsSdD")
+def _midline_stamps(line: str, pos: int, number: int, offset: int) -> list[_Stamp]:
+    """Stamps after other text on the line, from `offset` on (see _MIDLINE_RE)."""
+    found: list[tuple[re.Match[str], bool]] = []
+    for m in _MIDLINE_RE.finditer(line, offset):
+        before = line[max(offset, m.start() - 3) : m.start()].rstrip()
+        found.append((m, _SENTENCE_CLOSE.search(before) is not None))
+    if not found:
+        return []
+    first, after_sentence = found[0]
+    label = line[offset : first.start()].strip()
+    kept = [m for m, strong in found if strong]
+    if (
+        not after_sentence
+        and kept
+        and len(label) <= _MIDLINE_LABEL_MAX
+        and not re.search(r"[.!?:]", label)
+    ):
+        kept.insert(0, first)  # "En direct Législatives 23h36 Titre … 21h59 Titre …"
+    stamps = []
+    for i, m in enumerate(kept):
+        stop = kept[i + 1].start("clock") if i + 1 < len(kept) else len(line)
+        rest = line[m.end() : stop].strip()
+        rest_words = len(_WORD_RE.findall(rest))
+        if (
+            not rest
+            or (rest[0].isdigit() and rest_words < _FIGURE_SENTENCE_WORDS)
+            or _TIME_ZONE_RE.match(rest)
+        ):
+            continue
+        hour = int(m["h"] if m["h"] is not None else m["ch"])
+        minutes = hour * 60 + int(m["m"] or m["cm"])
+        start = pos + m.start("clock")
+        stamps.append(
+            _Stamp(start, pos + stop, number, minutes, None, None, None, m["sep"] or "", rest)
+        )
+    return stamps
+
+
+# A stamp line can only start with a space, a digit, "a"/"à", a weekday's or "minuit"/"midi"'s
+# initial or a bullet: other lines skip the regex altogether (most body lines).
+_STARTERS = frozenset("0123456789 \t\u00a0\u202faAàÀlLmMjJvVsSdD" + _BULLETS)
 
 
 def _find_stamps(text: str) -> list[_Stamp]:
-    """One pass over the lines: the compiled stamp pattern, then the list-context rule."""
+    """One pass over the lines: the compiled stamp pattern, the list-context rule, stamps
+    after other text on a line; then bare "HH:MM Titre" stamps kept only in a blog that
+    writes its times that way."""
     stamps: list[_Stamp] = []
     pos = 0
     prev_line = ""
     prev_kind = "blank"  # "blank", "text", "stamp" or "list"
     match = _STAMP_RE.match
+    # Where a sentence ends before a figure anywhere in the text: the lines that may hold a
+    # stamp after other text (one scan of the text, then a pointer moving down the lines).
+    hints = [q.start() for q in _MIDLINE_HINT.finditer(text)]
+    hints.append(len(text) + 1)
+    hi = 0
+    next_hint = hints[0]
     for number, line in enumerate(text.split("\n"), start=1):
+        line_end = pos + len(line)
         kind = "text" if line and not line.isspace() else "blank"
-        m = match(line) if line[:1] in _STARTERS else None
+        skip = 0
+        if number == 1 and (tag := _ARCHIVE_TAG_RE.match(line)) is not None:
+            skip = tag.end()  # " date 2017-04 20 heures 45 : …": the archive tag first
+            m = match(line[skip:]) if line[skip : skip + 1] in _STARTERS else None
+        else:
+            m = match(line) if line[:1] in _STARTERS else None
+        stamp = None
         if m is not None:
             # Directly under a line ending with ":" (or under such a list line), a time
-            # stamp is a list item of the entry: "Participation :" / "12h : au moins …".
+            # stamp is a list item of the entry: "Participation :" / "12h : au moins …",
+            # unless it is a titled entry ("3h30 : Mélenchon compte …").
             if prev_kind == "list" or (prev_kind == "text" and prev_line.rstrip().endswith(":")):
-                kind = "list"
+                minutes = m["m"] or m["cm"]
+                if minutes and int(minutes) and _is_title_start(m["rest"]):
+                    stamp = _stamp_from_groups(m, pos, line_end, number)
+                kind = "list" if stamp is None else "stamp"
             else:
-                groups = m.groups()
-                stamp = _stamp_from_groups(groups, pos, pos + len(line), number)
+                stamp = _stamp_from_groups(m, pos, line_end, number)
                 if stamp is not None:
-                    stamps.append(stamp)
                     kind = "stamp"
-                elif (groups[-1] or "")[:1].isdigit():
+                elif (m["rest"] or "")[:1].isdigit():
                     kind = "list"
+        if next_hint < line_end and kind != "list":
+            offset = skip + m.start("rest") if stamp is not None and m is not None else skip
+            mid = _midline_stamps(line, pos, number, offset)
+            if stamp is not None and mid:
+                stamp.rest = line[offset : mid[0].start - pos].strip()
+                stamp.end = mid[0].start
+        else:
+            mid = None
+        if stamp is not None:
+            stamps.append(stamp)
+        if mid:
+            stamps.extend(mid)
+        if next_hint < line_end:
+            while hints[hi] < line_end:
+                hi += 1
+            next_hint = hints[hi]
         prev_line, prev_kind = line, kind
-        pos += len(line) + 1
+        pos = line_end + 1
+    if sum(s.colon for s in stamps) < COLON_BLOG_MIN:
+        stamps = [s for s in stamps if not s.weak]
     return stamps
 
 
@@ -491,21 +644,149 @@ def _ids(source_url: str, when: list[tuple[dt.date, str]], chrono: list[int]) ->
 # --- headline / body -----------------------------------------------------------------------
 
 
-def _headline_body(stamp: _Stamp, following_raw: str) -> tuple[str | None, str]:
+# Title words that start a body run into its title in a flattened page ("… à Besançon La
+# candidate Anne Vignot …", "… des candidats Avant l'annonce …"): words that open a sentence,
+# and determiners when a lower-case word follows ("La candidate", not "Le Pen").
+_SENTENCE_OPENERS = frozenset(
+    "A À Au Aux Avant Après Alors Selon Dans Pour En Depuis Lors Si Mais Et Sur Chez Comme "
+    "Pendant Malgré Face Il Elle Ils Elles On Nous Cela Parmi Entre Dès Ainsi Enfin".split()
+)
+_DETERMINERS = frozenset("Le La Les Un Une Des Ce Cet Cette Ces Notre Nos Son Sa Ses Leur".split())
+_TOKEN_RE = re.compile(r"\S+")
+# A run-in's first sentence reads as a title ("23h05 : Près de 10.000 bureaux dépouillés.
+# Sur 9.882 bureaux…") when it is at most this long; see _BlogStyle.
+_RUNIN_TITLE_MAX = 72
+_STOPS = (".", ":", ",", ";")
+_PARAGRAPH_BREAK_RE = re.compile(r"[ \t]*\n[ \t]*\n")
+_ELLIPSES = ("..", "…")
+
+
+def _ends_with_stop(text: str) -> bool:
+    """Ends with a full stop, ":", "," or ";" (an ellipsis is no full stop)."""
+    return text.endswith(_STOPS) and not text.endswith(_ELLIPSES)
+
+
+def _first_sentence(rest: str) -> tuple[str, str] | None:
+    """(title, remainder) for "Titre. Texte…" — the title without its full stop."""
+    m = _SENTENCE_END_RE.search(rest, 0, HEADLINE_MAX + 4)
+    if m is None or not 3 <= m.start() <= HEADLINE_MAX:
+        return None
+    head = rest[: m.start()] + rest[m.start() : m.end()].strip().rstrip(".")
+    return head.strip(), rest[m.end() :]
+
+
+_UPPER = "A-ZÀ-ÖØ-Þ"
+_LOWER = "a-zß-öø-ÿœ"
+_BOUNDARY_RE = re.compile(
+    rf"(?<=\s)(?:"
+    rf"(?P<open>[\"«“](?=[{_UPPER}]))"  # an opening quote and a capital
+    rf"|(?P<word>{'|'.join(sorted(_SENTENCE_OPENERS, key=len, reverse=True))})(?=\s)"
+    rf"|(?P<det>{'|'.join(sorted(_DETERMINERS, key=len, reverse=True))})(?=\s+[{_LOWER}])"
+    rf"|(?P<elided>L['’](?=[{_LOWER}]))"
+    rf"|(?<=[»”\"][ \t\u00a0])(?P<cap>[{_UPPER}])"  # a capital after a closing quote
+    rf")"
+)
+
+
+def _title_boundary(rest: str) -> int | None:
+    """Where the body starts in a title and body run together without punctuation (see
+    _SENTENCE_OPENERS), within the first sentence; None when no such place is found."""
+    head = rest[: HEADLINE_MAX + 4]
+    end = _SENTENCE_END_RE.search(head)
+    limit = min(HEADLINE_MAX, end.start() if end is not None else len(head))
+    for m in _BOUNDARY_RE.finditer(head, 0, limit):
+        at = m.start()
+        if head.count(" ", 0, at) < 3:
+            continue  # a title has a few words at least
+        before = head[:at].rstrip()
+        if m["cap"] is not None:
+            closing = before.endswith(("»", "”")) or (
+                before.endswith('"') and before.count('"') % 2 == 0
+            )
+            if not closing:
+                continue  # … doit "gouverner" Jean-Luc Mélenchon a appelé …
+        elif m["open"] is not None and (
+            before.endswith(":") or (m["open"] == '"' and before.count('"') % 2)
+        ):
+            continue  # "Macron : "En une année…" is the title's own quote
+        return at
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class _BlogStyle:
+    """How a blog writes its headlines, read from all its entries at once.
+
+    - `runin_titles`: every "HHhMM : Phrase. Suite…" entry starts with a short sentence: the
+      outlet runs stamp, title and text together (Europe 1, HuffPost), so that sentence is
+      the headline. One long or lower-case first sentence, and the blog is prose.
+    - `flattened`: at least two entries run title and body together without punctuation (a
+      page flattened into text): there, a run-in's first sentence is its title too.
+    """
+
+    runin_titles: bool = False
+    flattened: bool = False
+
+
+def _stamp_boundary(stamp: _Stamp) -> int | None:
+    """_title_boundary of a long "HHhMM - …" or "HHhMM …" run-in (computed once)."""
+    if stamp.cut == -1:
+        long_runin = stamp.sep in ("", "-", "–", "—") and len(stamp.rest) > HEADLINE_MAX
+        stamp.cut = _title_boundary(stamp.rest) if long_runin else None
+    return stamp.cut
+
+
+def _blog_style(stamps: list[_Stamp]) -> _BlogStyle:
+    runin = prose = False
+    boundaries = 0
+    for s in stamps:
+        if s.sep == ":" and not prose and (split := _first_sentence(s.rest)) is not None:
+            if split[1]:
+                title = split[0]
+                runin = len(title) <= _RUNIN_TITLE_MAX and _is_title_start(title)
+                prose = not runin
+        if boundaries < 2 and _stamp_boundary(s) is not None:
+            boundaries += 1
+    return _BlogStyle(runin_titles=runin and not prose, flattened=boundaries >= 2)
+
+
+def _headline_body(
+    stamp: _Stamp, following_raw: str, style: _BlogStyle = _BlogStyle()
+) -> tuple[str | None, str]:
     """Split an entry into headline and body; `following_raw` is the text after the stamp
     line up to the next stamp, untouched, so the body stays verbatim."""
     rest = stamp.rest
     following = following_raw.strip()
     if not rest:
+        # "05h30" alone, then "L'élection de Macron, le jour d'après", then the body.
+        title, _, after = following.partition("\n")
+        title, after = title.strip(), after.strip()
+        listed = title[:1] in _BULLETS or _STAMP_RE.match(title) is not None
+        if after and len(title) <= HEADLINE_MAX and not _ends_with_stop(title) and not listed:
+            return title, after
         return None, following
-    if stamp.sep == ".":
+    if stamp.sep == "." or (stamp.sep == ":" and style.runin_titles):
         # "23h50. Titre. Corps…": the first sentence is the headline.
-        m = _SENTENCE_END_RE.search(rest, 0, HEADLINE_MAX + 4)
-        if m is not None and 3 <= m.start() <= HEADLINE_MAX:
-            head = rest[: m.start()] + rest[m.start() : m.end()].strip().rstrip(".")
-            return head.strip(), (rest[m.end() :] + following_raw).strip()
-    if following and len(rest) <= HEADLINE_MAX and not rest.endswith((".", ":", ",", ";")):
+        split = _first_sentence(rest)
+        if split is not None and (stamp.sep == "." or len(split[0]) <= _RUNIN_TITLE_MAX):
+            return split[0], (split[1] + following_raw).strip()
+    if (
+        stamp.sep == "."
+        and following
+        and len(rest) <= HEADLINE_MAX
+        and rest.endswith(".")
+        and not rest.endswith(_ELLIPSES)
+        and _PARAGRAPH_BREAK_RE.match(following_raw)
+    ):
+        return rest[:-1].rstrip(), following  # "23h50. Titre." then a paragraph break
+    if following and len(rest) <= HEADLINE_MAX and not _ends_with_stop(rest):
         return rest, following  # a line ending "a déclaré :" introduces its body
+    if stamp.sep in ("", "-", "–", "—") and len(rest) > HEADLINE_MAX:
+        cut = _stamp_boundary(stamp)
+        if cut is not None:
+            return rest[:cut].rstrip(), (rest[cut:] + following_raw).strip()
+        if style.flattened and (split := _first_sentence(rest)) is not None:
+            return split[0], (split[1] + following_raw).strip()
     return None, (rest + following_raw).strip()
 
 
@@ -540,9 +821,10 @@ def parse_liveblog_result(text: str, *, blog_date: dt.date, source_url: str) -> 
     chrono.sort(key=lambda i: (dates[i], stamps[i].minutes))
     ids = _ids(source_url, when, chrono)
     entries: list[Entry] = []
+    style = _blog_style(stamps)
     for i, stamp in enumerate(stamps):
         nxt = stamps[i + 1].start if i + 1 < len(stamps) else len(text)
-        headline, body = _headline_body(stamp, text[stamp.end : nxt])
+        headline, body = _headline_body(stamp, text[stamp.end : nxt], style)
         day, clock = dates[i], times[i]
         entries.append(
             Entry(
