@@ -37,11 +37,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from dashboard.errors import ParseError  # noqa: E402
-
-try:  # the layout refactor moves the parser; read it from wherever it is
-    from dashboard.liveblog.parse import read_liveblog  # noqa: E402
-except ImportError:  # pragma: no cover - before the refactor
-    from dashboard.ingest.liveblog import read_liveblog  # noqa: E402
+from dashboard.liveblog.parse import read_liveblog  # noqa: E402
 
 CORPUS = ROOT / "tests" / "fixtures" / "liveblogs"
 NAIVE = re.compile(r"^\d{1,2}h\d{2}?[:.-]", re.M)
