@@ -1,7 +1,10 @@
-"""French for readers: numbers, percentages and Paris time, the same on every surface."""
+"""French for readers: numbers, percentages, status words and Paris time, the same on every
+surface; and the reading of numbers as French sources and staff write them."""
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from zoneinfo import ZoneInfo
 
 import pandas as pd
@@ -28,3 +31,80 @@ def fr_signed(value: float, digits: int = 2, unit: str = " pt") -> str:
     """+0.22 → "+0,22 pt"."""
     sign = "+" if value > 0 else ("−" if value < 0 else "±")
     return f"{sign}{abs(value):.{digits}f}".replace(".", ",") + unit.replace(" ", NBSP)
+
+
+# --- words -----------------------------------------------------------------------------------
+
+STATUS_FR = {"partial": "partiel", "corrected": "corrigé", "definitive": "définitif"}
+BASE_FR = {"exprimes": "suffrages exprimés", "votants": "votants"}
+
+
+def status_fr(status: object) -> str:
+    """ "partial" → "partiel"; an unknown status is shown as given."""
+    return STATUS_FR.get(str(status), str(status))
+
+
+def bureaux_text(counted: object, total: object) -> str:
+    """ "7 023 / 7 208 (97,4 %)"; "7 023" without a total; "n. c." without a count."""
+    if counted is None or pd.isna(counted):
+        return "n. c."
+    if total is None or pd.isna(total) or not int(total):
+        return fr_int(counted)
+    return f"{fr_int(counted)} / {fr_int(total)} ({fr_pct(100 * int(counted) / int(total), 1)})"
+
+
+# --- matching and names ------------------------------------------------------------------------
+
+
+def fold(text: object) -> str:
+    """A matching key: lower case, no accents, hyphens as spaces, single spaces:
+    "  Benoît  HAMON" → "benoit hamon"."""
+    decomposed = unicodedata.normalize("NFKD", str(text))
+    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(bare.casefold().replace("-", " ").split())
+
+
+def slugify(text: object) -> str:
+    """ "Répartition des voix" → "repartition-des-voix" (ASCII, safe in any file system)."""
+    return re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-")
+
+
+# --- numbers as people type them -----------------------------------------------------------------
+
+_SPACES = re.compile(r"[\s\u00a0\u202f]")
+# Above this no French count is real (there are ~49 million registered voters); it also keeps
+# every count inside int64, the store's type.
+MAX_COUNT = 10**9
+
+
+def parse_count(text: object) -> int | None:
+    """A count as sources and staff write it ("2 000 255", "2000255", "") → int or None.
+    ValueError (one line) for anything else: a sign, a decimal, words, more than 10⁹."""
+    raw = "" if text is None else str(text)
+    cleaned = _SPACES.sub("", raw)
+    if cleaned == "":
+        return None
+    if re.fullmatch(r"[0-9]+", cleaned):
+        if len(cleaned) > 10 or int(cleaned) > MAX_COUNT:
+            raise ValueError(f"not a plausible count (over a billion): {raw!r}")
+        return int(cleaned)
+    if re.fullmatch(r"-[0-9]+([.,][0-9]+)?", cleaned):
+        raise ValueError(f"negative: {raw!r}")
+    if re.fullmatch(r"[0-9]+[.,][0-9]+", cleaned):
+        raise ValueError(f"not a whole number ≥ 0: {raw!r}")
+    raise ValueError(f"not a number: {raw!r}")
+
+
+def parse_share(text: object) -> float | None:
+    """A percentage ("58,69", "58.69 %", "") → float within 0–100, or None.
+    ValueError (one line) otherwise."""
+    raw = "" if text is None else str(text)
+    cleaned = _SPACES.sub("", raw).removesuffix("%").replace(",", ".")
+    if cleaned == "":
+        return None
+    if not re.fullmatch(r"-?[0-9]{1,12}(\.[0-9]+)?", cleaned):
+        raise ValueError(f"not a number: {raw!r}")
+    value = float(cleaned)
+    if not 0 <= value <= 100:
+        raise ValueError(f"a share must be within 0–100: {raw!r}")
+    return value

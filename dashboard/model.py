@@ -39,12 +39,8 @@ CANDIDATES = pa.schema(
     ]
 )
 
-# Snapshot-level columns, repeated on each candidate row of the snapshot (long format).
-SNAPSHOT_FIELDS = (
-    "election_id", "round", "snapshot_id", "as_of", "status", "kind",
-    "bureaux_counted", "bureaux_total", "votants", "exprimes", "blancs", "nuls",
-    "share_base", "source_url", "note",
-)  # fmt: skip
+# Placed after every candidate or camp that data/ orders (display_order).
+ORDER_LAST = 999
 COUNT_FIELDS = ("bureaux_counted", "bureaux_total", "votants", "exprimes", "blancs", "nuls")
 
 RESULTS = pa.schema(
@@ -99,10 +95,6 @@ def normalise_name(name: str) -> str:
     return RENAME.get(key, key)
 
 
-def empty(schema: pa.Schema) -> pa.Table:
-    return schema.empty_table()
-
-
 def to_table(df: pd.DataFrame, schema: pa.Schema) -> pa.Table:
     """A DataFrame → a table of exactly `schema` (columns in order, types enforced)."""
     missing = [f.name for f in schema if f.name not in df.columns]
@@ -150,7 +142,7 @@ def snapshot_document(rows: pd.DataFrame, candidates: pd.DataFrame) -> dict[str,
     order = candidates.set_index("candidate_id")
     cands = []
     ordered = rows.assign(
-        _order=rows["candidate_id"].map(order["display_order"]).fillna(999)
+        _order=rows["candidate_id"].map(order["display_order"]).fillna(ORDER_LAST)
     ).sort_values(["_order", "candidate_id"])
     for _, row in ordered.iterrows():
         votes = _num(row["votes"])
@@ -260,17 +252,6 @@ def document_rows(
             }
         )
     return pd.DataFrame(rows)
-
-
-def results_frame(rows: pd.DataFrame) -> pd.DataFrame:
-    """Rows → a DataFrame with RESULTS' dtypes (nullable integers), via the schema."""
-    return to_table(rows, RESULTS).to_pandas(types_mapper=_types_mapper)
-
-
-def _types_mapper(t: pa.DataType) -> Any:
-    if pa.types.is_integer(t):
-        return pd.Int64Dtype()
-    return None
 
 
 # --- Live blogs (issue 3): entries and the reactions read from them ----------------------

@@ -17,8 +17,8 @@ from hypothesis import strategies as st
 
 from dashboard.errors import ParseError
 from dashboard.fr import PARIS
+from dashboard.inputs import decode_text
 from dashboard.liveblog.parse import (
-    decode_text,
     entry_id,
     html_to_text,
     infer_blog_date,

@@ -174,8 +174,7 @@ def test_down_after_n_requests_refuses_connections(replay):
     server = replay(speed=0, start=at("21:00"), down_after=2)
     assert get(server.url)[0] == 200
     assert get(server.url)[0] == 200
-    assert server.down.wait(2)
-    time.sleep(0.1)
+    assert server.closed.wait(5)
     with pytest.raises(urllib.error.URLError) as err:
         get(server.url, timeout=1)
     assert isinstance(err.value.reason, ConnectionRefusedError)

@@ -19,11 +19,9 @@ from dashboard.charts.theme import house_template
 from dashboard.charts.vote_split import BASE_LABEL, build_vote_split
 from dashboard.election import Election, load_election
 from dashboard.errors import DashboardError
-from dashboard.fr import fr_int, fr_pct
+from dashboard.fr import bureaux_text, fr_int, fr_pct, status_fr
 from dashboard.results import query
 from dashboard.store import Store
-
-STATUS_FR = {"partial": "partiel", "corrected": "corrigé", "definitive": "définitif"}
 
 
 @dataclass(frozen=True)
@@ -98,15 +96,10 @@ class ResultsView:
 
     def stamp(self) -> str:
         """ "au 29/01 à 23:50 — partiel"."""
-        return f"au {self.as_of:%d/%m/%Y à %H:%M} — {STATUS_FR.get(self.status, self.status)}"
+        return f"au {self.as_of:%d/%m/%Y à %H:%M} — {status_fr(self.status)}"
 
     def bureaux_text(self) -> str:
-        counted, total = self.first["bureaux_counted"], self.first["bureaux_total"]
-        if pd.isna(counted):
-            return "n. c."
-        if pd.isna(total) or not total:
-            return fr_int(counted)
-        return f"{fr_int(counted)} / {fr_int(total)} ({fr_pct(100 * counted / total, 1)})"
+        return bureaux_text(self.first["bureaux_counted"], self.first["bureaux_total"])
 
     def source_line(self, rows: pd.DataFrame | None = None) -> str:
         rows = self.snapshot if rows is None else rows
@@ -149,7 +142,7 @@ def vote_split_bundle(view: ResultsView, template: go.layout.Template) -> ChartB
         raise DashboardError(f"pas encore de répartition des voix pour le {rnd.label}")
     first = view.share_snapshot.iloc[0]
     base = str(first["share_base"])
-    status = STATUS_FR.get(str(first["status"]), str(first["status"]))
+    status = status_fr(str(first["status"]))
     title = f"{view.election.short_name} — {rnd.label}"
     subtitle = f"{BASE_LABEL[base]} · au {view.share_as_of:%d/%m/%Y à %H:%M} — {status}"
     winners = view.winners()
@@ -218,7 +211,7 @@ def build_chart(
     *,
     store: Store,
     data_dir: Path,
-    round: int = 2,  # noqa: A002 - the CLI's own word
+    round: int = 2,
     at: str | None = None,
     dark: bool = False,
 ) -> ChartBundle:
@@ -269,7 +262,7 @@ def announcements(results: pd.DataFrame, candidates: pd.DataFrame, round_: int) 
         lead = query.shares(query.snapshot_rows(results, snap["snapshot_id"]),
                                 candidates).iloc[0]  # fmt: skip
         surname = str(lead["name"]).split()[-1]
-        status = STATUS_FR.get(str(snap["status"]), str(snap["status"]))
+        status = status_fr(str(snap["status"]))
         votants = "" if pd.isna(snap["votants"]) else f", {fr_int(snap['votants'])} votants"
         rows.append(
             {

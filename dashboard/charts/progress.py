@@ -11,7 +11,7 @@ from plotly.subplots import make_subplots
 
 from dashboard.charts.theme import MUTED, colour_or_muted, title_layout
 from dashboard.charts.vote_split import BASE_LABEL
-from dashboard.fr import fr_int, fr_pct
+from dashboard.fr import fr_int, fr_pct, status_fr
 
 GAP = timedelta(hours=6)  # longer silences between snapshots are cut out of the axis
 PAD = timedelta(minutes=30)  # what is kept on each side of a cut
@@ -52,7 +52,7 @@ def build_progress(
                 name=str(first["name"]), line=dict(color=colour_or_muted(first["colour"]), width=3),
                 marker=dict(size=8),
                 customdata=[[fr_pct(float(s)), st] for s, st in zip(rows["share"],
-                            rows["status"].map(_status), strict=True)],
+                            rows["status"].map(status_fr), strict=True)],
                 hovertemplate=f"<b>{first['name']}</b><br>%{{x|%d/%m %H:%M}}<br>"
                 "%{customdata[0]} · %{customdata[1]}<extra></extra>",
                 legendgroup=str(cid),
@@ -102,12 +102,6 @@ def build_progress(
     for ann in fig.layout.annotations:
         ann.update(font=dict(size=13, color=MUTED), x=0, xanchor="left")
     return fig
-
-
-def _status(status: str) -> str:
-    return {"partial": "partiel", "corrected": "corrigé", "definitive": "définitif"}.get(
-        status, status
-    )
 
 
 def _pct(value: object) -> str:

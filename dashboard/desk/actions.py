@@ -17,6 +17,7 @@ from typing import Any
 import pandas as pd
 import pyarrow as pa
 
+from dashboard import fr
 from dashboard.errors import DashboardError, SourceError, ValidationError
 from dashboard.liveblog.parse import ParsedBlog, read_liveblog
 from dashboard.liveblog.reactions import STANCES, Gazetteer
@@ -195,25 +196,18 @@ def _write_reaction(
 
 def parse_count(text: str, field: str) -> int | None:
     """A count typed on the desk ("2 000 255", "") → int or None; a clear error otherwise."""
-    cleaned = (text or "").replace("\u00a0", "").replace("\u202f", "").replace(" ", "")
-    if not cleaned:
-        return None
-    if not cleaned.isdigit():
-        raise SourceError(f"not a whole number ≥ 0: {text!r}", field=field)
-    return int(cleaned)
+    try:
+        return fr.parse_count(text)
+    except ValueError as exc:
+        raise SourceError(str(exc), field=field) from None
 
 
 def parse_share(text: str, field: str) -> float | None:
-    cleaned = (text or "").strip().replace(",", ".").rstrip("%").strip()
-    if not cleaned:
-        return None
+    """A percentage typed on the desk ("58,69", "58,69 %") → float or None."""
     try:
-        value = float(cleaned)
-    except ValueError:
-        raise SourceError(f"not a percentage: {text!r}", field=field) from None
-    if not 0 <= value <= 100:
-        raise SourceError(f"a share is within 0–100: {text!r}", field=field)
-    return value
+        return fr.parse_share(text)
+    except ValueError as exc:
+        raise SourceError(str(exc), field=field) from None
 
 
 def add_snapshot(

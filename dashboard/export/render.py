@@ -37,7 +37,6 @@ import re
 import struct
 import textwrap
 import threading
-import unicodedata
 import zlib
 from collections.abc import Coroutine
 from dataclasses import dataclass, field
@@ -53,7 +52,7 @@ import plotly.io as pio
 from dashboard import settings
 from dashboard.charts.theme import house_template
 from dashboard.errors import DashboardError
-from dashboard.fr import NBSP, fr_int
+from dashboard.fr import NBSP, fr_int, slugify
 
 Format = Literal["png", "svg", "pdf", "html", "csv", "json"]
 FORMATS: tuple[str, ...] = get_args(Format)
@@ -676,7 +675,7 @@ class _Renderer:
         if k is not None and self._thread is not None and self._thread.is_alive():
             try:
                 self._run(k.close(), timeout=15)
-            except Exception:  # noqa: BLE001 - a dead browser may refuse a clean close
+            except Exception:
                 proc = getattr(k, "subprocess", None)
                 if proc is not None and proc.poll() is None:
                     proc.kill()
@@ -1043,15 +1042,9 @@ def export_chart(
 # --------------------------------------------------------------------------------------------
 
 
-def slugify(text: str) -> str:
-    """ "Répartition des voix" → "repartition-des-voix" (ASCII, safe in any file system)."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
-
-
 def filename(
     election_slug: str,
-    round: int | None,  # noqa: A002 - the issue's name for it
+    round: int | None,
     chart_slug: str,
     as_of_hhmm: str | datetime | None,
     ext: str,

@@ -132,7 +132,8 @@ class ReplayServer:
         self._pinned: tuple[dict[str, Any] | bytes, str, datetime] | None = None
         self._cache: dict[tuple[Any, ...], _Entry] = {}
         self.feed_requests = 0
-        self.down = threading.Event()
+        self.down = threading.Event()  # decided: no more answers
+        self.closed = threading.Event()  # done: the port refuses connections
         try:
             self._httpd = ThreadingHTTPServer((HOST, port), _handler_for(self))
         except OSError as exc:
@@ -257,6 +258,7 @@ class ReplayServer:
     def _close(self) -> None:
         self._httpd.shutdown()
         self._httpd.server_close()  # the listening socket goes: new connections are refused
+        self.closed.set()
 
     def status(self) -> dict[str, Any]:
         with self._lock:

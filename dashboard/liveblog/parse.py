@@ -63,7 +63,6 @@ text, HTML or JSON-LD gets the same ids.
 
 from __future__ import annotations
 
-import codecs
 import datetime as dt
 import hashlib
 import html
@@ -75,6 +74,7 @@ from typing import Any
 
 from dashboard.errors import ParseError
 from dashboard.fr import PARIS
+from dashboard.inputs import decode_text
 
 HEADLINE_MAX = 140
 # In time order, a step back of more than this many minutes means "the next day"; smaller
@@ -85,7 +85,6 @@ ID_LENGTH = 12
 __all__ = [
     "Entry",
     "ParsedBlog",
-    "decode_text",
     "entry_id",
     "html_to_text",
     "infer_blog_date",
@@ -125,54 +124,6 @@ class ParsedBlog:
     lead: str
     newest_first: bool
     format: str  # "text", "html" or "jsonld"
-
-
-# --- decoding ------------------------------------------------------------------------------
-
-_CP1252_UNDEFINED = frozenset(b"\x81\x8d\x8f\x90\x9d")
-
-
-def _cp1252_fallback(err: UnicodeError) -> tuple[str, int]:
-    # Bytes that are not UTF-8 are read as Windows-1252 (a superset of Latin-1's letters), so
-    # a Latin-1/cp1252 file, or a UTF-8 file with a few cp1252 bytes pasted in, reads right.
-    assert isinstance(err, UnicodeDecodeError)
-    chunk = err.object[err.start : err.end]
-    out = "".join(chr(b) if b in _CP1252_UNDEFINED else bytes([b]).decode("cp1252") for b in chunk)
-    return out, err.end
-
-
-codecs.register_error("dashboard-cp1252", _cp1252_fallback)
-
-# C0 control bytes that never occur in text (tab, newlines, form feed are fine).
-_CONTROL_BYTES = bytes(b for b in range(32) if b not in b"\t\n\r\x0b\x0c") + b"\x7f"
-_NOT_CONTROL = bytes(b for b in range(256) if b not in _CONTROL_BYTES)
-
-
-def decode_text(data: bytes, *, where: str = "input") -> str:
-    """Bytes → text: UTF-8 (BOM or not), UTF-16 with a BOM, else Windows-1252/Latin-1.
-
-    Raises ParseError (one line, naming `where`) when the bytes are binary, not text.
-    """
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        try:
-            return data.decode("utf-16")
-        except UnicodeDecodeError as exc:
-            raise ParseError(f"{where}: not valid UTF-16 text ({exc.reason})") from exc
-    nul = data.find(b"\x00")
-    if nul != -1:
-        raise ParseError(
-            f"{where}: binary data, not text (NUL byte at offset {nul}); expected a text, "
-            "HTML or JSON-LD file"
-        )
-    controls = len(data.translate(None, _NOT_CONTROL))
-    if controls > max(8, len(data) // 1000):
-        raise ParseError(
-            f"{where}: binary data, not text ({controls} control bytes); expected a text, "
-            "HTML or JSON-LD file"
-        )
-    if data.startswith(codecs.BOM_UTF8):
-        data = data[len(codecs.BOM_UTF8) :]
-    return data.decode("utf-8", errors="dashboard-cp1252")
 
 
 # --- HTML ----------------------------------------------------------------------------------

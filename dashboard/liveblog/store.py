@@ -39,7 +39,7 @@ from dashboard.liveblog.reactions import (
     Reaction,
     extract_reaction,
 )
-from dashboard.model import ENTRIES, LIVEBLOGS, REACTIONS
+from dashboard.model import ENTRIES, LIVEBLOGS, ORDER_LAST, REACTIONS
 from dashboard.store import Store
 
 ENTRIES_TABLE = "liveblog_entries"
@@ -391,7 +391,7 @@ def reaction_timeline(
         row["camp"] = camp.camp_id if camp else None
         row["camp_label"] = camp.label if camp else UNKNOWN_CAMP_LABEL
         row["camp_colour"] = camp.colour if camp else UNKNOWN_CAMP_COLOUR
-        row["camp_order"] = camp.display_order if camp else 999
+        row["camp_order"] = camp.display_order if camp else ORDER_LAST
         row["deep_link"] = "?entry=" + entry["entry_id"]
         rows.append(row)
     columns = [

@@ -24,7 +24,6 @@ import csv
 import io
 import json
 import re
-import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -32,7 +31,8 @@ from typing import Any
 import pandas as pd
 
 from dashboard.errors import FeedError, SourceError
-from dashboard.fr import PARIS
+from dashboard.fr import PARIS, fold, parse_count, parse_share, slugify, status_fr
+from dashboard.inputs import decode_text
 from dashboard.model import COUNT_FIELDS, DOCUMENT_SCHEMA_VERSION, RENAME, document_rows
 from dashboard.model import normalise_name as _rename
 
@@ -54,7 +54,6 @@ STATUS_WORDS = {
     "definitive": "definitive",
     "final": "definitive",
 }
-STATUS_LABELS = {"partial": "partiel", "corrected": "corrigé", "definitive": "définitif"}
 
 # The ministry columns we read besides those of model.RENAME, by their folded name.
 _OWN_COLUMNS = {
@@ -97,13 +96,6 @@ class FeedDocument:
     @property
     def snapshot_id(self) -> str:
         return str(self.rows["snapshot_id"].iloc[0])
-
-
-def fold(text: str) -> str:
-    """Lower case, no accents, single spaces: "  Benoît  HAMON" → "benoit hamon"."""
-    decomposed = unicodedata.normalize("NFKD", str(text))
-    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(bare.casefold().replace("-", " ").split())
 
 
 def detect_format(payload: bytes, content_type: str = "", name: str = "") -> str:
@@ -190,27 +182,6 @@ def _no_constant(name: str) -> None:
 # --- ministry CSV -------------------------------------------------------------------------
 
 
-def decode_text(payload: bytes, encoding: str | None = None) -> str:
-    """UTF-8 when the bytes are UTF-8, else Windows-1252 (Latin-1 for its undefined bytes).
-
-    A Latin-1 file with accents is never valid UTF-8, so trying UTF-8 first is safe; the
-    ministry's files are Latin-1/Windows-1252, which differ only on C1 control bytes.
-    """
-    if encoding:
-        try:
-            return payload.decode(encoding)
-        except (LookupError, UnicodeDecodeError):
-            pass  # a wrong charset header: fall back to the detection below
-    try:
-        return payload.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    try:
-        return payload.decode("cp1252")
-    except UnicodeDecodeError:
-        return payload.decode("latin-1")
-
-
 _FOLDED_RENAME = {fold(k): v for k, v in RENAME.items()}
 _READ = {*_OWN_COLUMNS.values(), *COUNT_FIELDS, "votes", "share_published"}
 
@@ -223,28 +194,6 @@ def _column_key(header: str) -> str:
         or _FOLDED_RENAME.get(folded)
         or _OWN_COLUMNS.get(folded, folded)
     )
-
-
-def _int(value: str) -> int | None:
-    cleaned = re.sub(r"[\s\u00a0\u202f]", "", value)
-    if cleaned == "":
-        return None
-    if not cleaned.isdigit():
-        raise ValueError(f"not a whole number: {value!r}")
-    return int(cleaned)
-
-
-def _share(value: str) -> float | None:
-    cleaned = re.sub(r"[\s\u00a0\u202f%]", "", value).replace(",", ".")
-    if cleaned == "":
-        return None
-    try:
-        number = float(cleaned)
-    except ValueError:
-        raise ValueError(f"not a number: {value!r}") from None
-    if not 0 <= number <= 100:
-        raise ValueError(f"a share must be within 0–100: {value!r}")
-    return number
 
 
 def _as_of(date_text: str, time_text: str) -> datetime:
@@ -289,10 +238,6 @@ def match_candidate(name: str, candidates: pd.DataFrame) -> str | None:
     return by_surname[0] if len(by_surname) == 1 else None
 
 
-def _slug(name: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", fold(name)).strip("-") or "inconnu"
-
-
 def ministry_document(
     payload: bytes,
     *,
@@ -306,7 +251,7 @@ def ministry_document(
     A name matching no candidate keeps a slug of itself as id, so validation flags it
     ("candidat inconnu") instead of the figures being silently dropped.
     """
-    text = decode_text(payload, encoding)
+    text = decode_text(payload, encoding=encoding, where=source)
     if not text.strip():
         raise FeedError(f"{source}: empty payload")
     reader = csv.reader(io.StringIO(text), delimiter=";")
@@ -368,8 +313,8 @@ def ministry_document(
     entries = [_candidate_entry(source, row_no, raw, known) for row_no, raw in people]
     try:
         as_of = _as_of(level["date"], level["time"])
-        round_ = _int(level["round"])
-        counts = {k: _int(level[k]) for k in COUNT_FIELDS}
+        round_ = parse_count(level["round"])
+        counts = {k: parse_count(level[k]) for k in COUNT_FIELDS}
     except ValueError as exc:
         raise FeedError(f"{source}: row {level_row}: {exc}") from None
     if not round_:
@@ -404,14 +349,14 @@ def _candidate_entry(
     if not name:
         raise FeedError(f"{source}: row {row_no}: field 'Nom': required")
     try:
-        votes = _int(raw.get("votes", ""))
+        votes = parse_count(raw.get("votes", ""))
     except ValueError as exc:
         raise FeedError(f"{source}: row {row_no}: field 'Voix': {exc}") from None
     try:
-        share = _share(raw.get("share_published", ""))
+        share = parse_share(raw.get("share_published", ""))
     except ValueError as exc:
         raise FeedError(f"{source}: row {row_no}: field '% Voix/Exp': {exc}") from None
-    cid = match_candidate(name, candidates) or _slug(name)
+    cid = match_candidate(name, candidates) or (slugify(name) or "inconnu")
     return {"id": cid, "name": name, "votes": votes, "share": share}
 
 
@@ -438,7 +383,7 @@ def ministry_csv(doc: dict[str, Any], *, encoding: str = "cp1252") -> bytes:
         "round": str(doc["round"]),
         "date": f"{as_of:%d/%m/%Y}",
         "time": f"{as_of:%H:%M:%S}",
-        "status": STATUS_LABELS.get(doc["status"], doc["status"]),
+        "status": status_fr(doc["status"]),
         **{k: _fr_number(doc.get(k)) for k in COUNT_FIELDS},
     }
     out = io.StringIO()

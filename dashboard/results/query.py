@@ -11,6 +11,7 @@ from datetime import datetime
 import pandas as pd
 
 from dashboard.fr import fr_int, fr_signed
+from dashboard.model import ORDER_LAST
 
 
 def is_valid(results: pd.DataFrame) -> pd.Series:
@@ -77,7 +78,7 @@ def shares(rows: pd.DataFrame, candidates: pd.DataFrame) -> pd.DataFrame:
     out["share"] = computed.fillna(out["share_published"])
     out["name"] = out["candidate_id"].map(cand["name"]).fillna(out["candidate_id"])
     out["colour"] = out["candidate_id"].map(cand["colour"])  # NA: the chart picks a grey
-    out["display_order"] = out["candidate_id"].map(cand["display_order"]).fillna(999)
+    out["display_order"] = out["candidate_id"].map(cand["display_order"]).fillna(ORDER_LAST)
     out["share_base"] = base
     return out.sort_values(["share", "display_order"], ascending=[False, True]).reset_index(
         drop=True
@@ -112,7 +113,7 @@ def progress(results: pd.DataFrame, round_: int, candidates: pd.DataFrame) -> pd
 
 
 @dataclass(frozen=True)
-class Change:
+class SnapshotChange:
     since: datetime
     until: datetime
     bureaux: int | None
@@ -136,7 +137,7 @@ class Change:
         return f"depuis {when} : {detail}"
 
 
-def diff(previous: pd.DataFrame, current: pd.DataFrame, candidates: pd.DataFrame) -> Change:
+def diff(previous: pd.DataFrame, current: pd.DataFrame, candidates: pd.DataFrame) -> SnapshotChange:
     """What changed between two snapshots (rows of each)."""
 
     def level(rows: pd.DataFrame, col: str) -> int | None:
@@ -153,7 +154,7 @@ def diff(previous: pd.DataFrame, current: pd.DataFrame, candidates: pd.DataFrame
     for cid in after.index:
         if cid in before.index and not pd.isna(before[cid]) and not pd.isna(after[cid]):
             moves[cid] = float(after[cid]) - float(before[cid])
-    return Change(
+    return SnapshotChange(
         since=pd.Timestamp(previous["as_of"].iloc[0]).to_pydatetime(),
         until=pd.Timestamp(current["as_of"].iloc[0]).to_pydatetime(),
         bureaux=delta("bureaux_counted"),

@@ -6,7 +6,6 @@ editor can fix the file at once. Nothing is written here: `results.record_snapsh
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -15,38 +14,12 @@ from typing import Any
 import pandas as pd
 
 from dashboard.errors import SourceError
+from dashboard.fr import parse_count, parse_share
 from dashboard.inputs import read_text, rows_of_csv
 from dashboard.model import CANDIDATES, KINDS, RESULTS, SHARE_BASES, STATUSES, parse_time
 
 RESULT_COLUMNS = [f.name for f in RESULTS if f.name not in ("flags", "recorded_at")]
 CANDIDATE_COLUMNS = CANDIDATES.names
-
-
-def _int(value: str) -> int | None:
-    if value == "":
-        return None
-    cleaned = value.replace("\u00a0", "").replace("\u202f", "").replace(" ", "")
-    try:
-        number = float(cleaned)
-    except ValueError:
-        raise ValueError(f"not a number: {value!r}") from None
-    if math.isnan(number) or not number.is_integer():
-        raise ValueError(f"not a whole number: {value!r}")
-    if number < 0:
-        raise ValueError(f"negative: {value!r}")
-    return int(number)
-
-
-def _share(value: str) -> float | None:
-    if value == "":
-        return None
-    try:
-        number = float(value.replace(",", "."))
-    except ValueError:
-        raise ValueError(f"not a number: {value!r}") from None
-    if not 0 <= number <= 100:
-        raise ValueError(f"a share must be within 0–100: {value!r}")
-    return number
 
 
 def _choice(options: tuple[str, ...]) -> Callable[[str], str]:
@@ -65,7 +38,7 @@ def _required(value: str) -> str:
 
 
 def _round(value: str) -> int:
-    number = _int(value)
+    number = parse_count(value)
     if not number:
         raise ValueError(f"a round is a whole number ≥ 1: {value!r}")
     return number
@@ -78,15 +51,15 @@ PARSERS: dict[str, Callable[[str], Any]] = {
     "as_of": lambda v: parse_time(_required(v)),
     "status": _choice(STATUSES),
     "kind": _choice(KINDS),
-    "bureaux_counted": _int,
-    "bureaux_total": _int,
-    "votants": _int,
-    "exprimes": _int,
-    "blancs": _int,
-    "nuls": _int,
+    "bureaux_counted": parse_count,
+    "bureaux_total": parse_count,
+    "votants": parse_count,
+    "exprimes": parse_count,
+    "blancs": parse_count,
+    "nuls": parse_count,
     "candidate_id": _required,
-    "votes": _int,
-    "share_published": _share,
+    "votes": parse_count,
+    "share_published": parse_share,
     "share_base": _choice(SHARE_BASES),
     "source_url": _required,
     "note": lambda v: v or None,
@@ -165,7 +138,7 @@ def parse_candidates_csv(path: Path) -> pd.DataFrame:
                 f"a colour is #rrggbb, got {colour!r}", path=str(path), row=row_no, field="colour"
             )
         try:
-            order = _int(raw["display_order"])
+            order = parse_count(raw["display_order"])
         except ValueError as exc:
             raise SourceError(str(exc), path=str(path), row=row_no, field="display_order") from None
         key = (raw["election_id"], raw["candidate_id"])

@@ -13,14 +13,11 @@ import pandas as pd
 
 from dashboard.election import Election, load_election
 from dashboard.errors import DashboardError
-from dashboard.fr import PARIS, fr_int, fr_pct
+from dashboard.fr import BASE_FR, PARIS, bureaux_text, fr_int, fr_pct, status_fr
 from dashboard.model import CANDIDATES, RESULTS, snapshot_document
 from dashboard.results import query
 from dashboard.results.record import apply_marks, current_marks
 from dashboard.store import Store
-
-STATUS_FR = {"partial": "partiel", "corrected": "corrigé", "definitive": "définitif"}
-BASE_FR = {"exprimes": "suffrages exprimés", "votants": "votants"}
 
 
 def load_results(store: Store) -> pd.DataFrame:
@@ -65,11 +62,8 @@ def results_document(
 def results_text(doc: dict[str, Any]) -> str:
     """A feed document as a French text table for the terminal."""
     as_of = datetime.fromisoformat(doc["as_of"])
-    status = STATUS_FR.get(doc["status"], doc["status"])
-    counted, total = doc["bureaux_counted"], doc["bureaux_total"]
-    bureaux = fr_int(counted) + (f" / {fr_int(total)}" if total else "")
-    if counted and total:
-        bureaux += f" ({fr_pct(100 * counted / total, 1)})"
+    status = status_fr(doc["status"])
+    bureaux = bureaux_text(doc["bureaux_counted"], doc["bureaux_total"])
     lines = [
         f"{doc['election']} — tour {doc['round']} — {status}, au {as_of:%d/%m/%Y à %H:%M}",
         f"Bureaux : {bureaux}",

@@ -14,11 +14,11 @@ import streamlit as st
 
 from dashboard import settings
 from dashboard.app import ui
-from dashboard.charts.bundles import STATUS_FR, results_view, vote_split_bundle
+from dashboard.charts.bundles import results_view, vote_split_bundle
 from dashboard.charts.theme import house_template
 from dashboard.errors import DashboardError
 from dashboard.feed.watch import read_status
-from dashboard.fr import PARIS, fr_int, fr_pct
+from dashboard.fr import PARIS, fr_int, fr_pct, status_fr
 from dashboard.results import query
 
 EVERY = max(1, settings.get_int("live_every"))
@@ -104,7 +104,7 @@ def live_panel() -> None:
         delta_color="off", delta_arrow="off",
     )  # fmt: skip
     cols[3].metric(
-        "Relevé", f"{as_of:%d/%m %H:%M}", STATUS_FR.get(view.status, view.status),
+        "Relevé", f"{as_of:%d/%m %H:%M}", status_fr(view.status),
         delta_color="off", delta_arrow="off",
     )  # fmt: skip
 

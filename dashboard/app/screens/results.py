@@ -107,7 +107,6 @@ with controls:
 with cards:
     first = view.first
     rnd = rounds[round_]
-    status_word = {"partial": "partiel", "corrected": "corrigé", "definitive": "définitif"}
 
     # Headline cards
     cols = st.columns(5)
