@@ -1,6 +1,8 @@
 """Every setting in one table: name, default, help. Read from DASHBOARD_* env vars.
 
-README lists the same table; tests/test_architecture.py keeps the two in step.
+A setting's type is its default's type (str, int or float), as in datasette: `get()` returns
+a value of that type, and a value that does not read as one is a one-line error naming the
+variable. README lists the same table; tests/test_architecture.py keeps the two in step.
 """
 
 from __future__ import annotations
@@ -9,11 +11,13 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+Value = str | int | float
+
 
 @dataclass(frozen=True)
 class Setting:
     name: str
-    default: str
+    default: Value
     help: str
 
     @property
@@ -30,32 +34,32 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("store_dir", "", "Folder of the Parquet store; empty means `<data_dir>/store`."),
     Setting("raw_dir", "", "Archive of raw feed payloads; empty means `<data_dir>/raw`."),
-    Setting("cache_ttl", "30", "Seconds the app keeps data read from the store (per process)."),
-    Setting("live_every", "10", "Seconds between refreshes of the live panel."),
+    Setting("cache_ttl", 30, "Seconds the app keeps data read from the store (per process)."),
+    Setting("live_every", 10, "Seconds between refreshes of the live panel."),
     Setting(
-        "stale_after", "120", "Seconds after which the live panel says the source is interrupted."
+        "stale_after", 120, "Seconds after which the live panel says the source is interrupted."
     ),
     Setting(
         "embargo_until",
         "",
         "HH:MM (Paris time, election day) before which shares are hidden; empty means no embargo.",
     ),
-    Setting("feed_connect_timeout", "3.05", "Seconds to open a connection to the feed."),
-    Setting("feed_read_timeout", "5", "Seconds of silence allowed while the feed answers."),
+    Setting("feed_connect_timeout", 3.05, "Seconds to open a connection to the feed."),
+    Setting("feed_read_timeout", 5.0, "Seconds of silence allowed while the feed answers."),
     Setting(
         "feed_retries",
-        "2",
+        2,
         "Extra attempts on connection errors, timeouts and HTTP 500/502/503/504.",
     ),
-    Setting("feed_backoff", "0.5", "Backoff factor between attempts (urllib3 Retry; 0 = no wait)."),
+    Setting("feed_backoff", 0.5, "Backoff factor between attempts (urllib3 Retry; 0 = no wait)."),
     Setting(
         "desk",
         "off",
         "`on` enables the newsroom desk behind the password in secrets "
         "(`desk_password`); ignored when st.login is configured.",
     ),
-    Setting("desk_attempts", "5", "Failed desk password attempts allowed per 5 minutes."),
-    Setting("upload_limit_mb", "5", "Largest file accepted on the desk, in MB."),
+    Setting("desk_attempts", 5, "Failed desk password attempts allowed per 5 minutes."),
+    Setting("upload_limit_mb", 5, "Largest file accepted on the desk, in MB."),
     Setting("credit", "Rédaction", "Credit line printed on exported images."),
     Setting("logo", "", "Path of a PNG/SVG logo printed on exported images (optional)."),
 )
@@ -63,29 +67,43 @@ SETTINGS: tuple[Setting, ...] = (
 _BY_NAME = {s.name: s for s in SETTINGS}
 
 
-def get(name: str) -> str:
-    """The setting's value: the env var when set, else the default."""
+def get(name: str) -> Value:
+    """The setting's value, of its default's type: the env var when set, else the default."""
     setting = _BY_NAME[name]
-    return os.environ.get(setting.env, setting.default)
+    text = os.environ.get(setting.env)
+    if text is None:
+        return setting.default
+    kind = type(setting.default)
+    if kind is str:
+        return text
+    try:
+        return kind(text.strip())
+    except ValueError:
+        from dashboard.errors import DashboardError
+
+        word = "a whole number" if kind is int else "a number"
+        raise DashboardError(f"{setting.env} must be {word}, got {text!r}") from None
+
+
+def get_str(name: str) -> str:
+    return str(get(name))
 
 
 def get_int(name: str) -> int:
-    value = get(name)
-    try:
-        return int(value)
-    except ValueError as exc:
-        from dashboard.errors import DashboardError
+    return int(get(name))
 
-        raise DashboardError(f"{_BY_NAME[name].env} must be a whole number, got {value!r}") from exc
+
+def get_float(name: str) -> float:
+    return float(get(name))
 
 
 def data_dir() -> Path:
-    return Path(get("data_dir"))
+    return Path(get_str("data_dir"))
 
 
 def store_dir() -> Path:
-    return Path(get("store_dir") or data_dir() / "store")
+    return Path(get_str("store_dir") or data_dir() / "store")
 
 
 def raw_dir() -> Path:
-    return Path(get("raw_dir") or data_dir() / "raw")
+    return Path(get_str("raw_dir") or data_dir() / "raw")

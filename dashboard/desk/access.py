@@ -34,7 +34,7 @@ def oidc_provider(secrets: Mapping[str, Any]) -> str | None:
 def desk_mode(secrets: Mapping[str, Any]) -> str:
     if oidc_provider(secrets) is not None:
         return "oidc"
-    if settings.get("desk").strip().lower() == "on" and secrets.get("desk_password"):
+    if settings.get_str("desk").strip().lower() == "on" and secrets.get("desk_password"):
         return "password"
     return "off"
 

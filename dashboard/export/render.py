@@ -115,7 +115,7 @@ PRESETS: dict[str, Preset] = {
 
 
 def _default_logo() -> Path | None:
-    value = settings.get("logo")
+    value = settings.get_str("logo")
     return Path(value) if value else None
 
 
@@ -128,7 +128,7 @@ class Frame:
     # e.g. "Source : Haute Autorité des primaires citoyennes — données au 29/01/2017 23:50,
     # 7 023 / 7 208 bureaux" (see `source_line()`).
     source_line: str = ""
-    credit: str = field(default_factory=lambda: settings.get("credit"))
+    credit: str = field(default_factory=lambda: settings.get_str("credit"))
     logo: Path | None = field(default_factory=_default_logo)
     alt_text: str = ""  # empty: generated from the figure by `alt_text_for`
 

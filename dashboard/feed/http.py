@@ -122,13 +122,9 @@ def tuning(name: str) -> float:
     a number ≥ 0 from dashboard.settings, which holds the defaults."""
     from dashboard import settings
 
-    text = settings.get(name)
-    try:
-        value = float(text)
-    except ValueError:
-        raise FeedError(f"DASHBOARD_{name.upper()} must be a number, got {text!r}") from None
+    value = settings.get_float(name)
     if value < 0:
-        raise FeedError(f"DASHBOARD_{name.upper()} must not be negative, got {text!r}")
+        raise FeedError(f"DASHBOARD_{name.upper()} must not be negative, got {value:g}")
     return value
 
 

@@ -28,7 +28,7 @@ st.title("En direct")
 
 def embargo_until(election, round_: int) -> datetime | None:
     """When shares may be shown: the embargo setting (HH:MM on the round's day, or ISO)."""
-    text = settings.get("embargo_until").strip()
+    text = settings.get_str("embargo_until").strip()
     if not text:
         return None
     try:
