@@ -30,7 +30,7 @@ SETTINGS: tuple[Setting, ...] = (
         "data_dir",
         "data",
         "Folder of the source files (election.toml, candidates.csv, "
-        "results.csv, people.csv, camps.csv).",
+        "results.csv, people.csv, camps.csv, outlets.csv, stance_rules.csv).",
     ),
     Setting("store_dir", "", "Folder of the Parquet store; empty means `<data_dir>/store`."),
     Setting("raw_dir", "", "Archive of raw feed payloads; empty means `<data_dir>/raw`."),

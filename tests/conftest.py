@@ -23,7 +23,8 @@ def data_dir(tmp_path: Path) -> Path:
     """A copy of the shipped source files (not the store), safe to edit."""
     target = tmp_path / "data"
     target.mkdir()
-    for name in ("election.toml", "candidates.csv", "results.csv", "people.csv", "camps.csv"):
+    sources = ("election.toml", "candidates.csv", "results.csv", "people.csv", "camps.csv")
+    for name in (*sources, "outlets.csv", "stance_rules.csv"):
         if (DATA / name).exists():
             shutil.copy(DATA / name, target / name)
     return target

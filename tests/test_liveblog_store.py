@@ -159,7 +159,7 @@ def test_a_new_entry_is_added_and_a_removed_one_is_kept(store, gazetteer):
 
 def test_extended_gazetteer_re_derives_reactions_without_new_entries(store, gazetteer):
     people = [p for p in gazetteer.people.values() if p.person_id != "raffarin"]
-    partial = Gazetteer(people, gazetteer.camps.values())
+    partial = Gazetteer(people, gazetteer.camps.values(), gazetteer.outlets, gazetteer.stance_rules)
     ingest_liveblog(store, seed_blog(), source_url=SEED_URL, gazetteer=partial, recorded_at=T1)
     before = reaction_timeline(store, partial)
     raffarin = before[before["time"] == "08:24"].iloc[0]

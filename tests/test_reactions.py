@@ -6,7 +6,10 @@ mouth of real people; the seed test uses the shipped data/people.csv.
 
 from __future__ import annotations
 
+import ast
 import datetime as dt
+import re
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,12 +21,13 @@ from dashboard.errors import SourceError
 from dashboard.liveblog.parse import parse_liveblog
 from dashboard.liveblog.reactions import (
     OUTLET_TYPES,
-    OUTLETS,
-    STANCE_RULES,
     STANCES,
     Gazetteer,
     extract_reaction,
+    fold,
+    load_outlets,
     load_people,
+    load_stance_rules,
 )
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -62,6 +66,8 @@ def fictional(tmp_path_factory) -> Gazetteer:
     folder = tmp_path_factory.mktemp("gazetteer")
     (folder / "camps.csv").write_text(CAMPS, encoding="utf-8")
     (folder / "people.csv").write_text(PEOPLE, encoding="utf-8")
+    for name in ("outlets.csv", "stance_rules.csv"):  # the shipped rules
+        shutil.copy(DATA / name, folder / name)
     return load_people(folder / "people.csv")
 
 
@@ -317,6 +323,18 @@ def test_unbalanced_straight_quote_is_not_invented(fictional):
         ("Claire Fontaine n'a pas réagi.", "silence", "silence"),
         ("Claire Fontaine soutient Paul Girard.", "soutien", "soutien"),
         ("Claire Fontaine a visité un marché.", None, None),
+        # voting instructions
+        ("Claire Fontaine ne donne aucune consigne de vote.", "refus", "pas-de-consigne"),
+        ("Claire Fontaine ne donne pas de consigne de vote pour le second tour.", "refus",
+         "pas-de-consigne"),
+        ("Chez Paul Girard, pas de consigne.", "refus", "pas-de-consigne"),
+        ("Claire Fontaine donne une consigne de vote en faveur de Paul Girard.", "soutien",
+         "consigne-de-vote"),
+        ("Le parti lance un appel à voter pour Paul Girard.", "soutien", "appel-a-voter"),
+        ("Claire Fontaine appelle à voter pour Paul Girard.", "soutien", "appel-a-voter"),
+        ("Claire Fontaine annonce qu'elle votera pour Paul Girard.", "soutien", "votera-pour"),
+        ("Claire Fontaine votera blanc.", None, None),
+        ("Claire Fontaine ne votera pas pour Paul Girard.", "refus", "ne-soutiendra-pas"),
     ],
 )  # fmt: skip
 def test_stance_rules(fictional, body, stance, rule):
@@ -332,10 +350,10 @@ def test_stance_priority_critique_over_soutien(fictional):
     assert r.stance == "critique"
 
 
-def test_stance_vocabulary_is_small_and_every_rule_is_in_it():
+def test_stance_vocabulary_is_small_and_every_rule_is_in_it(shipped):
     assert len(STANCES) <= 6
-    assert {rule.stance for rule in STANCE_RULES} == set(STANCES)
-    assert len({rule.rule for rule in STANCE_RULES}) == len(STANCE_RULES)
+    assert {rule.stance for rule in shipped.stance_rules} == set(STANCES)
+    assert len({rule.rule for rule in shipped.stance_rules}) == len(shipped.stance_rules)
 
 
 # --- loading errors ------------------------------------------------------------------------
@@ -376,16 +394,17 @@ STANCE_WORDS = (
     "refuse le rassemblement rejette une alliance pas de accord aucun jamais d' impossible de "
     "soutenir apporter son ne le soutiendra votera offre propose appelle au tend la main "
     "critique tacle denonce fustige etrille attaque raille s'en prend silence mutisme muette "
-    "ne s'est pas exprime n'a pas reagi soutient defend appelle a voter"
+    "ne s'est pas exprime n'a pas reagi soutient defend appelle a voter pour blanc donne une "
+    "consigne consignes aucune sans lance la meme"
 ).split()
 
 
 @settings(max_examples=300)
 @given(st.lists(st.sampled_from(STANCE_WORDS), max_size=12).map(" ".join))
 def test_stance_needles_never_hide_a_match(text):
-    # The cheap pre-check must be sound: a rule that matches always has one of its needles.
-    for rule in STANCE_RULES:
-        if rule.pattern.search(text):
+    # The pre-check derived from each pattern must be sound: a match always has a needle.
+    for rule in load_stance_rules(DATA / "stance_rules.csv"):
+        if rule.needles and rule.pattern.search(text):
             assert any(n in text for n in rule.needles), (rule.rule, text)
 
 
@@ -400,15 +419,103 @@ OUTLET_WORDS = (
 
 @settings(max_examples=300)
 @given(st.lists(st.sampled_from(OUTLET_WORDS), max_size=10).map(" ".join))
-def test_outlet_needles_never_hide_a_match(text):
-    lowered = text.lower()
-    for outlet in OUTLETS:
-        if outlet.pattern.search(text):
-            haystack = lowered if outlet.ignore_case else text
-            assert any(n in haystack for n in outlet.needles), (outlet.name, text)
+def test_outlets_found_are_named_in_the_text(text):
+    # Each outlet found is one whose spelling (accents and, where asked, case ignored) is
+    # in the text.
+    g = Gazetteer([], [], load_outlets(DATA / "outlets.csv"), ())
+    r = extract_reaction(Item("x", None, text), g)
+    folded = fold(text)
+    for name in (r.outlet or "").split(" / ") if r.outlet else []:
+        (outlet,) = [o for o in g.outlets if o.name == name]
+        haystack = folded.lower() if outlet.ignore_case else folded
+        assert any(a in haystack for a in outlet.aliases), (name, text)
 
 
 def test_every_outlet_is_found_by_its_own_name(fictional):
-    for outlet in OUTLETS:
+    for outlet in fictional.outlets:
         r = react(fictional, f"Claire Fontaine s'est exprimée sur {outlet.name} ce matin.")
         assert outlet.name in (r.outlet or ""), outlet.name
+
+
+# --- rules as data (data/outlets.csv, data/stance_rules.csv) -------------------------------
+
+
+def test_an_editor_adds_a_stance_rule_and_an_outlet_without_code(tmp_path):
+    for name in ("people.csv", "camps.csv"):
+        shutil.copy(DATA / name, tmp_path / name)
+    rules = (DATA / "stance_rules.csv").read_text(encoding="utf-8")
+    header, rest = rules.split("\n", 1)
+    added = r"salue-victoire,soutien,\bsalu\w*\s+la\s+victoire\b,,salue la victoire de X"
+    (tmp_path / "stance_rules.csv").write_text(f"{header}\n{added}\n{rest}", encoding="utf-8")
+    outlets = (DATA / "outlets.csv").read_text(encoding="utf-8")
+    (tmp_path / "outlets.csv").write_text(outlets + "Sud Ouest,Sud Ouest|Sud-Ouest,press,,\n")
+    g = load_people(tmp_path / "people.csv")
+    r = extract_reaction(Item("x", None, "Un élu salue la victoire, dit-il à Sud Ouest."), g)
+    assert (r.stance, r.stance_rule, r.stance_evidence) == ("soutien", "salue-victoire",
+                                                            "salue la victoire")  # fmt: skip
+    assert (r.outlet, r.outlet_type) == ("Sud Ouest", "press")
+
+
+@pytest.mark.parametrize(
+    ("file", "line", "message"),
+    [
+        ("stance_rules.csv", r"bad,soutien,(unclosed,,x", "row 2, field 'pattern': pattern does "
+         "not compile: missing ), unterminated subpattern"),
+        ("stance_rules.csv", r"bad,soutien,a*,,x", "row 2, field 'pattern': pattern matches an "
+         "empty text"),
+        ("stance_rules.csv", r"bad,bravo,\bbravo\b,,x", "row 2, field 'stance': stance must be "
+         "one of"),
+        ("stance_rules.csv", r"bad,soutien,\bbravo\b,oui,x", "row 2, field 'negatable'"),
+        ("stance_rules.csv", r"bad,soutien,\bbravo\b,,", "row 2, field 'explanation'"),
+        ("stance_rules.csv", r"Bad Id,soutien,\bbravo\b,,x", "row 2, field 'rule'"),
+        ("outlets.csv", "Radio X,Radio X,podcast,,", "row 2, field 'type': type must be one of"),
+        ("outlets.csv", "Radio X,Radio X,radio,loose,", "row 2, field 'match'"),
+        ("outlets.csv", "Radio X,RTL,radio,,", "field 'aliases': spelling 'RTL' is already "
+         "'Radio X''s (row 2)"),
+        ("outlets.csv", ",X,radio,,", "row 2, field 'name': empty name"),
+    ],
+)  # fmt: skip
+def test_a_bad_rule_is_a_one_line_error_naming_file_row_and_field(tmp_path, file, line, message):
+    for name in ("people.csv", "camps.csv", "outlets.csv", "stance_rules.csv"):
+        shutil.copy(DATA / name, tmp_path / name)
+    text = (DATA / file).read_text(encoding="utf-8")
+    header, rest = text.split("\n", 1)
+    (tmp_path / file).write_text(f"{header}\n{line}\n{rest}", encoding="utf-8")
+    with pytest.raises(SourceError) as err:
+        load_people(tmp_path / "people.csv")
+    assert message in str(err.value)
+    assert str(tmp_path / file) in str(err.value) and "\n" not in str(err.value)
+
+
+def test_missing_rule_files_are_named(tmp_path):
+    for name in ("people.csv", "camps.csv", "outlets.csv"):
+        shutil.copy(DATA / name, tmp_path / name)
+    with pytest.raises(SourceError, match="stance_rules.csv: file not found"):
+        load_people(tmp_path / "people.csv")
+    assert load_stance_rules(DATA / "stance_rules.csv")[0].explanation
+
+
+def test_no_candidate_or_party_is_named_in_the_reaction_code():
+    # Names belong to data/ (people.csv, stance_rules.csv), not to Python: every string of
+    # the module but its docstrings is free of the shipped names, aliases and parties.
+    source = (ROOT / "dashboard" / "liveblog" / "reactions.py").read_text(encoding="utf-8")
+    tree = ast.parse(source)
+    docstrings = {
+        id(node.body[0].value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Module | ast.FunctionDef | ast.ClassDef)
+        and node.body
+        and isinstance(node.body[0], ast.Expr)
+        and isinstance(node.body[0].value, ast.Constant)
+    }
+    strings = " ".join(
+        fold(node.value).lower()
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant) and isinstance(node.value, str)
+        and id(node) not in docstrings
+    )  # fmt: skip
+    g = load_people(DATA / "people.csv")
+    names = {n for p in g.people.values() for n in (p.name, *p.aliases, p.party) if n}
+    names |= {"macron", "en marche", "en\\s+marche"}
+    for name in names:
+        assert not re.search(rf"(?<!\w){re.escape(fold(name).lower())}(?!\w)", strings), name

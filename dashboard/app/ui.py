@@ -81,7 +81,8 @@ def reactions() -> pd.DataFrame:
     from dashboard.liveblog.store import ENTRIES_TABLE, REACTIONS_TABLE
 
     s, d = store(), settings.data_dir()
-    paths = (s.path(ENTRIES_TABLE), s.path(REACTIONS_TABLE), d / "people.csv", d / "camps.csv")
+    sources = ("people.csv", "camps.csv", "outlets.csv", "stance_rules.csv")
+    paths = (s.path(ENTRIES_TABLE), s.path(REACTIONS_TABLE), *(d / name for name in sources))
     keys = tuple(_mtime(p) for p in paths)
     return _timeline(str(s.root), str(d), keys)
 

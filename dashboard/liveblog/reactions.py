@@ -1,7 +1,8 @@
 """Who reacted, on which outlet, from which camp, with which words and which stance.
 
-Rule-based and pure (only `load_people` reads files). Every rule is listed here; tests pin
-them on the seed and on fixtures.
+Rule-based and pure (only the `load_*` functions read files). Every rule is listed here or,
+for outlets and stances, in data files an editor can change; tests pin them on the seed and
+on fixtures.
 
 **People** come from the gazetteer (`data/people.csv` + `data/camps.csv`, edited by the
 desk). A name matches its full form or any alias, accents ignored but case kept, on word
@@ -29,22 +30,27 @@ The speakers are the first subject, the subjects joined to it ("Martine Aubry et
 Montebourg ont …"), and any later subject followed in its sentence by a reaction verb ("a
 déclaré", "estime", "dénonce"…). The **camp** is the first speaker's camp.
 
-**Outlet.** Named media (radio, tv, social, press) in order of first appearance outside
-quotations, then "communiqué" (statement) last: "Twitter / communiqué". A programme
-counts as itself ("France 2 / Télématin"). `outlet_type` is the type of the first named
-medium, else "statement". No outlet named → None.
+**Outlet.** Named media (radio, tv, social, press; from `data/outlets.csv`: a name, the
+spellings that name it, a type) in order of first appearance outside quotations, then a
+"statement" type ("communiqué") last: "Twitter / communiqué". A programme counts as itself
+("France 2 / Télématin"). `outlet_type` is the type of the first named medium, else
+"statement". No outlet named → None.
 
 **Quotes.** Text in « », “ ” or paired straight quotes "…" (an opening quote follows a
 space or the start of a paragraph, a closing one is followed by a space, punctuation or the
 end), within a paragraph, of at least two words and not an outlet's name ("Télématin").
 
-**Stance** (one per entry, the first rule that fires, in this order; see STANCE_RULES):
+**Stance** (one per entry, the first rule that fires, in the order of
+`data/stance_rules.csv`; each row: an id, a stance, a pattern, negatable, an explanation):
 `ralliement` (announces rallying / "ralliement à X", unless negated: "exclut tout
-ralliement"), `refus` ("exclut tout ralliement", "pas de rassemblement", "impossible
-d'apporter son soutien"…), `appel au rassemblement` ("offre/propose/appelle au
-rassemblement"), `critique` ("critiquer", "tacler", "dénoncer"…), `silence` ("silence",
-"mutisme", "n'a pas réagi"), `soutien` ("soutient", "défend", "appelle à voter"). The rule's
-id and the words that fired it are kept with the stance. None when no rule fires.
+ralliement"), `refus` ("pas de consigne", "ne donne aucune consigne de vote", "exclut tout
+ralliement", "pas de rassemblement", "impossible d'apporter son soutien"…), `appel au
+rassemblement` ("offre/propose/appelle au rassemblement"), `critique` ("critiquer",
+"tacler", "dénoncer"…), `silence` ("silence", "mutisme", "n'a pas réagi"), `soutien`
+("consigne de vote pour X", "appel à voter pour X", "annonce qu'il votera pour X",
+"soutient", "défend"). The rule's id and the words that fired it are kept with the stance.
+None when no rule fires. No candidate or party is named in this module: rules that need one
+("rejoint Macron") live in the data file, edited for each election.
 """
 
 from __future__ import annotations
@@ -118,7 +124,16 @@ class Camp:
 class Gazetteer:
     """People and camps, with one compiled matcher for every name and alias."""
 
-    def __init__(self, people: Iterable[Person], camps: Iterable[Camp]) -> None:
+    def __init__(
+        self,
+        people: Iterable[Person],
+        camps: Iterable[Camp],
+        outlets: Iterable[Outlet] = (),
+        stance_rules: Iterable[StanceRule] = (),
+    ) -> None:
+        self.outlets: tuple[Outlet, ...] = tuple(outlets)
+        self.stance_rules: tuple[StanceRule, ...] = tuple(stance_rules)
+        self.outlet_names = frozenset(fold(o.name).lower() for o in self.outlets)
         self.camps: dict[str, Camp] = {c.camp_id: c for c in camps}
         self.people: dict[str, Person] = {p.person_id: p for p in people}
         self._by_alias: dict[str, str] = {}
@@ -223,11 +238,18 @@ def load_camps(path: Path | str) -> list[Camp]:
     return camps
 
 
-def load_people(path: Path | str, camps_path: Path | str | None = None) -> Gazetteer:
-    """The gazetteer from people.csv and camps.csv (default: camps.csv beside people.csv).
+def load_people(
+    path: Path | str,
+    camps_path: Path | str | None = None,
+    outlets_path: Path | str | None = None,
+    stance_rules_path: Path | str | None = None,
+) -> Gazetteer:
+    """The gazetteer from people.csv, camps.csv, outlets.csv and stance_rules.csv (by
+    default the last three beside people.csv).
 
     people.csv: person_id,name,aliases ("|"-separated),party,camp (a camp_id or empty for
-    unknown),role,is_speaker (true/false; false for journalists)[,note].
+    unknown),role,is_speaker (true/false; false for journalists)[,note]. See load_outlets
+    and load_stance_rules for the other two.
     Raises SourceError naming the file, row and field of the first problem.
     """
     path = Path(path)
@@ -277,71 +299,82 @@ def load_people(path: Path | str, camps_path: Path | str | None = None) -> Gazet
                 note=row.get("note", ""),
             )
         )
-    return Gazetteer(people, camps)
+    outlets = load_outlets(Path(outlets_path) if outlets_path else path.with_name("outlets.csv"))
+    rules = load_stance_rules(
+        Path(stance_rules_path) if stance_rules_path else path.with_name("stance_rules.csv")
+    )
+    return Gazetteer(people, camps, outlets, rules)
 
 
 # --- outlets -------------------------------------------------------------------------------
 
 
+OUTLETS_COLUMNS = ("name", "aliases", "type", "match")
+
+
+def _check_one_of(row: dict[str, str], field: str, allowed: tuple[str, ...], where: dict) -> None:
+    if row[field] not in allowed:
+        raise SourceError(
+            f"{field} must be one of {', '.join(allowed)}, got {row[field]!r}",
+            **where,
+            field=field,
+        )
+
+
+_MATCH_MODES = ("", "case", "ignore-case")
+
+
 @dataclass(frozen=True, slots=True)
 class Outlet:
+    """A medium from data/outlets.csv: its name, the spellings that name it, its type."""
+
     name: str
     type: str  # one of OUTLET_TYPES
-    pattern: re.Pattern[str]
-    # Cheap pre-check: the pattern is only tried when one of these literals is in the text
-    # (in the lower-cased text for a case-insensitive pattern); every match contains one.
-    # Patterns start with a literal (no leading \\b, which would stop the regex engine from
-    # skipping ahead); the word boundary before a match is checked by _word_start.
-    needles: tuple[str, ...]
-    ignore_case: bool = False
+    aliases: tuple[str, ...]  # folded (and lower-cased when ignore_case): also the needles
+    ignore_case: bool
+    pattern: re.Pattern[str]  # any alias, not followed by a letter or digit
 
 
-def _outlet(
-    name: str, kind: str, needles: tuple[str, ...], pattern: str, ignore_case: bool = False
-) -> Outlet:
-    return Outlet(name, kind, re.compile(pattern, re.I if ignore_case else 0), needles, ignore_case)
-
-
-OUTLETS: tuple[Outlet, ...] = (
-    _outlet("Europe 1", "radio", ("Europe",), r"Europe ?1\b"),
-    _outlet("France Inter", "radio", ("Inter",), r"France ?Inter\b"),
-    _outlet("France Info", "radio", ("nfo",), r"France ?[Ii]nfo\b|franceinfo\b"),
-    _outlet("France Culture", "radio", ("Culture",), r"France Culture\b"),
-    _outlet("RTL", "radio", ("RTL",), r"RTL\b"),
-    _outlet("RMC", "radio", ("RMC",), r"RMC\b"),
-    _outlet("Sud Radio", "radio", ("Sud Radio",), r"Sud Radio\b"),
-    _outlet("France 2", "tv", ("France",), r"France ?2\b"),
-    _outlet("Télématin", "tv", ("matin",), r"T[ée]l[ée]matin\b"),
-    _outlet("France 3", "tv", ("France",), r"France ?3\b"),
-    _outlet("France 5", "tv", ("France",), r"France ?5\b"),
-    _outlet("TF1", "tv", ("TF1",), r"TF1\b"),
-    _outlet("BFMTV", "tv", ("BFM",), r"BFM ?TV\b"),
-    _outlet("LCI", "tv", ("LCI",), r"LCI\b"),
-    _outlet("CNews", "tv", ("CNews", "Tél", "Tel"), r"CNews\b|i-?T[ée]l[ée]\b"),
-    _outlet("LCP", "tv", ("LCP",), r"LCP\b"),
-    _outlet("Public Sénat", "tv", ("Public S",), r"Public S[ée]nat\b"),
-    _outlet("M6", "tv", ("M6",), r"M6\b"),
-    _outlet("Canal+", "tv", ("Canal",), r"Canal ?\+"),
-    _outlet(
-        "Twitter",
-        "social",
-        ("twitter", "tweet"),
-        r"Twitter\b|tweet(?:s|é|ée|és|ait|e)?\b",
-        ignore_case=True,
-    ),
-    _outlet("Facebook", "social", ("Facebook",), r"Facebook\b"),
-    _outlet("Le Monde", "press", ("Le Monde",), r"Le Monde\b"),
-    _outlet("Le Figaro", "press", ("Figaro",), r"Le Figaro\b"),
-    _outlet("Libération", "press", ("Lib",), r"Lib[ée]ration\b"),
-    _outlet("Le Parisien", "press", ("Parisien",), r"Le Parisien\b"),
-    _outlet("Les Echos", "press", ("chos",), r"Les [EÉ]chos\b"),
-    _outlet("Le JDD", "press", ("JDD", "Journal du"), r"JDD\b|Journal du dimanche\b"),
-    _outlet("Ouest-France", "press", ("Ouest",), r"Ouest-France\b"),
-    _outlet("Mediapart", "press", ("Mediapart",), r"Mediapart\b"),
-    _outlet("L'Obs", "press", ("L'Obs",), r"L'Obs\b"),
-    _outlet("communiqué", "statement", ("communiqu",), r"communiqu[ée]s?\b", ignore_case=True),
-)
-_OUTLET_NAMES = {fold(o.name).lower() for o in OUTLETS}
+def load_outlets(path: Path | str) -> tuple[Outlet, ...]:
+    """Outlets from outlets.csv: name,aliases ("|"-separated spellings; empty = the name
+    alone),type (radio, tv, social, press, statement),match (empty or "case": case kept;
+    "ignore-case")[,note]. Spellings are matched accents ignored, on word boundaries.
+    Raises SourceError naming the file, row and field of the first problem."""
+    path = Path(path)
+    outlets: list[Outlet] = []
+    owner: dict[str, tuple[str, int]] = {}
+    for row_no, row in _read_csv(path, OUTLETS_COLUMNS):
+        where = {"path": str(path), "row": row_no}
+        name = row["name"]
+        if not name:
+            raise SourceError("empty name", **where, field="name")
+        if any(o.name == name for o in outlets):
+            raise SourceError(f"duplicate outlet {name!r}", **where, field="name")
+        _check_one_of(row, "type", OUTLET_TYPES, where)
+        mode = row["match"].lower()
+        if mode not in _MATCH_MODES:
+            raise SourceError(
+                f"match must be empty, case or ignore-case, got {row['match']!r}",
+                **where,
+                field="match",
+            )
+        ignore_case = mode == "ignore-case"
+        spellings = [a.strip() for a in row["aliases"].split("|") if a.strip()] or [name]
+        aliases = []
+        for spelling in spellings:
+            key = _lower(fold(spelling)) if ignore_case else fold(spelling)
+            if fold(spelling).lower() in owner and owner[fold(spelling).lower()][0] != name:
+                other, other_row = owner[fold(spelling).lower()]
+                raise SourceError(
+                    f"spelling {spelling!r} is already {other!r}'s (row {other_row})",
+                    **where,
+                    field="aliases",
+                )
+            owner[fold(spelling).lower()] = (name, row_no)
+            aliases.append(key)
+        pattern = re.compile("(?:" + "|".join(map(re.escape, aliases)) + r")(?!\w)")
+        outlets.append(Outlet(name, row["type"], tuple(aliases), ignore_case, pattern))
+    return tuple(outlets)
 
 
 # --- quotes --------------------------------------------------------------------------------
@@ -378,12 +411,14 @@ def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:
     return any(a <= pos < b for a, b in spans)
 
 
-def _real_quotes(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+def _real_quotes(
+    text: str, spans: list[tuple[int, int]], outlet_names: frozenset[str]
+) -> list[tuple[int, int]]:
     """Quotations proper: at least two words and not a programme's title ("Télématin")."""
     out = []
     for a, b in spans:
         quote = text[a:b].strip(" \t\u00a0\u202f")
-        if len(quote.split()) >= 2 and fold(quote).lower() not in _OUTLET_NAMES:
+        if len(quote.split()) >= 2 and fold(quote).lower() not in outlet_names:
             out.append((a, b))
     return out
 
@@ -507,99 +542,113 @@ def _speakers(text: str, low: str, mentions: list[_Mention]) -> list[str]:
 # --- stance --------------------------------------------------------------------------------
 
 
+STANCE_RULES_COLUMNS = ("rule", "stance", "pattern", "negatable", "explanation")
+
+
 @dataclass(frozen=True, slots=True)
 class StanceRule:
-    stance: str
-    rule: str
-    pattern: re.Pattern[str]
+    """A rule of data/stance_rules.csv: a pattern and the stance it gives."""
+
+    stance: str  # one of STANCES
+    rule: str  # its id, kept with the stance it gave
+    pattern: re.Pattern[str]  # matched against the folded, lower-case headline + body
     negatable: bool = False  # skipped when a negation precedes it in its sentence
-    # Cheap pre-check: the pattern is only tried when one of these stems is in the text.
+    explanation: str = ""
+    # Cheap pre-check, derived from the pattern (_needles): every match starts with one of
+    # these; empty = none known, the pattern is always tried.
     needles: tuple[str, ...] = ()
 
 
-def _rule(
-    stance: str, rule: str, needles: tuple[str, ...], pattern: str, negatable: bool = False
-) -> StanceRule:
-    return StanceRule(stance, rule, re.compile(pattern), negatable, needles)
+def _prefixes(items: list) -> set[str] | None:  # type: ignore[type-arg]
+    """The literal texts every match of a parsed pattern starts with (None: unknown)."""
+    from re import _constants as c  # type: ignore[attr-defined]
+
+    text = ""
+    for op, arg in items:
+        if op is c.AT and not text:
+            continue  # \b, ^: zero-width
+        if op is c.LITERAL:
+            text += chr(arg)
+            continue
+        if not text and op is c.SUBPATTERN and not arg[1] and not arg[2]:
+            return _prefixes(list(arg[3]))  # (?:…) in front: its own prefixes
+        if not text and op is c.BRANCH:
+            out: set[str] = set()
+            for branch in arg[1]:
+                got = _prefixes(list(branch))
+                if got is None:
+                    return None
+                out |= got
+            return out
+        break
+    return {text} if text else None
 
 
-# Matched against the folded, lower-case headline + body. Order = priority. Needles: stems
-# that every match contains (a cheap `in` test skips the regex on most entries).
-STANCE_RULES: tuple[StanceRule, ...] = (
-    _rule(
-        "ralliement",
-        "annonce-ralliement",
-        ("ralliement",),
-        r"\b(?:annonc\w*|officialis\w*|confirm\w*)\s+(?:son|sa|leur|le)\s+ralliement",
-    ),
-    _rule(
-        "ralliement", "ralliement-a", ("ralli",), r"\bralli\w*\s+(?:a|au|aux|avec|derriere)\b", True
-    ),
-    _rule(
-        "ralliement",
-        "rejoint",
-        ("rejoin",),
-        r"\brejoin\w*\s+(?:emmanuel\s+macron|macron|en\s+marche)",
-    ),
-    _rule(
-        "refus",
-        "exclut",
-        ("exclu", "refus", "rejet"),
-        r"\b(?:exclu\w*|refus\w*|rejet\w*|rejett\w*)\s+(?:tout|toute|le|la|un|une)?\s*"
-        r"(?:ralliement|soutien|rassemblement|alliance|accord)",
-    ),
-    _rule(
-        "refus",
-        "pas-de",
-        ("pas", "aucun", "jamais"),
-        r"\b(?:pas|aucun|aucune|jamais)\s+(?:de\s+|d'|du\s+)?"
-        r"(?:ralliement|rassemblement|soutien|alliance|accord)\b",
-    ),
-    _rule(
-        "refus",
-        "impossible-de-soutenir",
-        ("impossible",),
-        r"\bimpossible\s+(?:de\s+|d')(?:soutenir|apporter\s+(?:son|mon|notre|leur)\s+soutien"
-        r"|voter|rallier|se\s+rallier)",
-    ),
-    _rule(
-        "refus",
-        "ne-soutiendra-pas",
-        ("soutiendr", "voter"),
-        r"\bne\s+(?:le\s+|la\s+|les\s+)?(?:soutiendr|voter)\w*",
-    ),
-    _rule(
-        "appel au rassemblement",
-        "appel-au-rassemblement",
-        ("rassembl",),
-        r"\b(?:offr\w*|offert\w*|propos\w*|appel\w*\s+(?:a|au)|tend\w*\s+la\s+main)\s+"
-        r"(?:\w+\s+){0,3}?rassembl\w*",
-    ),
-    _rule(
-        "critique",
-        "critique",
-        ("critiqu", "tacl", "denonc", "fustig", "etrill", "attaqu", "raill", "s'en"),
-        r"\b(?:critiqu\w*|tacl\w*|denonc\w*|fustig\w*|etrill\w*|attaqu\w*|raill\w*"
-        r"|s'en\s+pren\w*)",
-    ),
-    _rule(
-        "silence",
-        "silence",
-        ("silence", "mutisme", "muet", "exprime", "reagi"),
-        r"\b(?:silence|mutisme|muet|muette|ne\s+s'est\s+pas\s+exprime\w*|n'a\s+pas\s+reagi)\b",
-    ),
-    _rule(
-        "soutien",
-        "soutien",
-        ("soutien", "soutenir", "defend", "voter"),
-        r"\b(?:soutien\w*|soutient|soutenir|defend\w*|appel\w*\s+a\s+voter)\b",
-    ),
-)
+def _needles(pattern: re.Pattern[str]) -> tuple[str, ...]:
+    """Literal starts of every match of `pattern` (sound: a match contains one), or ()."""
+    try:
+        from re import _parser  # type: ignore[attr-defined]
+
+        found = _prefixes(list(_parser.parse(pattern.pattern, pattern.flags)))
+    except Exception:  # an internal API: without it, no pre-check (still correct)
+        return ()
+    return tuple(sorted(found)) if found else ()
+
+
+def load_stance_rules(path: Path | str) -> tuple[StanceRule, ...]:
+    """Stance rules from stance_rules.csv, in priority order (the first that fires wins):
+    rule (an id),stance (one of STANCES),pattern (a Python regular expression, matched
+    against the headline and body with accents removed and in lower case),negatable (true:
+    skipped after "pas", "aucun", "sans", "exclut"… in its sentence; empty = false),
+    explanation (what it reads, in words). Raises SourceError naming the file, row and field
+    of the first problem (a pattern that does not compile, an unknown stance…)."""
+    path = Path(path)
+    rules: list[StanceRule] = []
+    for row_no, row in _read_csv(path, STANCE_RULES_COLUMNS):
+        where = {"path": str(path), "row": row_no}
+        rule_id = row["rule"]
+        if not _ID_RE.fullmatch(rule_id):
+            raise SourceError("rule must be lower-case letters, digits, -", **where, field="rule")
+        if any(r.rule == rule_id for r in rules):
+            raise SourceError(f"duplicate rule {rule_id!r}", **where, field="rule")
+        _check_one_of(row, "stance", STANCES, where)
+        try:
+            pattern = re.compile(row["pattern"])
+        except re.error as exc:
+            raise SourceError(
+                f"pattern does not compile: {exc}", **where, field="pattern"
+            ) from None
+        if pattern.search("") is not None:
+            raise SourceError(
+                "pattern matches an empty text (it would fire on every entry)",
+                **where,
+                field="pattern",
+            )
+        flag = row["negatable"].lower()
+        if flag not in ("", "true", "false"):
+            raise SourceError(
+                f"negatable must be true or false, got {row['negatable']!r}",
+                **where,
+                field="negatable",
+            )
+        if not row["explanation"]:
+            raise SourceError("empty explanation", **where, field="explanation")
+        rules.append(
+            StanceRule(
+                row["stance"], rule_id, pattern, flag == "true", row["explanation"],
+                _needles(pattern),
+            )
+        )  # fmt: skip
+    return tuple(rules)
+
+
 _NEGATION_RE = re.compile(r"\b(?:exclu\w*|refus\w*|rejet\w*|pas|aucun\w*|jamais|sans|impossible)\b")
 
 
-def _stance(text: str, low: str) -> tuple[str | None, str | None, str | None]:
-    for rule in STANCE_RULES:
+def _stance(
+    text: str, low: str, rules: tuple[StanceRule, ...]
+) -> tuple[str | None, str | None, str | None]:
+    for rule in rules:
         if rule.needles and not any(n in low for n in rule.needles):
             continue
         for m in rule.pattern.finditer(low):
@@ -637,19 +686,20 @@ class Reaction:
     outlet_type: str | None  # radio, tv, social, press, statement
     quotes: tuple[str, ...]
     stance: str | None  # one of STANCES
-    stance_rule: str | None  # id of the rule that fired (STANCE_RULES)
+    stance_rule: str | None  # id of the rule that fired (data/stance_rules.csv)
     stance_evidence: str | None  # the words that fired it
 
 
-def _outlets(text: str, spans: list[tuple[int, int]]) -> tuple[str | None, str | None]:
-    lowered = text.lower()
+def _outlets(
+    folded: str, low: str, spans: list[tuple[int, int]], outlets: tuple[Outlet, ...]
+) -> tuple[str | None, str | None]:
     hits: list[tuple[int, Outlet]] = []
-    for outlet in OUTLETS:
-        haystack = lowered if outlet.ignore_case else text
-        if not any(n in haystack for n in outlet.needles):
+    for outlet in outlets:
+        haystack = low if outlet.ignore_case else folded
+        if not any(a in haystack for a in outlet.aliases):
             continue
-        for m in outlet.pattern.finditer(text):
-            if _word_start(text, m.start()) and not _inside(m.start(), spans):
+        for m in outlet.pattern.finditer(haystack):
+            if _word_start(haystack, m.start()) and not _inside(m.start(), spans):
                 hits.append((m.start(), outlet))
                 break
     if not hits:
@@ -663,7 +713,7 @@ def extract_reaction(entry: EntryLike, gazetteer: Gazetteer) -> Reaction:
     text = f"{entry.headline}\n{entry.body}" if entry.headline else entry.body
     folded = fold(text)
     low = _lower(folded)
-    spans = _real_quotes(text, _quote_spans(text))
+    spans = _real_quotes(text, _quote_spans(text), gazetteer.outlet_names)
     mentions = _classify(text, low, gazetteer._find_folded(folded), spans, gazetteer)
     speakers = _speakers(text, low, mentions)
     mentioned: list[str] = []
@@ -671,8 +721,8 @@ def extract_reaction(entry: EntryLike, gazetteer: Gazetteer) -> Reaction:
         if m.person_id not in speakers and m.person_id not in mentioned:
             mentioned.append(m.person_id)
     camp = gazetteer.camp_of(speakers[0]) if speakers else None
-    outlet, outlet_type = _outlets(text, spans)
-    stance, rule, evidence = _stance(text, low)
+    outlet, outlet_type = _outlets(folded, low, spans, gazetteer.outlets)
+    stance, rule, evidence = _stance(text, low, gazetteer.stance_rules)
     return Reaction(
         entry_id=entry.id,
         speakers=tuple(speakers),
