@@ -36,6 +36,7 @@ from urllib3.util.retry import Retry
 
 from dashboard import __version__
 from dashboard.errors import FeedError, StoreError
+from dashboard.fr import slugify
 from dashboard.store import write_bytes_atomic
 
 # Timeouts and retries are settings (feed_connect_timeout 3.05 s: a little over a 3 s SYN
@@ -185,7 +186,7 @@ def save_validators(state_dir: Path, url: str, validators: Validators) -> None:
 def _slug(url: str) -> str:
     parts = urlsplit(url)
     text = f"{parts.hostname or 'feed'}-{parts.port or ''}{parts.path}"
-    slug = re.sub(r"[^A-Za-z0-9.]+", "-", text).strip("-.")[:80]
+    slug = slugify(text)[:80].strip("-")
     digest = hashlib.sha256(url.encode("utf-8")).hexdigest()[:8]  # keeps two URLs apart
     return f"{slug}-{digest}"
 

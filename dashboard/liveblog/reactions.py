@@ -86,7 +86,7 @@ def _fold_char(m: re.Match[str]) -> str:
     return _FOLD.get(ch, ch)
 
 
-def fold(text: str) -> str:
+def fold_same_length(text: str) -> str:
     """Accents off, ’ → ', no-break spaces → spaces; same length as `text`."""
     # Only non-ASCII characters are looked up: much faster than str.translate on French.
     return text if text.isascii() else _NON_ASCII_RE.sub(_fold_char, text)
@@ -133,13 +133,13 @@ class Gazetteer:
     ) -> None:
         self.outlets: tuple[Outlet, ...] = tuple(outlets)
         self.stance_rules: tuple[StanceRule, ...] = tuple(stance_rules)
-        self.outlet_names = frozenset(fold(o.name).lower() for o in self.outlets)
+        self.outlet_names = frozenset(fold_same_length(o.name).lower() for o in self.outlets)
         self.camps: dict[str, Camp] = {c.camp_id: c for c in camps}
         self.people: dict[str, Person] = {p.person_id: p for p in people}
         self._by_alias: dict[str, str] = {}
         for person in self.people.values():
             for alias in (person.name, *person.aliases):
-                key = fold(alias.strip())
+                key = fold_same_length(alias.strip())
                 if key:
                     self._by_alias.setdefault(key, person.person_id)
         # Longest first so "Jean-Luc Mélenchon" wins over "Mélenchon".
@@ -152,7 +152,7 @@ class Gazetteer:
 
     def find(self, text: str) -> list[tuple[int, int, str]]:
         """(start, end, person_id) of every known name in `text` (accents ignored)."""
-        return self._find_folded(fold(text))
+        return self._find_folded(fold_same_length(text))
 
     def _find_folded(self, folded: str) -> list[tuple[int, int, str]]:
         if self._matcher is None:
@@ -278,7 +278,7 @@ def load_people(
             )
         aliases = tuple(a.strip() for a in row["aliases"].split("|") if a.strip())
         for alias in (row["name"], *aliases):
-            key = fold(alias)
+            key = fold_same_length(alias)
             if key in owner and owner[key][0] != pid:
                 other, other_row = owner[key]
                 raise SourceError(
@@ -362,15 +362,16 @@ def load_outlets(path: Path | str) -> tuple[Outlet, ...]:
         spellings = [a.strip() for a in row["aliases"].split("|") if a.strip()] or [name]
         aliases = []
         for spelling in spellings:
-            key = _lower(fold(spelling)) if ignore_case else fold(spelling)
-            if fold(spelling).lower() in owner and owner[fold(spelling).lower()][0] != name:
-                other, other_row = owner[fold(spelling).lower()]
+            folded = fold_same_length(spelling)
+            key = _lower(folded) if ignore_case else folded
+            if folded.lower() in owner and owner[folded.lower()][0] != name:
+                other, other_row = owner[folded.lower()]
                 raise SourceError(
                     f"spelling {spelling!r} is already {other!r}'s (row {other_row})",
                     **where,
                     field="aliases",
                 )
-            owner[fold(spelling).lower()] = (name, row_no)
+            owner[fold_same_length(spelling).lower()] = (name, row_no)
             aliases.append(key)
         pattern = re.compile("(?:" + "|".join(map(re.escape, aliases)) + r")(?!\w)")
         outlets.append(Outlet(name, row["type"], tuple(aliases), ignore_case, pattern))
@@ -418,7 +419,7 @@ def _real_quotes(
     out = []
     for a, b in spans:
         quote = text[a:b].strip(" \t\u00a0\u202f")
-        if len(quote.split()) >= 2 and fold(quote).lower() not in outlet_names:
+        if len(quote.split()) >= 2 and fold_same_length(quote).lower() not in outlet_names:
             out.append((a, b))
     return out
 
@@ -711,7 +712,7 @@ def _outlets(
 def extract_reaction(entry: EntryLike, gazetteer: Gazetteer) -> Reaction:
     """The reaction an entry reports (rules in the module docstring)."""
     text = f"{entry.headline}\n{entry.body}" if entry.headline else entry.body
-    folded = fold(text)
+    folded = fold_same_length(text)
     low = _lower(folded)
     spans = _real_quotes(text, _quote_spans(text), gazetteer.outlet_names)
     mentions = _classify(text, low, gazetteer._find_folded(folded), spans, gazetteer)

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -31,6 +30,7 @@ import pandas as pd
 import pyarrow as pa
 
 from dashboard.errors import ValidationError
+from dashboard.fr import slugify
 from dashboard.liveblog.parse import Entry, ParsedBlog
 from dashboard.liveblog.reactions import (
     UNKNOWN_CAMP_COLOUR,
@@ -61,7 +61,7 @@ def blog_id_for(source_url: str) -> str:
     """
     url = source_url.strip().split("#", 1)[0]
     host = (urlsplit(url).hostname or "").removeprefix("www.")
-    slug = re.sub(r"[^a-z0-9]+", "-", host.lower()).strip("-")[:40] or "blog"
+    slug = slugify(host)[:40] or "blog"
     return f"{slug}-{hashlib.sha1(url.encode(), usedforsecurity=False).hexdigest()[:8]}"
 
 
