@@ -772,40 +772,16 @@ def _png_with_text(png: bytes, texts: dict[str, str]) -> bytes:
     return png[:ihdr_end] + chunks + png[ihdr_end:]
 
 
-def _pdf_string(text: str) -> bytes:
-    # UTF-16BE hex string with BOM: the PDF way to carry accents whatever the viewer.
-    return b"<FEFF" + text.encode("utf-16-be").hex().upper().encode("ascii") + b">"
-
-
 def _pdf_with_info(pdf: bytes, info: dict[str, str]) -> bytes:
-    """Replace Chromium's document info (/Title "Kaleido-fier") by ours.
+    """Replace Chromium's document info (/Title "Kaleido-fier") by ours (pypdf rewrites the
+    file, so any PDF Chromium writes is handled, not only a trailer shape we recognise)."""
+    from pypdf import PdfReader, PdfWriter
 
-    Done as a PDF incremental update (new Info object + xref section appended), so nothing
-    already in the file moves. Best effort: a trailer we do not recognise is left as is.
-    """
-    tail = pdf[-2048:]
-    trailer = re.search(rb"trailer\s*<<(.*?)>>\s*startxref\s*(\d+)\s*%%EOF\s*$", tail, re.S)
-    if trailer is None:
-        return pdf
-    size = re.search(rb"/Size\s+(\d+)", trailer.group(1))
-    root = re.search(rb"/Root\s+(\d+\s+\d+\s+R)", trailer.group(1))
-    if size is None or root is None:
-        return pdf
-    number = int(size.group(1))
-    body = b"".join(
-        b"/" + key.encode("ascii") + b" " + _pdf_string(value)
-        for key, value in info.items()
-        if value
-    )
-    head = pdf if pdf.endswith(b"\n") else pdf + b"\n"
-    obj_at = len(head)
-    obj = b"%d 0 obj\n<<%s>>\nendobj\n" % (number, body)
-    xref_at = obj_at + len(obj)
-    xref = b"xref\n0 1\n0000000000 65535 f \n%d 1\n%010d 00000 n \n" % (number, obj_at)
-    new_trailer = b"trailer\n<</Size %d /Root %s /Info %d 0 R /Prev %s>>\n" % (
-        number + 1, root.group(1), number, trailer.group(2),
-    )  # fmt: skip
-    return head + obj + xref + new_trailer + b"startxref\n%d\n%%%%EOF\n" % xref_at
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
+    writer.add_metadata({f"/{key}": value for key, value in info.items() if value})
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
 
 
 def _svg_accessible(svg: bytes, title: str, alt: str) -> bytes:
