@@ -1,9 +1,9 @@
-"""The newsroom desk's actions, pure (no streamlit): ingest a live blog, correct a reaction,
-add a results snapshot by hand, mark a snapshot corrected/superseded, undo.
+"""The newsroom desk's actions (no streamlit; they write to the store): ingest a live blog,
+correct a reaction, add a results snapshot by hand, mark a snapshot corrected/superseded, undo.
 
-Every action validates everything first, then writes, then appends one row to the audit log
-(who, when, what, before/after). Nothing is ever deleted: an undo is a new change that
-restores the previous state.
+Every action validates everything first, then writes its change and one audit-log row (who,
+when, what, before/after) in one store transaction: both are stored or neither. Nothing is
+ever deleted: an undo is a new change that restores the previous state.
 """
 
 from __future__ import annotations
