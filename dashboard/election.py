@@ -39,6 +39,11 @@ class Election:
     rounds: tuple[Round, ...]
     comparisons: tuple[Comparison, ...] = field(default=())
 
+    @property
+    def last_round(self) -> Round:
+        """The latest round: what commands and pages show when no round is asked for."""
+        return max(self.rounds, key=lambda r: r.number)
+
     def round(self, number: int) -> Round:
         for r in self.rounds:
             if r.number == number:

@@ -211,17 +211,18 @@ def build_chart(
     *,
     store: Store,
     data_dir: Path,
-    round: int = 2,
+    round: int | None = None,
     at: str | None = None,
     dark: bool = False,
 ) -> ChartBundle:
-    """Build chart `name` from the store, as it stood at `at` (HH:MM on election night)."""
+    """Build chart `name` from the store, as it stood at `at` (HH:MM on election night);
+    `round` None means the election's last round."""
     from dashboard.results.views import load_candidates, load_results, resolve
 
     if name not in CHARTS:
         raise DashboardError(f"unknown chart {name!r}; charts: {', '.join(CHARTS)}")
     election = load_election(Path(data_dir) / "election.toml")
-    number, when = resolve(election, round, at)
+    number, when = resolve(election, election.last_round.number if round is None else round, at)
     template = house_template(dark=dark)
     results, candidates = load_results(store), load_candidates(store)
     if name == "reactions-timeline":

@@ -53,7 +53,7 @@ def add_export_commands(subparsers: Any) -> None:
         help="canvas: " + ", ".join(f"{k} {v.width}×{v.height}" for k, v in PRESETS.items())
         + " (default: article; with --all: every preset)",
     )  # fmt: skip
-    p.add_argument("--round", type=int, default=None, help="round number (default: 2)")
+    p.add_argument("--round", type=int, default=None, help="round number (default: the last round)")
     p.add_argument("--at", help="HH:MM on election night (Paris time): the chart as it was then")
     p.add_argument("--dark", action="store_true", help="dark variant of the images")
     p.add_argument("--out", help="file to write (a folder: named for you); with --all, a folder")

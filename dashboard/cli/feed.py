@@ -71,14 +71,19 @@ def cmd_feed_replay(args: argparse.Namespace) -> int:
         say(f"{datetime.now(tz=PARIS):%H:%M:%S}{clock} {message}")
 
     store = Store(Path(args.store)) if args.store else None
+    round_ = args.round
+    if round_ is None:
+        from dashboard.election import load_election
+
+        round_ = load_election(settings.data_dir() / "election.toml").last_round.number
     server = start_replay_server(
-        args.round, speed=args.speed, port=args.port, start=args.start, store=store,
+        round_, speed=args.speed, port=args.port, start=args.start, store=store,
         fail_rate=args.fail_rate, slow=args.slow, corrupt=args.corrupt,
         down_after=args.down_after, seed=args.seed, log=None if args.quiet else log,
     )  # fmt: skip
     holder.append(server)
     say(
-        f"replay du tour {args.round} ×{args.speed:g} depuis {server.clock():%d/%m %H:%M} : "
+        f"replay du tour {round_} ×{args.speed:g} depuis {server.clock():%d/%m %H:%M} : "
         f"{server.url} (aussi {server.csv_url}, {server.status_url}) — Ctrl-C pour arrêter"
     )
     shown = None
@@ -160,7 +165,9 @@ def add_feed_commands(
     replay = feed_sub.add_parser(
         "replay", help="serve the election night's snapshots on 127.0.0.1, time-accelerated"
     )
-    replay.add_argument("--round", type=int, default=2, help="round to replay (default 2)")
+    replay.add_argument(
+        "--round", type=int, default=None, help="round to replay (default: the last round)"
+    )
     replay.add_argument(
         "--speed", type=_seconds, default=60.0, help="replay seconds per real second (default 60)"
     )

@@ -376,7 +376,7 @@ def _handler_for(server: ReplayServer) -> type[BaseHTTPRequestHandler]:
 
 
 def start_replay_server(
-    round_: int = 2,
+    round_: int | None = None,
     *,
     speed: float = 60.0,
     port: int = 0,
@@ -395,9 +395,13 @@ def start_replay_server(
 
     `documents` defaults to the round's snapshots read from `store` (default: the configured
     store); pass `[]` for a server that serves only what you `publish()`. `start` is a datetime
-    or "HH:MM" on the round's election night.
+    or "HH:MM" on the round's election night. `round_` None: the election's last round.
     """
     data_dir = Path(data_dir or settings.data_dir())
+    if round_ is None:
+        from dashboard.election import load_election
+
+        round_ = load_election(data_dir / "election.toml").last_round.number
     if documents is None:
         documents = night_documents(store or Store(settings.store_dir()), data_dir, round_)
     if isinstance(start, str):

@@ -6,7 +6,7 @@ secrets); the page checks access itself too, so opening its URL directly shows n
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import datetime, time
 
 import pandas as pd
 import streamlit as st
@@ -87,7 +87,9 @@ with blog_tab:
         max_upload_size=max(1, int(limit_mb)),
     )  # fmt: skip
     c1, c2 = st.columns([1, 3])
-    blog_day = c1.date_input("Date du blog", value=date(2017, 1, 30), format="DD/MM/YYYY")
+    blog_day = c1.date_input(
+        "Date du blog", value=ui.election().last_round.date, format="DD/MM/YYYY"
+    )
     source_url = c2.text_input("URL source du live blog", key="blog-url")
     if st.button("Prévisualiser", key="blog-preview"):
         data = upload.getvalue() if upload is not None else pasted.encode("utf-8")

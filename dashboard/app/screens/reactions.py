@@ -49,7 +49,7 @@ persons = c2.multiselect("Personne", people, placeholder="Toutes")
 outlets = c3.multiselect("Média", _options("outlet"), placeholder="Tous")
 stances = c4.multiselect("Position", _options("stance"), placeholder="Toutes")
 c5, c6 = st.columns([3, 1])
-search = c5.text_input("Recherche dans le texte", placeholder="ex. Macron, rassemblement…")
+search = c5.text_input("Recherche dans le texte", placeholder="un nom, un mot : rassemblement…")
 by = c6.segmented_control(
     "Axe vertical", ["camp", "personne"], default="camp", key="by", selection_mode="single"
 )
