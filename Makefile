@@ -3,9 +3,12 @@ PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 CHROMIUM := /usr/bin/chromium
+NGINX := /usr/sbin/nginx
 PORT ?= 8501
+PUBLIC_PORT ?= 8080
+PUBLIC_DIR ?= .serve/public
 
-.PHONY: run test lint bench data chromium clean
+.PHONY: run test lint bench data chromium nginx serve-public clean
 
 $(VENV)/.run-installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +37,25 @@ chromium:
 		exit 1; \
 	fi
 
+# Debian's nginx serves the public site (make serve-public, the tests, the benchmarks).
+nginx:
+	@if [ -x $(NGINX) ]; then :; \
+	elif [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
+		echo "installing Debian's nginx-light with apt-get"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+			nginx-light >/dev/null; \
+	else \
+		echo "nginx is missing: run 'sudo apt-get install -y nginx-light'"; \
+		exit 1; \
+	fi
+
+# The public edition on http://127.0.0.1:$(PUBLIC_PORT): publish the store, then nginx in the
+# foreground (generated config under .serve/, no system service). Ctrl-C stops it.
+serve-public: $(VENV)/.run-installed nginx
+	$(PY) -m dashboard publish --out $(PUBLIC_DIR)
+	$(PY) -m dashboard.public.nginx --site $(PUBLIC_DIR)/current --prefix .serve/nginx \
+		--port $(PUBLIC_PORT)
+
 lint: $(VENV)/.test-installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
@@ -41,15 +63,15 @@ lint: $(VENV)/.test-installed
 
 # The tests run first and in parallel; lint runs after them even when they fail, so a style
 # slip never hides a test result (and the target still fails on either).
-test: $(VENV)/.test-installed chromium
+test: $(VENV)/.test-installed chromium nginx
 	@status=0; $(PY) -m pytest -q -n auto || status=$$?; \
 	$(MAKE) --no-print-directory lint || status=$$((status ? status : 1)); exit $$status
 
-bench: $(VENV)/.test-installed chromium
+bench: $(VENV)/.test-installed chromium nginx
 	for b in bench/bench_*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
 
 data: $(VENV)/.run-installed
 	$(PY) -m dashboard data build
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .ruff_cache .serve

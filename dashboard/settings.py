@@ -37,6 +37,11 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("cache_ttl", 30, "Seconds the app keeps data read from the store (per process)."),
     Setting("live_every", 10, "Seconds between refreshes of the live panel."),
     Setting(
+        "public_every",
+        10,
+        "Seconds between two polls of `data/latest.json` by the public site's optional script.",
+    ),
+    Setting(
         "stale_after", 120, "Seconds after which the live panel says the source is interrupted."
     ),
     Setting(

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from dashboard import settings
+from dashboard.cli.publish import republisher
 from dashboard.errors import FeedError
 from dashboard.fr import PARIS
 
@@ -48,10 +49,12 @@ def cmd_results_watch(args: argparse.Namespace) -> int:
     store = settings.store_dir()
     say(f"suivi de {args.url} toutes les {every:g} s → {store} (Ctrl-C pour arrêter)")
     results: list[PollResult] = []
+    republish = republisher(args.publish)
 
     def on_poll(result: PollResult) -> None:  # the last outcome makes the exit code
         results[:] = [result]
         say(result.line())
+        republish(result)
 
     polls = watch(
         args.url, every=every, max_polls=args.max_polls, on_poll=on_poll, timeout=poll_timeout(args)
@@ -141,6 +144,10 @@ def add_poll_options(parser: argparse.ArgumentParser, every: str) -> None:
     parser.add_argument(
         "--timeout", type=float, help="seconds to wait for an answer (default: setting)"
     )
+    parser.add_argument(
+        "--publish", metavar="DIR",
+        help="republish the public site into DIR after each new snapshot or entry",
+    )  # fmt: skip
 
 
 def add_feed_commands(

@@ -119,15 +119,18 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 
 def cmd_liveblog_watch(args: argparse.Namespace) -> int:
+    from dashboard.cli.publish import republisher
     from dashboard.feed.watch import parse_interval, watch_liveblog
 
     every = parse_interval(args.every)
     say(f"suivi du direct {args.url} toutes les {every:g} s (Ctrl-C pour arrêter)")
     results: list[PollResult] = []
+    republish = republisher(args.publish)
 
     def on_poll(result: PollResult) -> None:
         results[:] = [result]
         say(result.line())
+        republish(result)
 
     polls = watch_liveblog(
         args.url, every=every, max_polls=args.max_polls, on_poll=on_poll,

@@ -96,11 +96,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _plugins():
     """Sub-commands of the feature modules (each adds its parsers to `sub` / `results`)."""
-    from dashboard.cli import export, feed, liveblog
+    from dashboard.cli import export, feed, liveblog, publish
 
     return (
         lambda sub, _res: liveblog.add_liveblog_commands(sub),
         lambda sub, _res: export.add_export_commands(sub),
+        lambda sub, _res: publish.add_publish_commands(sub),
         feed.add_feed_commands,
     )
 

@@ -1,0 +1,1 @@
+"""The public edition: a static, phone-first site baked from the store at every snapshot."""

@@ -1,0 +1,96 @@
+// Optional: keeps the figures of the current round's page up to date without a reload.
+// Polls data/latest.json (schema 1) with its ETag every data-every seconds; a 304 costs
+// nothing. The page works the same without it (the figures are in the HTML).
+(function () {
+  "use strict";
+  var body = document.body;
+  var url = body.getAttribute("data-latest");
+  var every = parseFloat(body.getAttribute("data-every") || "10");
+  var round = body.getAttribute("data-round");
+  var winnerLabel = body.getAttribute("data-winner-label") || "vainqueur";
+  if (!url || !window.fetch || !(every > 0)) return;
+  var etag = null;
+  var NBSP = "\u00a0";
+  var STATUS = { partial: "partiel", corrected: "corrigé", definitive: "définitif" };
+  var BASE = { exprimes: "% des suffrages exprimés", votants: "% des votants" };
+
+  function int(v) {
+    if (v === null || v === undefined) return "n. c.";
+    return String(Math.round(v)).replace(/\B(?=(\d{3})+(?!\d))/g, NBSP);
+  }
+  function pct(v, d) {
+    if (v === null || v === undefined) return "n. c.";
+    return v.toFixed(d === undefined ? 2 : d).replace(".", ",") + NBSP + "%";
+  }
+  function parts(iso) {
+    var f = new Intl.DateTimeFormat("fr-FR", {
+      timeZone: "Europe/Paris", year: "numeric", month: "2-digit", day: "2-digit",
+      hour: "2-digit", minute: "2-digit", second: "2-digit", hourCycle: "h23"
+    });
+    var out = {};
+    f.formatToParts(iso ? new Date(iso) : new Date()).forEach(function (p) { out[p.type] = p.value; });
+    return out;
+  }
+  function set(name, text) {
+    var nodes = document.querySelectorAll('[data-f="' + name + '"]');
+    for (var i = 0; i < nodes.length; i++) nodes[i].textContent = text;
+  }
+  function apply(doc) {
+    if (String(doc.round) !== round) {
+      set("updated", "Nouveau tour publié : rechargez la page.");
+      return;
+    }
+    var cands = (doc.candidates || []).filter(function (c) { return c.share !== null; });
+    cands.sort(function (a, b) { return b.share - a.share; });
+    var p = parts(doc.as_of);
+    set("stamp", "au " + p.day + "/" + p.month + "/" + p.year + " à " + p.hour + ":" + p.minute +
+      " — " + (STATUS[doc.status] || doc.status));
+    set("votants", int(doc.votants));
+    set("exprimes", int(doc.exprimes));
+    set("blancs", int(doc.blancs));
+    set("nuls", int(doc.nuls));
+    var b = int(doc.bureaux_counted);
+    if (doc.bureaux_counted !== null && doc.bureaux_total) {
+      b += " / " + int(doc.bureaux_total) + " (" + pct(100 * doc.bureaux_counted / doc.bureaux_total, 1) + ")";
+    }
+    set("bureaux", b);
+    if (cands.length) {
+      set("lead-label", doc.status === "definitive" ? winnerLabel.charAt(0).toUpperCase() + winnerLabel.slice(1) : "En tête");
+      set("lead-name", cands[0].name);
+      set("lead-share", pct(cands[0].share));
+      set("base", BASE[doc.share_base] || doc.share_base);
+    }
+    cands.forEach(function (c) {
+      set("share-" + c.id, pct(c.share));
+      set("votes-" + c.id, int(c.votes));
+      var bars = document.querySelectorAll('rect[data-bar="' + c.id + '"]');
+      for (var i = 0; i < bars.length; i++) {
+        var svg = bars[i].ownerSVGElement;
+        var scale = parseFloat(svg.getAttribute("data-scale"));
+        var x0 = parseFloat(bars[i].getAttribute("x"));
+        var w = c.share * scale;
+        bars[i].setAttribute("width", w.toFixed(1));
+        var label = svg.querySelector('text[data-share="' + c.id + '"]');
+        if (label) { label.textContent = pct(c.share); label.setAttribute("x", (x0 + w + 6).toFixed(1)); }
+      }
+    });
+  }
+  function tick() {
+    var headers = etag ? { "If-None-Match": etag } : {};
+    fetch(url, { headers: headers, cache: "no-store" }).then(function (r) {
+      var now = parts();
+      if (r.status === 304) return null;
+      if (!r.ok) throw new Error("HTTP " + r.status);
+      etag = r.headers.get("ETag");
+      return r.json().then(function (doc) { apply(doc); return now; });
+    }).then(function (now) {
+      var n = now || parts();
+      if (document.querySelector('[data-f="updated"]').textContent.indexOf("Nouveau tour") !== 0) {
+        set("updated", "mis à jour à " + n.hour + ":" + n.minute + ":" + n.second);
+      }
+    }).catch(function () {
+      set("updated", "mise à jour impossible pour l'instant ; nouvel essai dans " + every + " s");
+    }).then(function () { setTimeout(tick, every * 1000); });
+  }
+  setTimeout(tick, every * 1000);
+})();
