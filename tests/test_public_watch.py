@@ -5,37 +5,23 @@ from __future__ import annotations
 
 import os
 import subprocess
-from datetime import datetime
 from pathlib import Path
 
 import pytest
-from conftest import DATA, ROOT, run_cli
+from conftest import ROOT, run_cli
+from test_cli_feed import night_server  # noqa: F401 - the feed stopped at 23:55 (23:50 shown)
 
-from dashboard.feed.replay import night_documents, start_replay_server
-from dashboard.fr import PARIS
 from dashboard.public.nginx import nginx_binary
-from dashboard.store import Store
 
 NBSP = "\u00a0"
 
 
-@pytest.fixture
-def feed_at_2355():
-    """The replay feed of round 2 stopped at 23:55 (it serves the 23:50 snapshot)."""
-    server = start_replay_server(
-        2, documents=night_documents(Store(DATA / "store"), DATA, 2), speed=0, data_dir=DATA,
-        start=datetime(2017, 1, 29, 23, 55, tzinfo=PARIS),
-    )  # fmt: skip
-    yield server
-    server.shutdown()
-
-
 def test_watch_with_publish_puts_the_new_snapshot_on_the_public_site(
-    env: dict[str, str], tmp_path: Path, feed_at_2355
+    env: dict[str, str], tmp_path: Path, night_server  # noqa: F811 - the imported fixture
 ) -> None:
     live = dict(env, DASHBOARD_STORE_DIR=str(tmp_path / "live"))
     out = tmp_path / "public"
-    done = run_cli("results", "watch", feed_at_2355.url, "--every", "0.2", "--max-polls", "2",
+    done = run_cli("results", "watch", night_server.url, "--every", "0.2", "--max-polls", "2",
                    "--publish", str(out), env=live)  # fmt: skip
     log = done.stdout.decode()
     assert done.returncode == 0, (log, done.stderr.decode())
