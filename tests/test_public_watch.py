@@ -17,7 +17,9 @@ NBSP = "\u00a0"
 
 
 def test_watch_with_publish_puts_the_new_snapshot_on_the_public_site(
-    env: dict[str, str], tmp_path: Path, night_server  # noqa: F811 - the imported fixture
+    env: dict[str, str],
+    tmp_path: Path,
+    night_server,  # noqa: F811 - the imported fixture
 ) -> None:
     live = dict(env, DASHBOARD_STORE_DIR=str(tmp_path / "live"))
     out = tmp_path / "public"
