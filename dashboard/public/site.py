@@ -29,7 +29,6 @@ import pandas as pd
 
 from dashboard import settings
 from dashboard.charts.bundles import (
-    STATUS_FR,
     ChartBundle,
     ResultsView,
     progress_bundle,
@@ -40,7 +39,7 @@ from dashboard.charts.theme import house_template
 from dashboard.charts.vote_split import BASE_LABEL
 from dashboard.election import Election, load_election
 from dashboard.errors import DashboardError
-from dashboard.fr import PARIS, fr_int, fr_pct
+from dashboard.fr import PARIS, fr_int, fr_pct, status_fr
 from dashboard.model import snapshot_document
 from dashboard.public import svg
 from dashboard.public.pages import Assets, Shell, chart, downloads, source_link, table
@@ -421,7 +420,7 @@ class Builder:
         rows = [
             (
                 f"{pd.Timestamp(r['heure']):%d/%m %H:%M}",
-                STATUS_FR.get(str(r["statut"]), str(r["statut"])),
+                status_fr(r["statut"]),
                 r["candidat"],
                 fr_pct(r["part_pct"]),
                 fr_int(r["bureaux_depouilles"]),
@@ -656,7 +655,7 @@ def snapshot_csv(doc: dict[str, Any]) -> bytes:
     rows = [
         {
             "relevé": doc["snapshot_id"], "tour": doc["round"], "heure": doc["as_of"],
-            "statut": STATUS_FR.get(doc["status"], doc["status"]), "type": doc["kind"],
+            "statut": status_fr(doc["status"]), "type": doc["kind"],
             "bureaux dépouillés": doc["bureaux_counted"], "bureaux": doc["bureaux_total"],
             "votants": doc["votants"], "exprimés": doc["exprimes"], "blancs": doc["blancs"],
             "nuls": doc["nuls"], "base": doc["share_base"], "candidat": c["name"],
