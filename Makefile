@@ -7,6 +7,8 @@ NGINX := /usr/sbin/nginx
 PORT ?= 8501
 PUBLIC_PORT ?= 8080
 PUBLIC_DIR ?= .serve/public
+# Streamlit alone listens on every interface; the newsroom machine serves itself unless told.
+ADDRESS ?= 127.0.0.1
 
 .PHONY: run test lint bench data chromium nginx serve-public clean
 
@@ -23,7 +25,7 @@ $(VENV)/.test-installed: pyproject.toml
 	touch $@ $(VENV)/.run-installed
 
 run: $(VENV)/.run-installed
-	$(PY) -m streamlit run dashboard/app/main.py --server.port $(PORT)
+	$(PY) -m streamlit run dashboard/app/main.py --server.port $(PORT) --server.address $(ADDRESS)
 
 # Debian's Chromium drives the browser tests and kaleido's exports (no browser download).
 chromium:

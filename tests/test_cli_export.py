@@ -63,7 +63,8 @@ def test_done_when_vote_split_png_for_an_article(chromium, env, tmp_path: Path) 
     assert plain(texts["Source"]).startswith("Source : Haute Autorité des primaires citoyennes")
     assert "7 208 / 7 208 bureaux" in plain(texts["Source"])
     stdout = proc.stdout.decode()
-    assert f"wrote {out} (2400×1350 PNG" in stdout and "alt: Diagramme en barres" in stdout
+    assert f"écrit {out} (2400×1350 PNG" in stdout
+    assert "texte alternatif : Diagramme en barres" in stdout
 
 
 def test_list_names_the_charts(shipped, capsys: pytest.CaptureFixture[str]) -> None:
@@ -129,7 +130,7 @@ def test_all_writes_every_chart_with_one_browser(
         for preset in ("square", "portrait", "story"):
             assert f"primaire-2017-t2-{slug}-{preset}-0000.png" in names
     assert not [n for n in names if n.startswith(".")]  # no temp file left behind
-    assert code == (1 if "skipped" in err else 0)
+    assert code == (1 if "ignoré" in err else 0)
     assert render._RENDERER.running  # the same browser served every file
 
 

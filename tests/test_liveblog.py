@@ -787,7 +787,7 @@ def test_cli_parse_table_from_stdin(tmp_path):
     assert proc.returncode == 0, proc.stderr.decode()
     out = proc.stdout.decode()
     assert "08:24" in out and "Jean-Pierre Raffarin" in out and "Europe 1" in out
-    assert out.rstrip().endswith("6 entries (newest first, read as text)")
+    assert out.rstrip().endswith("6 entrées (les plus récentes d'abord, lues comme texte)")
 
 
 def test_cli_parse_infers_the_date_and_reads_jsonld(tmp_path):

@@ -13,12 +13,11 @@ from __future__ import annotations
 
 import argparse
 import struct
-import sys
-import time
 from pathlib import Path
 from typing import Any
 
 from dashboard import settings
+from dashboard.cli.progress import Progress, fr_bytes
 from dashboard.errors import DashboardError
 from dashboard.export.render import (
     DATA_FORMATS,
@@ -90,8 +89,8 @@ def cmd_export(args: argparse.Namespace) -> int:
         bundle.fig, fmt=fmt, preset=preset, frame=bundle, data=bundle.data, dark=args.dark
     )
     write_bytes_atomic(out, result.content)
-    print(f"wrote {out} ({describe(result)})")
-    print(f"alt: {result.alt_text}")
+    print(f"écrit {out} ({describe(result)})")
+    print(f"texte alternatif : {result.alt_text}")
     return 0
 
 
@@ -112,33 +111,32 @@ def _export_all(args: argparse.Namespace, bundles: Any) -> int:
         raise DashboardError(f"--all writes a folder of files: {out_dir} is a file")
     formats = [args.format] if args.format else list(FORMATS)
     presets = [args.preset] if args.preset else list(PRESETS)
-    started = time.perf_counter()
-    written, failed = 0, {}
-    for name in bundles.CHARTS:
-        try:
-            bundle = _build(bundles, name, args)
-        except (DashboardError, ImportError) as exc:
-            # One chart that cannot be built (no reactions yet, its module not installed)
-            # must not cost the others; the exit status still says something was skipped.
-            failed[name] = str(exc)
-            print(f"skipped {name}: {exc}", file=sys.stderr)
-            continue
-        for fmt in formats:
-            # The data does not depend on the canvas: one CSV/JSON per chart.
-            for preset in presets if fmt not in DATA_FORMATS else [presets[0]]:
+    # The data does not depend on the canvas: one CSV/JSON per chart.
+    jobs = [(fmt, preset) for fmt in formats
+            for preset in (presets if fmt not in DATA_FORMATS else presets[:1])]  # fmt: skip
+    failed: dict[str, str] = {}
+    with Progress(total=len(jobs) * len(bundles.CHARTS)) as progress:
+        for name in bundles.CHARTS:
+            try:
+                bundle = _build(bundles, name, args)
+            except (DashboardError, ImportError) as exc:
+                # One chart that cannot be built (no reactions yet, its module not installed)
+                # must not cost the others; the exit status still says something was skipped.
+                failed[name] = str(exc)
+                progress.skipped(len(jobs))
+                progress.note(f"ignoré {name} : {exc}")
+                continue
+            for fmt, preset in jobs:
                 result = export_chart(
                     bundle.fig, fmt=fmt, preset=preset, frame=bundle, data=bundle.data,
                     dark=args.dark,
                 )  # fmt: skip
                 path = out_dir / _file_name(bundle, fmt, preset, dark=args.dark)
                 write_bytes_atomic(path, result.content)
-                written += 1
-                print(f"wrote {path} ({describe(result)})")
-    if not written:
-        # Nothing at all (empty store, wrong round): an error, not a partial success.
-        raise DashboardError(f"no chart could be exported: {next(iter(failed.values()))}")
-    elapsed = time.perf_counter() - started
-    print(f"{written} files in {out_dir} in {elapsed:.1f} s", file=sys.stderr)
+                progress.done(path, len(result.content))
+        if not progress.count:
+            # Nothing at all (empty store, wrong round): an error, not a partial success.
+            raise DashboardError(f"no chart could be exported: {next(iter(failed.values()))}")
     return 1 if failed else 0
 
 
@@ -150,8 +148,8 @@ def _file_name(bundle: Any, fmt: str, preset: str, *, dark: bool) -> str:
 
 
 def describe(result: ExportResult) -> str:
-    """ "2400×1350 PNG, 96 kB": what an editor checks before sending the file on."""
-    size = f"{len(result.content) / 1024:.0f} kB"
+    """ "2400×1350 PNG, 96,4 ko": what an editor checks before sending the file on."""
+    size = fr_bytes(len(result.content))
     if result.filename_ext == "png" and result.content[12:16] == b"IHDR":
         width, height = struct.unpack(">II", result.content[16:24])
         return f"{width}×{height} PNG, {size}"

@@ -69,6 +69,20 @@ def entry_json(entry: Entry, reaction: Reaction) -> dict[str, Any]:
     }
 
 
+# The table is read by people: French headers (the JSON keys stay the documented English ones).
+TABLE_HEADERS = {"date": "date", "time": "heure", "headline": "titre", "people": "personnes",
+                 "outlet": "média", "camp": "camp", "stance": "position"}  # fmt: skip
+READ_AS = {"text": "texte", "html": "page HTML", "jsonld": "JSON-LD"}
+
+
+def parse_summary(count: int, *, newest_first: bool, fmt: str) -> str:
+    """ "3 entrées (les plus anciennes d'abord, lues comme texte)"."""
+    noun = "entrée" if count == 1 else "entrées"
+    order = "les plus récentes d'abord" if newest_first else "les plus anciennes d'abord"
+    read = "lue" if count == 1 else "lues"
+    return f"{count} {noun} ({order}, {read} comme {READ_AS.get(fmt, fmt)})"
+
+
 def _cut(text: str | None, width: int) -> str:
     text = " ".join((text or "—").split())
     return text if len(text) <= width else text[: width - 1] + "…"
@@ -79,7 +93,7 @@ def _table(rows: list[dict[str, Any]]) -> str:
         ("date", 10), ("time", 5), ("headline", 44), ("people", 24), ("outlet", 22),
         ("camp", 26), ("stance", 22),
     )  # fmt: skip
-    lines = ["  ".join(name.ljust(width) for name, width in columns).rstrip()]
+    lines = ["  ".join(TABLE_HEADERS[name].ljust(width) for name, width in columns).rstrip()]
     for row in rows:
         cells = []
         for name, width in columns:
@@ -100,8 +114,7 @@ def cmd_parse(args: argparse.Namespace) -> int:
         print(json.dumps(rows, ensure_ascii=False, indent=2))
     else:
         print(_table(rows))
-        order = "newest first" if parsed.newest_first else "oldest first"
-        print(f"{len(rows)} entries ({order}, read as {parsed.format})")
+        print(parse_summary(len(rows), newest_first=parsed.newest_first, fmt=parsed.format))
     return 0
 
 

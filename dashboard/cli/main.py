@@ -8,12 +8,49 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from dashboard import __version__, settings
 from dashboard.errors import DashboardError
+
+
+class UsageError(DashboardError):
+    """A command line argparse refused: printed as one `error:` line, exit 2."""
+
+
+# argparse's own messages, in French (the pattern, the French with the same groups).
+_ARGPARSE_FR = (
+    (r"the following arguments are required: (.*)", r"argument(s) obligatoire(s) manquant(s) : \1"),
+    (r"unrecognized arguments: (.*)", r"argument(s) inconnu(s) : \1"),
+    (r"argument (\S+): invalid choice: (.*?) \(choose from (.*)\)",
+     r"argument \1 : choix inconnu \2 (au choix : \3)"),
+    (r"argument (\S+): invalid (\w+) value: (.*)", r"argument \1 : valeur invalide \3"),
+    (r"argument (\S+): expected one argument", r"argument \1 : une valeur attendue"),
+    (r"argument (\S+): not allowed with argument (\S+)", r"argument \1 : incompatible avec \2"),
+    (r"argument (\S+): (.*)", r"argument \1 : \2"),
+)  # fmt: skip
+
+
+def argparse_fr(message: str) -> str:
+    """ "the following arguments are required: FILE" → "argument(s) obligatoire(s) manquant(s) :
+    FILE"; a message not listed is kept as argparse wrote it."""
+    for pattern, french in _ARGPARSE_FR:
+        if re.fullmatch(pattern, message):
+            return re.sub(pattern, french, message)
+    return message
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse without its usage block on errors: one line `error: <command>: …`, exit 2
+    (sub-command parsers are of this class too: argparse makes them with `type(self)`)."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        command = self.prog.removeprefix("dashboard").strip()
+        where = f"{command} : " if command else ""
+        raise UsageError(f"{where}{argparse_fr(message)} (voir --help)")
 
 
 def _store():
@@ -60,7 +97,7 @@ def cmd_results_validate(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="dashboard",
         description="Election-night dashboard: results, live feed, live blogs, exports.",
     )
@@ -108,8 +145,8 @@ def _plugins():
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
     try:
+        args = parser.parse_args(argv)
         return int(args.func(args) or 0)
     except DashboardError as exc:
         print(f"error: {exc}", file=sys.stderr)
