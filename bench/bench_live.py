@@ -13,22 +13,17 @@ from __future__ import annotations
 import argparse
 import random
 import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests"))
+from playwright.sync_api import sync_playwright
 
-from conftest import CHROMIUM  # noqa: E402
-from live_harness import LiveRig, night_document  # noqa: E402
-from playwright.sync_api import sync_playwright  # noqa: E402
-
-from dashboard.model import document_rows  # noqa: E402
-from dashboard.results.record import record_snapshots  # noqa: E402
-from dashboard.results.views import load_candidates  # noqa: E402
-from dashboard.store import Store  # noqa: E402
+from dashboard.model import document_rows
+from dashboard.results.record import record_snapshots
+from dashboard.results.views import load_candidates
+from dashboard.store import Store
+from dashboard.testing import LiveRig, launch_chromium, night_document
 
 SHOWS = (
     "(v) => [...document.querySelectorAll('.js-plotly-plot .bartext')]"
@@ -63,9 +58,7 @@ def main() -> None:
             base = night_document("20:40")
             rig.feed.publish(base)
             with sync_playwright() as p:
-                browser = p.chromium.launch(
-                    executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"]
-                )
+                browser = launch_chromium(p)
                 page = browser.new_page(viewport={"width": 1400, "height": 1400})
                 page.goto(f"{rig.app.url}/direct")
                 page.wait_for_function(SHOWS, arg="58,65", timeout=60_000)

@@ -8,15 +8,11 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests"))
+from playwright.sync_api import sync_playwright
 
-from conftest import CHROMIUM, StreamlitServer  # noqa: E402
-from playwright.sync_api import sync_playwright  # noqa: E402
+from dashboard.testing import ROOT, StreamlitServer, launch_chromium
 
 SELECTOR = ".js-plotly-plot .bars .point"
 
@@ -43,9 +39,7 @@ def main() -> None:
     minimal = StreamlitServer(env, script="bench/minimal_app.py")
     try:
         with sync_playwright() as p:
-            browser = p.chromium.launch(
-                executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"]
-            )
+            browser = launch_chromium(p)
             # One warm-up each (first script run imports plotly/pandas), then alternate.
             measure(browser, f"{app.url}/?round=2")
             measure(browser, minimal.url)

@@ -1,21 +1,40 @@
-"""Shared fixtures: a real Parquet store built from the shipped sources in a tmp dir, the
-CLI run as a real subprocess, and Debian's Chromium for browser tests."""
+"""Shared fixtures: a real Parquet store built from the shipped sources in a tmp dir, the CLI
+(in-process or as a real subprocess), and Debian's Chromium for browser tests. The helpers
+themselves live in dashboard/testing.py, shared with bench/.
+
+Read-only browser tests share one Streamlit server per module (`shipped_app`, over a module's
+own copy of the store); pytest-xdist runs a module's tests on one worker (`--dist loadfile`).
+"""
 
 from __future__ import annotations
 
-import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
-ROOT = Path(__file__).resolve().parent.parent
-DATA = ROOT / "data"
-CHROMIUM = "/usr/bin/chromium"
+from dashboard.testing import (
+    CHROMIUM,
+    DATA,
+    CliResult,
+    StreamlitServer,
+    call_cli,
+    data_env,
+    launch_chromium,
+)
+
+# Properties check what a result is, never how fast it came: on a busy 2-core machine a
+# deadline is a coin toss (speed is measured in bench/).
+settings.register_profile("suite", deadline=None)
+settings.load_profile("suite")
+
+
+def copy_store(target: Path) -> Path:
+    """A copy of the shipped Parquet store at `target`."""
+    shutil.copytree(DATA / "store", target, ignore=shutil.ignore_patterns(".*", "*.tmp", "*.json"))
+    return target
 
 
 @pytest.fixture
@@ -33,9 +52,7 @@ def data_dir(tmp_path: Path) -> Path:
 @pytest.fixture
 def store_dir(tmp_path: Path) -> Path:
     """A copy of the shipped Parquet store."""
-    target = tmp_path / "store"
-    shutil.copytree(DATA / "store", target, ignore=shutil.ignore_patterns(".*", "*.tmp", "*.json"))
-    return target
+    return copy_store(tmp_path / "store")
 
 
 @pytest.fixture
@@ -50,29 +67,19 @@ def app_env(monkeypatch: pytest.MonkeyPatch, store_dir: Path) -> Path:
 
 @pytest.fixture
 def env(tmp_path: Path, store_dir: Path) -> dict[str, str]:
-    """Environment for subprocesses: shipped sources, tmp copy of the store."""
-    e = dict(os.environ)
-    e.update(
-        DASHBOARD_DATA_DIR=str(DATA),
-        DASHBOARD_STORE_DIR=str(store_dir),
-        DASHBOARD_RAW_DIR=str(tmp_path / "raw"),
-        PYTHONPATH=str(ROOT),
-    )
-    return e
+    """Environment for the CLI: shipped sources, tmp copy of the store."""
+    return data_env(store_dir, tmp_path / "raw")
 
 
-def run_cli(*args: str, env: dict[str, str] | None = None, input: bytes | None = None,
-            timeout: float = 120) -> subprocess.CompletedProcess:  # fmt: skip
-    return subprocess.run(
-        [sys.executable, "-m", "dashboard", *args],
-        cwd=ROOT, env=env, capture_output=True, input=input, timeout=timeout,
-    )  # fmt: skip
+@pytest.fixture
+def cli(env: dict[str, str]) -> Callable[..., CliResult]:
+    """The command line run in this process under `env` (the shipped sources, a tmp store):
+    `cli("results", "show", "--round", "2")` → exit code, stdout, stderr."""
 
+    def run(*args: str, stdin: bytes | None = None, **extra: str) -> CliResult:
+        return call_cli(args, {**env, **extra}, stdin=stdin)
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    return run
 
 
 def require_chromium() -> str:
@@ -82,53 +89,27 @@ def require_chromium() -> str:
     return CHROMIUM
 
 
-class StreamlitServer:
-    def __init__(self, env: dict[str, str], script: str = "dashboard/app/main.py") -> None:
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", script, "--server.port", str(self.port),
-             "--server.address", "127.0.0.1", "--server.headless", "true"],
-            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-        )  # fmt: skip
-        deadline = time.monotonic() + 60
-        import urllib.request
-
-        while time.monotonic() < deadline:
-            try:
-                with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=1) as r:
-                    if r.status == 200:
-                        return
-            except OSError:
-                time.sleep(0.2)
-        self.stop()
-        raise RuntimeError("streamlit did not start within 60 s")
-
-    def stop(self) -> None:
-        self.proc.terminate()
-        try:
-            self.proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
+@pytest.fixture(scope="module")
+def module_store_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One copy of the shipped store for a module's read-only tests."""
+    return copy_store(tmp_path_factory.mktemp("module") / "store")
 
 
-@pytest.fixture
-def streamlit_app(env: dict[str, str]):
-    server = StreamlitServer(env)
+@pytest.fixture(scope="module")
+def shipped_app(module_store_dir: Path) -> Iterator[StreamlitServer]:
+    """The public app on the shipped data, one server for the whole module (read-only)."""
+    server = StreamlitServer(data_env(module_store_dir))
     yield server
     server.stop()
 
 
-@pytest.fixture
-def browser():
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    """Debian's Chromium, one per module; each test opens its own page."""
     from playwright.sync_api import sync_playwright
 
     require_chromium()
     with sync_playwright() as p:
-        b = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run"],
-        )  # fmt: skip
+        b = launch_chromium(p)
         yield b
         b.close()

@@ -12,10 +12,11 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-from conftest import DATA, require_chromium, run_cli
+from conftest import require_chromium
 
 from dashboard.cli.main import main
 from dashboard.fr import NBSP
+from dashboard.testing import DATA, run_cli
 
 CHROMIUM = Path("/usr/bin/chromium")
 
@@ -122,16 +123,43 @@ def test_all_writes_every_chart_with_one_browser(
 ) -> None:
     from dashboard.export import render
 
-    code = main(["export", "--all", "--format", "png", "--out", str(tmp_path)])
+    out = tmp_path / "out"
+    code = main(["export", "--all", "--format", "png", "--out", str(out)])
     err = capsys.readouterr().err
-    names = sorted(p.name for p in tmp_path.iterdir())
-    for slug in ("repartition", "progression"):
-        assert f"primaire-2017-t2-{slug}-0000.png" in names
-        for preset in ("square", "portrait", "story"):
-            assert f"primaire-2017-t2-{slug}-{preset}-0000.png" in names
-    assert not [n for n in names if n.startswith(".")]  # no temp file left behind
-    assert code == (1 if "ignoré" in err else 0)
+    names = sorted(p.name for p in out.iterdir())
+    # The shipped store holds every chart's data: nothing is skipped, every file is written.
+    assert code == 0
+    lines = err.splitlines()
+    assert len(lines) == 13 and not [line for line in lines if "ignoré" in line], err
+    assert lines[0].startswith("[ 1/12] primaire-2017-t2-") and lines[-1].startswith("12 fichiers")
+    stamps = {"repartition": "0000", "progression": "0000", "reactions": "0824"}
+    assert names == sorted(
+        f"primaire-2017-t2-{slug}{suffix}-{stamp}.png"
+        for slug, stamp in stamps.items()
+        for suffix in ("", "-square", "-portrait", "-story")
+    )  # and no temp file left behind
     assert render._RENDERER.running  # the same browser served every file
+
+
+def test_all_skips_a_chart_it_cannot_build_says_so_and_exits_1(
+    shipped, store_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for table in store_dir.glob("liveblog*.parquet"):
+        table.unlink()  # results but no live blog: the timeline cannot be built
+    code = main(["export", "--all", "--format", "csv", "--out", str(tmp_path / "out")])
+    err = capsys.readouterr().err
+    assert code == 1
+    lines = err.splitlines()
+    assert [line.split(" (", 1)[0] for line in lines[:3]] == [
+        "[1/3] primaire-2017-t2-repartition-0000.csv",
+        "[2/3] primaire-2017-t2-progression-0000.csv",
+        "ignoré reactions-timeline : aucune réaction enregistrée",
+    ]
+    assert lines[3].startswith("2 fichiers, ") and len(lines) == 4, err
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
+        "primaire-2017-t2-progression-0000.csv",
+        "primaire-2017-t2-repartition-0000.csv",
+    ]
 
 
 def test_all_on_an_empty_store_is_an_error_not_an_empty_folder(

@@ -1,4 +1,6 @@
-"""The feed commands as a newcomer runs them: real processes, real HTTP on 127.0.0.1."""
+"""The feed commands as a newcomer runs them: real HTTP on 127.0.0.1, the command in-process
+where one process is enough, real processes where there must be two (a 304 across processes,
+the writer lock, the replay server killed)."""
 
 from __future__ import annotations
 
@@ -12,12 +14,12 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, free_port, run_cli
 
 from dashboard.feed.replay import night_documents, start_replay_server
 from dashboard.feed.watch import read_status, writer_lock
 from dashboard.fr import PARIS
 from dashboard.store import Store
+from dashboard.testing import ROOT, CliResult, call_cli, free_port, run_cli
 
 DATA = ROOT / "data"
 FIXTURES = ROOT / "tests" / "fixtures" / "feed"
@@ -40,22 +42,10 @@ def night_server():
 
 
 @pytest.fixture
-def cli(monkeypatch, capsys, live_env):
-    """`python -m dashboard …` in this process (argument parsing, command, error printing),
-    for commands that need no second process: cheaper than a subprocess."""
-    from dashboard.cli.main import main
-
-    def run(*args: str) -> subprocess.CompletedProcess:
-        for key in ("DASHBOARD_DATA_DIR", "DASHBOARD_STORE_DIR", "DASHBOARD_RAW_DIR"):
-            monkeypatch.setenv(key, live_env[key])
-        try:
-            code = main(list(args))
-        except SystemExit as exc:  # argparse's own errors
-            code = exc.code
-        out, err = capsys.readouterr()
-        return subprocess.CompletedProcess(args, code, out.encode(), err.encode())
-
-    return run
+def cli(live_env):
+    """`python -m dashboard …` in this process on the live store, for commands that need no
+    second process: cheaper than a subprocess."""
+    return lambda *args: call_cli(args, live_env)
 
 
 def current(env: dict[str, str]) -> dict:
@@ -65,11 +55,11 @@ def current(env: dict[str, str]) -> dict:
     return results_document(store, Path(env["DASHBOARD_DATA_DIR"]), round_=2)
 
 
-def lines(proc: subprocess.CompletedProcess) -> list[str]:
+def lines(proc: CliResult | subprocess.CompletedProcess) -> list[str]:
     return proc.stdout.decode().splitlines()
 
 
-def one_line_error(proc: subprocess.CompletedProcess) -> str:
+def one_line_error(proc: CliResult | subprocess.CompletedProcess) -> str:
     err = proc.stderr.decode()
     assert proc.returncode == 2 and err.startswith("error: ") and err.count("\n") == 1, err
     return err
@@ -164,8 +154,7 @@ def test_newcomer_flow_replay_watch_then_feed_killed(env, live_env, cli):
     replay, url = _start_replay(env, "--round", "2", "--speed", "2000", "--start", "20:30")
     try:
         # The 20:40 count is out 0.3 s after the replay starts, before the watcher is up.
-        watch = run_cli("results", "watch", url, "--every", "0.3s", "--max-polls", "2",
-                        env=live_env)  # fmt: skip
+        watch = cli("results", "watch", url, "--every", "0.3s", "--max-polls", "2")
         assert watch.returncode == 0, watch.stderr.decode()
         assert " 200 nouveau relevé t2-" in lines(watch)[1]
     finally:

@@ -13,7 +13,6 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from conftest import free_port
 
 from dashboard.errors import FeedError, StoreError
 from dashboard.feed.http import (
@@ -23,6 +22,7 @@ from dashboard.feed.http import (
     make_session,
     save_validators,
 )
+from dashboard.testing import free_port
 
 FAST = (0.5, 0.5)  # connect, read timeouts: short so faults show up quickly
 

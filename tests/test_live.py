@@ -14,7 +14,6 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.compute as pc
 import pytest
-from conftest import free_port
 
 from dashboard.errors import FeedError
 from dashboard.feed.http import load_validators, make_session
@@ -31,6 +30,7 @@ from dashboard.fr import PARIS
 from dashboard.model import CANDIDATES, RESULTS
 from dashboard.results.views import results_document
 from dashboard.store import Store
+from dashboard.testing import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"

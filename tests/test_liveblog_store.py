@@ -6,8 +6,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pyarrow.parquet as pq
@@ -31,6 +29,7 @@ from dashboard.liveblog.store import (
 )
 from dashboard.model import ENTRIES, REACTIONS
 from dashboard.store import Store
+from dashboard.testing import call_cli
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures" / "liveblog"
@@ -207,26 +206,20 @@ def test_readers_on_an_empty_store(store, gazetteer):
 # --- the command ---------------------------------------------------------------------------
 
 
-def run_cli(*args: str, store_dir: Path, stdin: bytes | None = None):
+def run_liveblog(*args: str, store_dir: Path, stdin: bytes | None = None):
+    """`python -m dashboard liveblog ARGS` in this process, on `store_dir`."""
     env = {**os.environ, "DASHBOARD_STORE_DIR": str(store_dir)}
     env.pop("DASHBOARD_DATA_DIR", None)
-    return subprocess.run(
-        [sys.executable, "-m", "dashboard", "liveblog", *args],
-        cwd=ROOT,
-        env=env,
-        input=stdin,
-        capture_output=True,
-        timeout=120,
-    )
+    return call_cli(["liveblog", *args], env, stdin=stdin)
 
 
 def test_cli_ingest_twice_then_bad_input_leaves_the_store_unchanged(tmp_path, gazetteer):
     store_dir = tmp_path / "store"
     args = ("ingest", str(SEED), "--date", "2017-01-30", "--source-url", SEED_URL)
-    proc = run_cli(*args, store_dir=store_dir)
+    proc = run_liveblog(*args, store_dir=store_dir)
     assert proc.returncode == 0, proc.stderr.decode()
     assert "6 added, 0 updated, 0 unchanged" in proc.stdout.decode()
-    proc = run_cli(*args, store_dir=store_dir)
+    proc = run_liveblog(*args, store_dir=store_dir)
     assert proc.returncode == 0
     assert "0 added, 0 updated, 6 unchanged" in proc.stdout.decode()
     store = Store(store_dir)
@@ -237,7 +230,7 @@ def test_cli_ingest_twice_then_bad_input_leaves_the_store_unchanged(tmp_path, ga
         (("ingest", str(FIXTURES / "empty.txt"), "--source-url", SEED_URL), None),
         (("ingest", str(SEED), "--source-url", SEED_URL), None),  # no --date, none in text
     ):
-        proc = run_cli(*bad_args, store_dir=store_dir, stdin=stdin)
+        proc = run_liveblog(*bad_args, store_dir=store_dir, stdin=stdin)
         err = proc.stderr.decode()
         assert proc.returncode == 2 and err.startswith("error: ") and err.count("\n") == 1
     assert {p.name: p.read_bytes() for p in store_dir.glob("*.parquet")} == snapshot
@@ -245,7 +238,7 @@ def test_cli_ingest_twice_then_bad_input_leaves_the_store_unchanged(tmp_path, ga
 
 
 def test_cli_ingest_requires_a_source_url(tmp_path):
-    proc = run_cli("ingest", str(SEED), "--date", "2017-01-30", store_dir=tmp_path / "s")
+    proc = run_liveblog("ingest", str(SEED), "--date", "2017-01-30", store_dir=tmp_path / "s")
     assert proc.returncode == 2
     assert "--source-url" in proc.stderr.decode()
     assert not (tmp_path / "s").exists()

@@ -6,7 +6,6 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import run_cli
 
 from dashboard.errors import SourceError
 from dashboard.model import RESULTS
@@ -90,31 +89,33 @@ BAD = {
 
 @pytest.mark.parametrize("case", sorted(BAD))
 def test_bad_source_data_is_refused_in_one_line_and_the_store_is_unchanged(
-    case, data_dir, env, store_dir
+    case, data_dir, cli, store_dir
 ):
     _add_correction(data_dir / "results.csv")
     spoil, expected = BAD[case]
     spoil(data_dir / "results.csv")
     before = {p.name: p.read_bytes() for p in store_dir.glob("*.parquet")}
-    proc = run_cli("data", "build", "--data-dir", str(data_dir), env=env)
+    proc = cli("data", "build", "--data-dir", str(data_dir))
     err = proc.stderr.decode()
-    assert proc.returncode != 0
+    assert proc.returncode == 2
     assert expected in err, err
-    assert err.startswith("error: ") and err.count("\n") == 1, err  # one line, no traceback
-    assert "results.csv" in err or "snapshot t2-correction" in err
+    assert err.count("\n") == 1, err  # one line, no traceback
+    assert err.startswith(f"error: {data_dir / 'results.csv'}"), err  # names the file
+    if case == "totals_dont_add_up":
+        assert ": snapshot t2-correction: " in err  # and the snapshot it refuses
     after = {p.name: p.read_bytes() for p in store_dir.glob("*.parquet")}
     assert after == before
-    # `results validate` on the same file also exits non-zero.
-    proc = run_cli("results", "validate", str(data_dir / "results.csv"), env=env)
-    assert proc.returncode != 0
+    # `results validate` on the same file: 1 for a readable but inconsistent file, else 2.
+    proc = cli("results", "validate", str(data_dir / "results.csv"))
+    assert proc.returncode == (1 if case == "totals_dont_add_up" else 2)
 
 
-def test_a_correction_is_a_new_snapshot_and_becomes_current(data_dir, env, store_dir):
+def test_a_correction_is_a_new_snapshot_and_becomes_current(data_dir, cli):
     _add_correction(data_dir / "results.csv")
-    proc = run_cli("data", "build", "--data-dir", str(data_dir), env=env)
+    proc = cli("data", "build", "--data-dir", str(data_dir))
     assert proc.returncode == 0, proc.stderr
     assert b"1 snapshot(s) added, 14 unchanged" in proc.stdout
-    doc = json.loads(run_cli("results", "show", "--format", "json", env=env).stdout)
+    doc = json.loads(cli("results", "show", "--format", "json").stdout)
     assert doc["snapshot_id"] == "t2-correction" and doc["status"] == "corrected"
 
 
@@ -137,22 +138,19 @@ def test_a_stored_snapshot_cannot_be_rewritten_only_corrected(data_dir, tmp_path
     assert store.path("results").read_bytes() == before
 
 
-def test_validate_accepts_the_shipped_source(env):
-    proc = run_cli("results", "validate", "data/results.csv", env=env)
+def test_validate_accepts_the_shipped_source(cli):
+    proc = cli("results", "validate", "data/results.csv")
     assert proc.returncode == 0, proc.stderr
     assert b"ok" in proc.stdout
 
 
-def test_allow_flagged_stores_a_failing_snapshot_flagged_and_never_current(data_dir, tmp_path):
+def test_allow_flagged_stores_a_failing_snapshot_flagged_and_never_current(data_dir, tmp_path, cli):
     _edit(data_dir / "results.csv", ",hamon,1181872,", ",hamon,1181000,")
     store = Store(tmp_path / "s")
     report = build_store(data_dir, store, allow_flagged=True)
     assert "t2-definitif" in report.flagged
-    env = {"DASHBOARD_STORE_DIR": str(store.root)}
-    import os
-
-    proc = run_cli("results", "show", "--round", "2", "--format", "json",
-                   env={**os.environ, **env})  # fmt: skip
+    proc = cli("results", "show", "--round", "2", "--format", "json",
+               DASHBOARD_STORE_DIR=str(store.root))  # fmt: skip
     doc = json.loads(proc.stdout)
     assert doc["snapshot_id"] != "t2-definitif"
     assert doc["as_of"].startswith("2017-01-30")

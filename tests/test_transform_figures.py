@@ -11,6 +11,7 @@ import pytest
 from dashboard.charts.bundles import build_chart, progress_bundle, results_view, vote_split_bundle
 from dashboard.charts.theme import house_template
 from dashboard.election import load_election
+from dashboard.errors import DashboardError
 from dashboard.fr import fr_int, fr_pct
 from dashboard.results import query
 from dashboard.results.views import load_candidates, load_results
@@ -118,7 +119,7 @@ def test_build_chart_by_name(shipped):
     b = build_chart("vote-split", store=Store(DATA / "store"), data_dir=DATA, round=2, at="23:50")
     assert b.slug == "repartition" and b.as_of.strftime("%H:%M") == "23:50"
     assert "58,87" in b.alt_text and "Benoît Hamon" in b.alt_text
-    with pytest.raises(Exception, match="unknown chart"):
+    with pytest.raises(DashboardError, match="unknown chart 'nope'; charts: vote-split"):
         build_chart("nope", store=Store(DATA / "store"), data_dir=DATA)
 
 

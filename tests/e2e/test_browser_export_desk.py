@@ -9,9 +9,9 @@ import pytest
 pytestmark = pytest.mark.browser
 
 
-def test_export_panel_downloads_a_framed_png(streamlit_app, browser, tmp_path):
+def test_export_panel_downloads_a_framed_png(shipped_app, browser, tmp_path):
     page = browser.new_page(viewport={"width": 1400, "height": 2400}, accept_downloads=True)
-    page.goto(f"{streamlit_app.url}/?round=2&at=23:50")
+    page.goto(f"{shipped_app.url}/?round=2&at=23:50")
     page.wait_for_selector(".js-plotly-plot .bars .point", timeout=60_000)
     page.get_by_text("Exporter ce graphique").first.click()
     button = page.get_by_role("button", name="primaire-2017-t2-repartition-2350.png")
@@ -28,9 +28,9 @@ def test_export_panel_downloads_a_framed_png(streamlit_app, browser, tmp_path):
     assert (width, height) == (2400, 1350)  # article preset at scale 2
 
 
-def test_opening_the_desk_url_directly_shows_no_desk(streamlit_app, browser):
+def test_opening_the_desk_url_directly_shows_no_desk(shipped_app, browser):
     page = browser.new_page(viewport={"width": 1400, "height": 1400})
-    page.goto(f"{streamlit_app.url}/desk")
+    page.goto(f"{shipped_app.url}/desk")
     page.wait_for_selector(".js-plotly-plot .main-svg", timeout=60_000)  # the public page
     body = page.inner_text("body")
     assert "Desk de la rédaction" not in body

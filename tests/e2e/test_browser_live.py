@@ -4,7 +4,8 @@ feed dies the stale banner appears and the last figures stay."""
 from __future__ import annotations
 
 import pytest
-from live_harness import LiveRig, night_document
+
+from dashboard.testing import LiveRig, night_document
 
 pytestmark = pytest.mark.browser
 

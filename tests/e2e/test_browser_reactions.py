@@ -8,10 +8,31 @@ from playwright.sync_api import expect
 
 from dashboard.liveblog.store import current_entries
 from dashboard.store import Store
+from dashboard.testing import StreamlitServer, call_cli, data_env
 
 pytestmark = pytest.mark.browser
 
 RAFFARIN = "Aujourd'hui la situation est extrêmement grave"
+XSS_URL = "http://127.0.0.1/xss"
+
+
+@pytest.fixture(scope="module")
+def app_with_html_entry(module_store_dir, tmp_path_factory):
+    """The shipped data plus one live-blog entry full of HTML and script, ingested before the
+    server starts; the module's tests only read it, so they share the one server."""
+    blog = tmp_path_factory.mktemp("blog") / "xss.txt"
+    blog.write_text(
+        "9h00 : Test <b>gras</b>\n\nCorps <img src=x onerror=\"document.title='pwned'\">"
+        " et <script>document.title='pwned'</script> fin.\n",
+        encoding="utf-8",
+    )
+    env = data_env(module_store_dir)
+    proc = call_cli(["liveblog", "ingest", str(blog), "--date", "2017-01-30",
+                     "--source-url", XSS_URL], env)  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    server = StreamlitServer(env)
+    yield server
+    server.stop()
 
 
 def open_reactions(browser, url: str):
@@ -21,8 +42,8 @@ def open_reactions(browser, url: str):
     return page
 
 
-def test_clicking_a_point_opens_its_entry_card(streamlit_app, browser):
-    page = open_reactions(browser, f"{streamlit_app.url}/reactions")
+def test_clicking_a_point_opens_its_entry_card(app_with_html_entry, browser):
+    page = open_reactions(browser, f"{app_with_html_entry.url}/reactions")
     assert page.query_selector(".st-key-entry-card") is None
     # The Droite (LR / Fillon) row holds Chartier (08:15) and Raffarin (08:24); click the
     # point whose hover names Raffarin.
@@ -49,10 +70,11 @@ def test_clicking_a_point_opens_its_entry_card(streamlit_app, browser):
     assert "entry=" in page.url
 
 
-def test_deep_link_opens_the_entry_card(streamlit_app, browser, store_dir):
-    entries = current_entries(Store(store_dir))
+def test_deep_link_opens_the_entry_card(app_with_html_entry, browser, module_store_dir):
+    entries = current_entries(Store(module_store_dir))
     calmette = entries[entries["headline"] == "Un ralliement qui commence plutôt mal"].iloc[0]
-    page = open_reactions(browser, f"{streamlit_app.url}/reactions?entry={calmette['entry_id']}")
+    url = f"{app_with_html_entry.url}/reactions?entry={calmette['entry_id']}"
+    page = open_reactions(browser, url)
     card = page.wait_for_selector(".st-key-entry-card", timeout=30_000)
     expect(page.locator(".st-key-entry-card")).to_contain_text("Alain Calmette", timeout=30_000)
     text = card.inner_text()
@@ -62,21 +84,12 @@ def test_deep_link_opens_the_entry_card(streamlit_app, browser, store_dir):
     assert link is not None and "Entrée source" in link.inner_text()
 
 
-def test_html_in_an_entry_is_shown_as_text_never_run(streamlit_app, browser, env, tmp_path):
-    from conftest import run_cli
-
-    blog = tmp_path / "xss.txt"
-    blog.write_text(
-        "9h00 : Test <b>gras</b>\n\nCorps <img src=x onerror=\"document.title='pwned'\">"
-        " et <script>document.title='pwned'</script> fin.\n",
-        encoding="utf-8",
-    )
-    proc = run_cli("liveblog", "ingest", str(blog), "--date", "2017-01-30",
-                   "--source-url", "http://127.0.0.1/xss", env=env)  # fmt: skip
-    assert proc.returncode == 0, proc.stderr
-    entries = current_entries(Store(env["DASHBOARD_STORE_DIR"]))
-    eid = entries[entries["source_url"] == "http://127.0.0.1/xss"].iloc[0]["entry_id"]
-    page = open_reactions(browser, f"{streamlit_app.url}/reactions?entry={eid}")
+def test_html_in_an_entry_is_shown_as_text_never_run(
+    app_with_html_entry, browser, module_store_dir
+):
+    entries = current_entries(Store(module_store_dir))
+    eid = entries[entries["source_url"] == XSS_URL].iloc[0]["entry_id"]
+    page = open_reactions(browser, f"{app_with_html_entry.url}/reactions?entry={eid}")
     card = page.wait_for_selector(".st-key-entry-card", timeout=30_000)
     text = card.inner_text()
     assert "<script>document.title='pwned'</script>" in text

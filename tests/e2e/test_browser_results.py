@@ -19,16 +19,16 @@ def bar_labels(page) -> list[str]:
     return [t.text_content() for t in page.query_selector_all(".js-plotly-plot .bartext")]
 
 
-def test_round_2_shows_the_bars_and_58_69(streamlit_app, browser):
-    page = open_page(browser, f"{streamlit_app.url}/?round=2")
+def test_round_2_shows_the_bars_and_58_69(shipped_app, browser):
+    page = open_page(browser, f"{shipped_app.url}/?round=2")
     assert len(page.query_selector_all(".js-plotly-plot .bars .point")) >= 2
     labels = bar_labels(page)
     assert any("58,69" in t for t in labels), labels
     assert "Benoît Hamon" in page.inner_text("body")
 
 
-def test_round_2_at_2350_shows_58_87(streamlit_app, browser):
-    page = open_page(browser, f"{streamlit_app.url}/?round=2&at=23:50")
+def test_round_2_at_2350_shows_58_87(shipped_app, browser):
+    page = open_page(browser, f"{shipped_app.url}/?round=2&at=23:50")
     page.wait_for_function(
         "() => [...document.querySelectorAll('.js-plotly-plot .bartext')]"
         ".some(t => t.textContent.includes('58,87'))",

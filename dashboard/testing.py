@@ -1,0 +1,220 @@
+"""Helpers shared by tests/ and bench/: free ports, a real `streamlit run` server, the CLI run
+in-process or as a real subprocess, Debian's Chromium, and the replay + watcher + app rig.
+
+Not imported by the app or the CLI; it needs no pytest, so the benchmarks use it as is.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "data"
+CHROMIUM = "/usr/bin/chromium"
+# Debian's Chromium as Playwright drives it: no sandbox (containers), no GPU, nothing phoned home.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def launch_chromium(playwright: Any) -> Any:
+    """Debian's Chromium through Playwright (never `playwright install`)."""
+    return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+
+
+def data_env(store_dir: Path, raw_dir: Path | None = None, **extra: str) -> dict[str, str]:
+    """Environment for a subprocess: the shipped sources, `store_dir` as the store."""
+    env = dict(os.environ, DASHBOARD_DATA_DIR=str(DATA), DASHBOARD_STORE_DIR=str(store_dir))
+    env["DASHBOARD_RAW_DIR"] = str(raw_dir or store_dir.parent / "raw")
+    env["PYTHONPATH"] = str(ROOT)
+    env.update(extra)
+    return env
+
+
+def long_blog(size: int) -> bytes:
+    """A newest-first text live blog of at least `size` bytes: entries of ~2.5 kB (long
+    paragraphs, times in prose), 72 a day from 23:50 down to 00:10, repeated day after day."""
+    sentence = "Un paragraphe qui reprend une déclaration faite vers 20h30 et la commente. "
+    block = "{h}h{m:02d} : Titre de l'entrée\n\n" + (sentence * 16 + "\n\n") * 2
+    chunk = "".join(block.format(h=h, m=m) for h in range(23, -1, -1) for m in (50, 30, 10))
+    return (chunk * (size // len(chunk.encode()) + 1)).encode()
+
+
+# --- the command line ----------------------------------------------------------------------
+
+
+@dataclass
+class CliResult:
+    """What a run of the command line left: exit code, stdout and stderr as bytes (the
+    shape of subprocess.CompletedProcess, so a test reads both the same way)."""
+
+    returncode: int
+    stdout: bytes
+    stderr: bytes
+
+
+def run_cli(
+    *args: str,
+    env: dict[str, str] | None = None,
+    input: bytes | None = None,
+    timeout: float = 120,
+) -> subprocess.CompletedProcess:
+    """`python -m dashboard ARGS` as a real process (for what needs one: signals, stdin of a
+    real pipe, a process that must die)."""
+    return subprocess.run(
+        [sys.executable, "-m", "dashboard", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        input=input,
+        timeout=timeout,
+    )
+
+
+def call_cli(args: Sequence[str], env: dict[str, str], stdin: bytes | None = None) -> CliResult:
+    """`dashboard.cli.main.main(args)` in this process, under `env` (restored after), with
+    stdout/stderr captured — the same exit code and output as the process, without the
+    interpreter start-up and imports."""
+    from dashboard.cli.main import main
+
+    saved = dict(os.environ)
+    out, err = io.BytesIO(), io.BytesIO()
+    stdout = io.TextIOWrapper(out, encoding="utf-8", write_through=True)
+    stderr = io.TextIOWrapper(err, encoding="utf-8", write_through=True)
+    fake_in = io.TextIOWrapper(io.BytesIO(stdin or b""), encoding="utf-8")  # has .buffer
+    old_in, old_cwd = sys.stdin, os.getcwd()
+    os.environ.clear()
+    os.environ.update(env)
+    sys.stdin = fake_in
+    os.chdir(ROOT)  # relative paths mean what they mean to `python -m dashboard` run from ROOT
+    try:
+        with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
+            try:
+                code = main(list(args))
+            except SystemExit as exc:  # argparse errors and --help exit like the process
+                code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 2)
+            stdout.flush()
+            stderr.flush()
+    finally:
+        sys.stdin = old_in
+        os.chdir(old_cwd)
+        os.environ.clear()
+        os.environ.update(saved)
+    return CliResult(int(code or 0), out.getvalue(), err.getvalue())
+
+
+# --- a real Streamlit server ---------------------------------------------------------------
+
+
+class StreamlitServer:
+    """`streamlit run SCRIPT` on a free loopback port, waited for until healthy."""
+
+    def __init__(
+        self,
+        env: dict[str, str],
+        script: str = "dashboard/app/main.py",
+        options: Sequence[str] = (),
+        timeout: float = 60,
+    ) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", script, "--server.port", str(self.port),
+             "--server.address", "127.0.0.1", "--server.headless", "true", *options],
+            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=1) as r:
+                    if r.status == 200:
+                        return
+            except OSError:
+                time.sleep(0.2)
+        self.stop()
+        raise RuntimeError(f"streamlit did not start within {timeout:.0f} s")
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+
+
+@contextlib.contextmanager
+def streamlit_server(env: dict[str, str], **kwargs: Any) -> Iterator[StreamlitServer]:
+    server = StreamlitServer(env, **kwargs)
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+# --- replay feed + watcher + app -----------------------------------------------------------
+
+
+def night_document(at: str, round_: int = 2) -> dict:
+    """The shipped snapshot current at `at` on election night, as a feed document."""
+    from dashboard.results.views import results_document
+    from dashboard.store import Store
+
+    return results_document(Store(DATA / "store"), DATA, round_=round_, at=at)
+
+
+class LiveRig:
+    """An empty store fed by `results watch` from a replay server that serves only what the
+    test publishes, and the app reading that store."""
+
+    def __init__(self, tmp: Path, *, every: str = "0.5s", live_every: int = 2) -> None:
+        from dashboard.feed.replay import start_replay_server
+
+        self.store_dir = tmp / "live-store"
+        self.store_dir.mkdir(parents=True)
+        self.feed = start_replay_server(2, documents=[], speed=0, data_dir=DATA)
+        self.env = data_env(
+            self.store_dir,
+            tmp / "raw",
+            DASHBOARD_LIVE_EVERY=str(live_every),
+            DASHBOARD_STALE_AFTER="4",
+            DASHBOARD_FEED_READ_TIMEOUT="1",
+            DASHBOARD_FEED_RETRIES="0",
+        )
+        self.watcher = subprocess.Popen(
+            [sys.executable, "-m", "dashboard", "results", "watch", self.feed.url,
+             "--every", every],
+            cwd=ROOT, env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        self.app = StreamlitServer(self.env)
+
+    def stop(self) -> None:
+        self.app.stop()
+        self.watcher.terminate()
+        try:
+            self.watcher.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.watcher.kill()
+        self.feed.shutdown()
