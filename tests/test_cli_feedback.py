@@ -7,10 +7,10 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import DATA
 
 from dashboard.cli.main import main
 from dashboard.cli.progress import Progress, fr_bytes
+from dashboard.testing import DATA
 
 LIVEBLOG = Path(__file__).parent / "fixtures" / "liveblog"
 

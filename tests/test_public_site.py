@@ -15,12 +15,12 @@ from pathlib import Path
 
 import brotli
 import pytest
-from conftest import DATA, run_cli
 
 from dashboard.public.site import publish
 from dashboard.results.record import build_store
 from dashboard.results.views import results_document
 from dashboard.store import Store
+from dashboard.testing import DATA, run_cli
 
 NBSP = "\u00a0"
 

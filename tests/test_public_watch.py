@@ -8,10 +8,10 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, run_cli
 from test_cli_feed import night_server  # noqa: F401 - the feed stopped at 23:55 (23:50 shown)
 
 from dashboard.public.nginx import nginx_binary
+from dashboard.testing import ROOT, run_cli
 
 NBSP = "\u00a0"
 

@@ -18,6 +18,7 @@ from dashboard.public.nginx import Nginx, free_port, nginx_binary
 from dashboard.public.site import publish
 from dashboard.results.record import build_store
 from dashboard.store import Store
+from dashboard.testing import launch_chromium
 
 pytestmark = pytest.mark.browser
 NBSP = "\u00a0"
@@ -52,11 +53,7 @@ def chromium():
 
     require_chromium()
     with sync_playwright() as p:
-        b = p.chromium.launch(
-            executable_path="/usr/bin/chromium",
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run"],
-        )  # fmt: skip
+        b = launch_chromium(p)
         yield b
         b.close()
 
