@@ -86,6 +86,42 @@ RENAME: dict[str, str] = {
     "bureaux depouilles": "bureaux_counted",
     "nombre de bureaux": "bureaux_total",
     "bureaux": "bureaux_total",
+    # the ministry's wide layout (results.ministry): the turnout block and its rates…
+    "abstentions": "abstentions",
+    "% abs/ins": "abstentions_ins",
+    "% vot/ins": "votants_ins",
+    "% blancs/ins": "blancs_ins",
+    "% blancs/vot": "blancs_vot",
+    "% nuls/ins": "nuls_ins",
+    "% nuls/vot": "nuls_vot",
+    "% exp/ins": "exprimes_ins",
+    "% exp/vot": "exprimes_vot",
+    # …one group per candidate…
+    "n°panneau": "panel",
+    "sexe": "sex",
+    "nom": "last_name",
+    "prénom": "first_name",
+    "% voix/ins": "share_inscrits",
+    # …and the row's area, time and state.
+    "code du niveau": "area_code",
+    "libellé du niveau": "area_name",
+    "code du département": "area_code",
+    "libellé du département": "area_name",
+    "code de la région": "area_code",
+    "libellé de la région": "area_name",
+    "code de la circonscription": "area_code",
+    "libellé de la circonscription": "area_name",
+    "code de la commune": "area_code",
+    "libellé de la commune": "area_name",
+    "date de l'export": "exported_at",
+    "etat saisie": "entry_state",
+    "tour": "round",
+    "statut": "status",
+    # the long ministry-style CSV of the feed (results.documents)
+    "date": "date",
+    "heure": "time",
+    "élection": "election",
+    "code élection": "election",
 }
 
 

@@ -118,16 +118,20 @@ def test_bad_fault_option_is_refused_by_the_parser(cli):
 
 
 def test_validate_takes_feed_documents(cli):
+    # It says what `results fetch` would do with the document (the store here is empty).
     ok = cli("results", "validate", str(FIXTURES / "ministry_latin1_decimal_comma.csv"))
-    assert ok.returncode == 0 and lines(ok)[0].endswith(": ok")
+    assert ok.returncode == 0
+    assert lines(ok)[0].endswith(": tour 2 — serait enregistré (relevé t2-20170130T003000)")
     bad = cli("results", "validate", str(FIXTURES / "totals_contradict.json"))
     assert bad.returncode == 1
-    assert [line.split(": ", 2)[2] for line in lines(bad)] == [
+    (line,) = lines(bad)
+    assert line.split(" — ", 1)[1].split(" : ", 1)[1].split(" ; ") == [
         "exprimés + blancs + nuls (2\u00a0010\u00a0000) ≠ votants (2\u00a0005\u00a0000)",
         "somme des voix des candidats (1\u00a0976\u00a0000) ≠ exprimés (1\u00a0975\u00a0000)",
     ]
+    assert "serait enregistré signalé (relevé " in line
     csv = cli("results", "validate", str(FIXTURES / "ministry_shares_contradict_votes.csv"))
-    assert csv.returncode == 1 and len(lines(csv)) == 2 and "part publiée 60,12" in lines(csv)[0]
+    assert csv.returncode == 1 and len(lines(csv)) == 1 and "part publiée 60,12" in lines(csv)[0]
     broken = cli("results", "validate", str(FIXTURES / "malformed_truncated.json"))
     assert "malformed JSON at line 8" in one_line_error(broken)
     assert "unsupported 'schema' 2" in one_line_error(

@@ -208,7 +208,7 @@ FAULTS = {
     "corrupt replay": (_corrupting, "malformed JSON"),
     "other election": (
         _publishing(json.dumps(next_document(election="primaire-2022")).encode()),
-        "document for election 'primaire-2022'",
+        "document de l'élection 'primaire-2022' ; ce tableau de bord montre 'primaire-2017'",
     ),
 }
 

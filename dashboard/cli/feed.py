@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from dashboard import settings
 from dashboard.cli.publish import republisher
-from dashboard.errors import FeedError
+from dashboard.errors import DashboardError, FeedError
 from dashboard.fr import PARIS
 
 if TYPE_CHECKING:
@@ -32,10 +32,40 @@ def poll_timeout(args: argparse.Namespace) -> tuple[float, float] | None:
     return default_timeout()[0], float(args.timeout)
 
 
+def _as_of(text: str):
+    from dashboard.model import parse_time
+
+    try:
+        return parse_time(text, field="--as-of")
+    except DashboardError:
+        raise argparse.ArgumentTypeError(
+            f"not an ISO 8601 time (e.g. 2022-04-10T20:00, Paris time): {text!r}"
+        ) from None
+
+
+def _round(text: str) -> int:
+    if not text.isdigit() or not 1 <= int(text) <= 9:
+        raise argparse.ArgumentTypeError(f"a round is a whole number 1–9, got {text!r}")
+    return int(text)
+
+
+def add_document_options(parser: argparse.ArgumentParser) -> None:
+    """--as-of and --round: what a ministry file may not say itself."""
+    parser.add_argument(
+        "--as-of", type=_as_of, metavar="TIME",
+        help="when the figures were published (ISO 8601, Paris time) for a file that does "
+        "not say (no 'Date de l'export'; an XML document read without its index)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--round", type=_round, metavar="N",
+        help="round of a ministry wide file whose name does not say (…-t1-…)",
+    )  # fmt: skip
+
+
 def cmd_results_fetch(args: argparse.Namespace) -> int:
     from dashboard.feed.watch import fetch_once
 
-    result = fetch_once(args.url, timeout=poll_timeout(args))
+    result = fetch_once(args.url, timeout=poll_timeout(args), as_of=args.as_of, round_=args.round)
     if not result.ok:
         raise FeedError(result.error or "fetch failed")
     say(result.line())
@@ -57,8 +87,9 @@ def cmd_results_watch(args: argparse.Namespace) -> int:
         republish(result)
 
     polls = watch(
-        args.url, every=every, max_polls=args.max_polls, on_poll=on_poll, timeout=poll_timeout(args)
-    )
+        args.url, every=every, max_polls=args.max_polls, on_poll=on_poll,
+        timeout=poll_timeout(args), as_of=args.as_of, round_=args.round,
+    )  # fmt: skip
     say(f"{polls} relevé(s) du flux")
     return 0 if results and results[-1].ok else 1
 
@@ -155,16 +186,20 @@ def add_feed_commands(
 ) -> None:
     """Register the feed commands on the top-level and `results` sub-parsers."""
     fetch = results_sub.add_parser("fetch", help="poll a results feed once; store what is new")
-    fetch.add_argument("url", help="http(s) URL of the feed (JSON document or ministry CSV)")
+    fetch.add_argument(
+        "url", help="http(s) URL of the feed (JSON document, ministry CSV or XML, or its index)"
+    )
     fetch.add_argument(
         "--timeout", type=float, help="seconds to wait for an answer (default: setting)"
     )
+    add_document_options(fetch)
     fetch.set_defaults(func=cmd_results_fetch)
 
     watch = results_sub.add_parser(
         "watch", help="poll a results feed every N seconds (the store's one writer)"
     )
     add_poll_options(watch, "30s")
+    add_document_options(watch)
     watch.set_defaults(func=cmd_results_watch)
 
     feed = sub.add_parser("feed", help="replay feed server for rehearsals and tests")

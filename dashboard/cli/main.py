@@ -85,15 +85,12 @@ def cmd_results_show(args: argparse.Namespace) -> int:
 def cmd_results_validate(args: argparse.Namespace) -> int:
     from dashboard.results.views import validate_path
 
-    flags = validate_path(Path(args.path), settings.data_dir())
-    if not flags:
-        print(f"{args.path}: ok")
-        return 0
-    for sid, reasons in flags.items():
-        for reason in reasons:
-            print(f"{args.path}: snapshot {sid}: {reason}")
-    print(f"{args.path}: {sum(len(r) for r in flags.values())} problem(s)", file=sys.stderr)
-    return 1
+    lines, ok = validate_path(
+        Path(args.path), settings.data_dir(), store=_store(), as_of=args.as_of, round_=args.round
+    )
+    for line in lines:
+        print(line)
+    return 0 if ok else 1
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -122,8 +119,13 @@ def build_parser() -> argparse.ArgumentParser:
     show.add_argument("--at", help="HH:MM on election night (Paris time), or an ISO time")
     show.add_argument("--format", choices=("json", "table"), default="table")
     show.set_defaults(func=cmd_results_show)
-    val = res_sub.add_parser("validate", help="check a results source file or feed document")
+    val = res_sub.add_parser(
+        "validate", help="check a results source file or feed document: what fetch would do"
+    )
     val.add_argument("path")
+    from dashboard.cli.feed import add_document_options
+
+    add_document_options(val)
     val.set_defaults(func=cmd_results_validate)
 
     for register in _plugins():

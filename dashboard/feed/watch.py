@@ -30,7 +30,7 @@ import pandas as pd
 import requests
 
 from dashboard import settings
-from dashboard.errors import DashboardError, FeedError, SourceError
+from dashboard.errors import DashboardError, FeedError
 from dashboard.feed.http import (
     check_url,
     fetch,
@@ -39,9 +39,7 @@ from dashboard.feed.http import (
 )
 from dashboard.fr import PARIS
 from dashboard.model import CANDIDATES, to_table
-from dashboard.results.documents import parse_feed
-from dashboard.results.query import is_valid
-from dashboard.results.record import RecordReport, record_snapshots
+from dashboard.results import verdict as judged
 from dashboard.store import Store, write_bytes_atomic
 
 STATUS_FILE = "feed_status.json"
@@ -52,6 +50,7 @@ BLOG_ACCEPT = "application/ld+json, application/json;q=0.9, text/html;q=0.8, tex
 
 # Outcomes of a poll, as logged and as written to the status file.
 NEW, UNCHANGED, FLAGGED, EMPTY, ERROR = "nouveau", "inchangé", "signalé", "vide", "erreur"
+AREAS = "zones"  # a file of areas: checked, not stored (the store has no area columns yet)
 
 
 # --- the status file the app reads ---------------------------------------------------------
@@ -156,6 +155,7 @@ class PollResult:
     raw_path: Path | None = None
     entries_added: int = 0  # live-blog polls only
     entries_updated: int = 0
+    note: str | None = None  # what the media feed's index said, or the areas checked
 
     @property
     def ok(self) -> bool:
@@ -173,58 +173,17 @@ class PollResult:
                 f"{clock} {code}{self.entries_added} nouvelle(s) entrée(s), "
                 f"{self.entries_updated} modifiée(s)"
             )
+        index = f" (index : {self.note})" if self.note and self.outcome != AREAS else ""
         if self.outcome == NEW:
-            return f"{clock} {code}nouveau {what}".rstrip()
+            return f"{clock} {code}nouveau {what}".rstrip() + index
         if self.outcome == FLAGGED:
-            return f"{clock} {code}{what} signalé : {' ; '.join(self.flags)}"
+            return f"{clock} {code}{what} signalé : {' ; '.join(self.flags)}{index}"
         if self.outcome == EMPTY:
-            return f"{clock} {code}aucun relevé publié"
-        return f"{clock} {code}inchangé"
-
-
-def sequence_flags(rows: pd.DataFrame, existing: pd.DataFrame) -> list[str]:
-    """Flags for a document that arrives out of sequence, judged against the stored valid
-    snapshots of its election: older than (or as old as) the latest of its round, or from a
-    round earlier than one already under way. Its figures may be fine; its timing is not."""
-    first = rows.iloc[0]
-    as_of = pd.Timestamp(first["as_of"]).tz_convert(PARIS)
-    if existing.empty:
-        return []
-    stored = existing[
-        (existing["election_id"] == first["election_id"])
-        & (existing["snapshot_id"] != first["snapshot_id"])
-    ]
-    stored = stored.loc[is_valid(stored)]
-    flags = []
-    same = stored[stored["round"] == first["round"]]
-    if not same.empty:
-        latest = pd.Timestamp(same["as_of"].max()).tz_convert(PARIS)
-        if as_of < latest:
-            flags.append(
-                f"relevé du {as_of:%d/%m %H:%M} arrivé après celui du {latest:%d/%m %H:%M} "
-                "(ordre inversé)"
-            )
-        elif as_of == latest:
-            other = same.loc[same["as_of"] == same["as_of"].max(), "snapshot_id"].iloc[0]
-            flags.append(f"même heure ({latest:%d/%m %H:%M}) que le relevé {other} déjà reçu")
-    later = stored[stored["round"] > first["round"]]
-    if not later.empty:
-        newest = later.loc[later["as_of"] == later["as_of"].max()].iloc[0]
-        moment = pd.Timestamp(newest["as_of"]).tz_convert(PARIS)
-        if as_of < moment:
-            flags.append(
-                f"relevé du tour {int(first['round'])} reçu alors que le tour "
-                f"{int(newest['round'])} est en cours (relevé du {moment:%d/%m %H:%M})"
-            )
-    return flags
-
-
-def record_document(store: Store, rows: pd.DataFrame, candidates: pd.DataFrame) -> RecordReport:
-    """Store one feed document's rows through the one results write path, flagged (never
-    refused) when they fail a rule, the feed's sequence rules included."""
-    return record_snapshots(
-        store, rows, candidates, allow_flagged=True, sequence_rules=sequence_flags
-    )
+            return f"{clock} {code}aucun relevé publié{index}"
+        if self.outcome == AREAS:
+            flagged = f" — signalées : {' ; '.join(self.flags)}" if self.flags else ""
+            return f"{clock} {code}zones : {self.note}{flagged}"
+        return f"{clock} {code}inchangé{index}"
 
 
 def ensure_candidates(store: Store, data_dir: Path) -> pd.DataFrame:
@@ -250,11 +209,17 @@ def poll_once(
     timeout: tuple[float, float] | None = None,
     election_id: str | None = None,
     every: float | None = None,
+    as_of: datetime | None = None,
+    round_: int | None = None,
 ) -> PollResult:
     """One poll of `url` into the store; never raises for a feed or data fault (the result
     and the status file say what went wrong). The validators (ETag, Last-Modified) are
     committed only once the payload was stored or found unchanged, so a payload that could
-    not be handled is downloaded again next time rather than hidden behind a 304."""
+    not be handled is downloaded again next time rather than hidden behind a 304.
+
+    What is stored is decided by `results.verdict.decide`, the decision `results validate`
+    prints. The media feed's index is followed to the national document beside it, dated by
+    the index; `as_of`/`round_` stand in for what a ministry file does not say."""
     store = store or Store(settings.store_dir())
     data_dir = Path(data_dir or settings.data_dir())
     raw_dir = Path(raw_dir or settings.raw_dir())
@@ -278,27 +243,37 @@ def poll_once(
             result.outcome = EMPTY
         else:
             candidates = ensure_candidates(store, data_dir)
-            parsed = parse_feed(
-                fetched.payload or b"", candidates=candidates, source=url, election_id=election_id,
-                content_type=fetched.content_type,
+            payload = judged.read_payload(
+                fetched.payload or b"", candidates=candidates, source=url,
+                election_id=election_id, content_type=fetched.content_type, name=url,
+                as_of=as_of, round_=round_,
             )  # fmt: skip
-            if parsed.document.get("election") != election_id:
-                raise FeedError(
-                    f"{url}: document for election {parsed.document.get('election')!r}, "
-                    f"this dashboard shows {election_id!r} (setting election)"
-                )
-            try:
-                report = record_document(store, parsed.rows, candidates)
-            except SourceError as exc:  # e.g. a snapshot id re-sent with other figures
-                raise FeedError(f"{url}: {exc}") from exc
-            sid = parsed.snapshot_id
-            result.snapshot_id, result.round = sid, int(parsed.rows["round"].iloc[0])
-            if sid in report.flagged:
-                result.outcome, result.flags = FLAGGED, report.flagged[sid]
-            elif sid in report.added:
-                result.outcome = NEW
-            else:
-                result.outcome = UNCHANGED
+            source = url
+            if payload.index is not None:  # the media feed's index: on to its FE.xml
+                index, source = payload.index, payload.index.national_url(url)
+                national = fetch(
+                    source, raw_dir=raw_dir, validators=load_validators(store.root, source),
+                    session=session, timeout=timeout,
+                )  # fmt: skip
+                result.raw_path, result.note = national.raw_path, index.summary()
+                if national.status in (204, 304):
+                    result.outcome = EMPTY if national.status == 204 else UNCHANGED
+                    result.snapshot_id = status.last_snapshot_id
+                    payload = None
+                else:
+                    payload = judged.read_payload(
+                        national.payload or b"", candidates=candidates, source=source,
+                        election_id=election_id, content_type=national.content_type,
+                        name=source, as_of=index.latest() or as_of, status=index.status(),
+                    )  # fmt: skip
+            if payload is not None:
+                verdicts = judged.record(
+                    store, payload.documents, candidates=candidates, election_id=election_id,
+                    where=source,
+                )  # fmt: skip
+                _outcome(result, verdicts, source)
+            if payload is not None and source != url and national.status == 200:
+                save_validators(store.root, source, national.validators)
         if fetched.status == 200:
             save_validators(store.root, url, fetched.validators)
     except (DashboardError, OSError) as exc:
@@ -306,6 +281,23 @@ def poll_once(
         result.outcome, result.error = ERROR, _one_line(exc)
     _update_status(store.root, status, result, every)
     return result
+
+
+def _outcome(result: PollResult, verdicts: list[judged.Verdict], source: str) -> None:
+    """The poll's outcome from the verdicts on its documents (one national, or areas)."""
+    national = [v for v in verdicts if v.outcome != judged.CHECKED]
+    areas = [v for v in verdicts if v.outcome == judged.CHECKED]
+    if not national:
+        flagged = [v for v in areas if v.reasons]
+        result.outcome, result.flags = AREAS, [f"{v.label} : {v.reasons[0]}" for v in flagged]
+        result.note = judged.areas_summary(areas)
+        return
+    (verdict,) = national
+    if verdict.outcome == judged.REFUSED:
+        raise FeedError(f"{source}: {' ; '.join(verdict.reasons)}")
+    result.snapshot_id, result.round = verdict.snapshot_id, verdict.round
+    result.outcome = {judged.STORED: NEW, judged.FLAGGED: FLAGGED}.get(verdict.outcome, UNCHANGED)
+    result.flags = list(verdict.reasons) if verdict.outcome == judged.FLAGGED else []
 
 
 def _one_line(exc: BaseException) -> str:

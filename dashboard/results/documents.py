@@ -55,17 +55,6 @@ STATUS_WORDS = {
     "final": "definitive",
 }
 
-# The ministry columns we read besides those of model.RENAME, by their folded name.
-_OWN_COLUMNS = {
-    "tour": "round",
-    "date": "date",
-    "heure": "time",
-    "statut": "status",
-    "election": "election",
-    "code election": "election",
-    "nom": "last_name",
-    "prenom": "first_name",
-}
 _SNAPSHOT_COLUMNS = ("election", "round", "date", "time", "status", *COUNT_FIELDS)
 _REQUIRED = {"round": "Tour", "date": "Date", "time": "Heure", "last_name": "Nom"}
 _CSV_HEADER = {
@@ -183,17 +172,14 @@ def _no_constant(name: str) -> None:
 
 
 _FOLDED_RENAME = {fold(k): v for k, v in RENAME.items()}
-_READ = {*_OWN_COLUMNS.values(), *COUNT_FIELDS, "votes", "share_published"}
+_READ = {"round", "date", "time", "status", "election", "last_name", "first_name",
+         *COUNT_FIELDS, "votes", "share_published"}  # fmt: skip
 
 
 def _column_key(header: str) -> str:
-    """A header cell → our key: RENAME first, then the ministry columns of _OWN_COLUMNS."""
+    """A header cell → our key, through model.RENAME (case-, space- and accent-insensitive)."""
     folded = fold(header)
-    return (
-        RENAME.get(_rename(header))
-        or _FOLDED_RENAME.get(folded)
-        or _OWN_COLUMNS.get(folded, folded)
-    )
+    return RENAME.get(_rename(header)) or _FOLDED_RENAME.get(folded, folded)
 
 
 def _as_of(date_text: str, time_text: str) -> datetime:

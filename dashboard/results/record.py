@@ -32,12 +32,13 @@ class RecordReport:
     added: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     flagged: dict[str, list[str]] = field(default_factory=dict)
+    areas: list[str] = field(default_factory=list)  # ministry files by area: checked only
 
     def summary(self) -> str:
         parts = [f"{len(self.added)} snapshot(s) added", f"{len(self.unchanged)} unchanged"]
         if self.flagged:
             parts.append(f"{len(self.flagged)} flagged")
-        return ", ".join(parts)
+        return ", ".join(parts + self.areas)
 
 
 def _figures(rows: pd.DataFrame) -> list[tuple]:
@@ -169,9 +170,26 @@ def load_sources(data_dir: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 def build_store(data_dir: Path, store: Store, *, allow_flagged: bool = False) -> RecordReport:
     """`data build`: the source files of data/ → the Parquet store (idempotent)."""
-    candidates, results = load_sources(data_dir)
-    where = str(Path(data_dir) / "results.csv")
-    report = record_snapshots(store, results, candidates, allow_flagged=allow_flagged, where=where)
+    from dashboard.election import load_election
+    from dashboard.results.verdict import MINISTRY_SOURCES, build_ministry
+
+    where = Path(data_dir) / "results.csv"
+    if where.exists() or not (Path(data_dir) / MINISTRY_SOURCES).exists():
+        candidates, results = load_sources(data_dir)
+        report = record_snapshots(
+            store, results, candidates, allow_flagged=allow_flagged, where=str(where)
+        )
+    else:  # an election shipped from the ministry's files alone
+        candidates, report = parse_candidates_csv(Path(data_dir) / "candidates.csv"), RecordReport()
+    # Then the ministry's own files listed in data/ministry.toml, if any (same decision as
+    # the feed's, in any order).
+    election_id = load_election(Path(data_dir) / "election.toml").id
+    added, unchanged, flagged, report.areas = build_ministry(
+        store, data_dir, candidates, election_id, allow_flagged=allow_flagged
+    )
+    report.added += added
+    report.unchanged += unchanged
+    report.flagged.update(flagged)
     store.replace("candidates", to_table(candidates, CANDIDATES), CANDIDATES)
     return report
 

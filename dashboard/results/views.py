@@ -80,16 +80,26 @@ def results_text(doc: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def validate_path(path: Path, data_dir: Path) -> dict[str, list[str]]:
-    """Flags of a results source file (CSV of data/) or of a feed document (JSON / CSV).
+def validate_path(
+    path: Path,
+    data_dir: Path,
+    *,
+    store: Store,
+    as_of: datetime | None = None,
+    round_: int | None = None,
+) -> tuple[list[str], bool]:
+    """What `results validate PATH` prints, and whether all is well (exit 0).
 
-    A feed document (schema-1 JSON, or the ministry-style `;` CSV) is checked on its own —
-    totals, shares against its own votes, unknown candidates — since the store is not read.
-    Malformed input raises a DashboardError (one line); nothing is ever stored.
+    A results source file of data/ (comma CSV with `snapshot_id`) is checked on its own, as
+    `data build` does. Any other payload — a schema-1 JSON document, the ministry-style CSV,
+    a ministry wide file or XML document — gets the verdict `results fetch` would give it now:
+    the same `results.verdict.decide`, against the store as it is (read, never written).
+    Malformed input raises a DashboardError (one line).
     """
     from dashboard.inputs import read_input
-    from dashboard.results.documents import detect_format, parse_feed
-    from dashboard.results.record import check_snapshots, validate_source
+    from dashboard.results import verdict as judged
+    from dashboard.results.documents import detect_format
+    from dashboard.results.record import validate_source
     from dashboard.results.sources import parse_candidates_csv
 
     path = Path(path)
@@ -99,10 +109,31 @@ def validate_path(path: Path, data_dir: Path) -> dict[str, list[str]]:
     first_line = payload.lstrip(b"\xef\xbb\xbf").split(b"\n", 1)[0]
     if fmt == "csv" and b"snapshot_id" in first_line.split(b";")[0]:
         # The comma-separated source file of data/ (one or many snapshots).
-        return validate_source(path, candidates)
+        flagged = validate_source(path, candidates)
+        lines = [
+            f"{path}: snapshot {sid}: {reason}" for sid, reasons in flagged.items()
+            for reason in reasons
+        ]  # fmt: skip
+        return (lines or [f"{path}: ok"]), not flagged
     election_id = load_election(Path(data_dir) / "election.toml").id
-    parsed = parse_feed(
-        payload, candidates=candidates, source=str(path), election_id=election_id, name=path.name
-    )
-    report, _ = check_snapshots(parsed.rows, parsed.rows.iloc[0:0], set(candidates["candidate_id"]))
-    return report.flagged
+    read = judged.read_payload(
+        payload, candidates=candidates, source=str(path), election_id=election_id,
+        name=path.name, as_of=as_of, round_=round_,
+    )  # fmt: skip
+    if read.index is not None:
+        return [
+            f"{path}: index du flux XML du ministère ({read.index.summary()}) — "
+            "`results watch` le suit jusqu'au document national FE.xml à côté"
+        ], True
+    verdicts = judged.record(
+        store, read.documents, candidates=candidates, election_id=election_id, where=str(path),
+        write=False,
+    )  # fmt: skip
+    lines = [f"{path}: {v.label} — {v.text()}" for v in verdicts]
+    areas = [v for v in verdicts if v.outcome == judged.CHECKED]
+    if areas:
+        lines.append(
+            f"{path}: {judged.areas_count(areas)} — ne serait pas enregistré : "
+            f"{judged.AREAS_NOT_STORED}"
+        )
+    return lines, all(v.ok for v in verdicts)
