@@ -11,13 +11,13 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
 
 from dashboard.fr import PARIS
 from dashboard.model import RESULTS
 from dashboard.results.ministry import parse_index, parse_wide, parse_xml
 from dashboard.results.sources import parse_candidates_csv
 from dashboard.store import Store
+from dashboard.testing import ROOT
 
 FIXTURES = ROOT / "tests" / "fixtures" / "ministry"
 DATA = ROOT / "data"
