@@ -177,8 +177,9 @@ def streamlit_server(env: dict[str, str], **kwargs: Any) -> Iterator[StreamlitSe
 # --- replay feed + watcher + app -----------------------------------------------------------
 
 
-def night_document(at: str, round_: int = 2) -> dict:
-    """The shipped snapshot current at `at` on election night, as a feed document."""
+def night_document(at: str, round_: int | None = None) -> dict:
+    """The shipped snapshot current at `at` on election night (of the last round unless
+    `round_` says otherwise), as a feed document."""
     from dashboard.results.views import results_document
     from dashboard.store import Store
 
