@@ -237,3 +237,10 @@ def test_hostile_live_blog_entry_is_text_on_the_reactions_page(hostile_site: Pat
     assert 'href="javascript:' not in page
     assert "&lt;img src=x onerror=alert(1)&gt;" in page
     assert "[ici](javascript:alert(2))" in page  # shown as written, never a link
+
+
+def test_a_moments_page_cites_its_own_snapshot_under_both_charts(shipped_site: Path) -> None:
+    page = text(shipped_site, "tour-2/2350.html")
+    line = f"via europe1.fr — données au 29/01/2017 23:50, 7{NBSP}023 / 7{NBSP}208 bureaux"
+    assert page.count(line) == 2  # vote split and count progress
+    assert "02/02/2017" not in page.split("<h2")[2]  # nothing later than 23:50 in the charts

@@ -32,7 +32,6 @@ from dashboard.charts.bundles import (
     ChartBundle,
     ResultsView,
     progress_bundle,
-    timeline_frame,
     vote_split_bundle,
 )
 from dashboard.charts.theme import house_template
@@ -102,7 +101,9 @@ def read_sources(store: Store, data_dir: Path) -> Sources:
         raw = reaction_timeline(store, gazetteer)
         if not raw.empty:
             bundle = timeline_bundle(raw, results, candidates, election, template=house_template())
-            reactions = timeline_frame(raw, results, candidates, bundle.round)
+            # The count at each entry's minute, as the bundle's own table has it (same rows,
+            # same order): timeline_frame again would cost a query per entry.
+            reactions = raw.assign(count_then=list(bundle.data["dépouillement"]))
     return Sources(election, results, candidates, reactions, bundle)
 
 
@@ -413,7 +414,8 @@ class Builder:
         until = moment.as_of if moment is not None else None
         draw = self.progress_charts(view.round, until)
         out.append(f'<p class="muted">{html(bundle.subtitle)}</p>')
-        out.append(chart(*draw, bundle.source_line))
+        # A moment's page cites the snapshot it shows, not the round's latest.
+        out.append(chart(*draw, bundle.source_line if moment is None else view.source_line()))
         data = bundle.data
         if until is not None:
             data = data[data["heure"] <= pd.Timestamp(until)]
