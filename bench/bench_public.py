@@ -27,19 +27,15 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from conftest import CHROMIUM, StreamlitServer  # noqa: E402
-
-from dashboard.public.nginx import Nginx, free_port  # noqa: E402
+from dashboard.public.nginx import Nginx  # noqa: E402
 from dashboard.public.site import publish  # noqa: E402
 from dashboard.store import Store  # noqa: E402
+from dashboard.testing import StreamlitServer, free_port, launch_chromium  # noqa: E402
 
 DATA = ROOT / "data"
 NBSP = "\u00a0"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]  # fmt: skip
 SLOW_4G = {"offline": False, "latency": 150, "downloadThroughput": 1.6e6 / 8,
            "uploadThroughput": 750e3 / 8}  # fmt: skip
 
@@ -81,13 +77,13 @@ def bench_wrk(tmp: Path, runs: int) -> None:
 
 def bench_live(tmp: Path, runs: int) -> None:
     from bench_live import variant
-    from live_harness import night_document
     from playwright.sync_api import sync_playwright
 
     from dashboard.feed.replay import start_replay_server
     from dashboard.model import document_rows
     from dashboard.results.record import record_snapshots
     from dashboard.results.views import load_candidates
+    from dashboard.testing import night_document
 
     store_dir, out = tmp / "live-store", tmp / "live-out"
     store_dir.mkdir()
@@ -111,7 +107,7 @@ def bench_live(tmp: Path, runs: int) -> None:
         store = Store(store_dir)
         with Nginx(out / "current", tmp / "nginx-live", free_port()) as server, \
                 sync_playwright() as p:  # fmt: skip
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+            browser = launch_chromium(p)
             page = browser.new_page(viewport={"width": 390, "height": 844})
             page.goto(f"{server.url}/")
             shows = "(v) => document.querySelector('[data-f=\"lead-share\"]').textContent === v"
@@ -187,7 +183,7 @@ def bench_fcp(tmp: Path, runs: int) -> None:
     try:
         with Nginx(tmp / "out" / "current", tmp / "nginx-fcp", free_port()) as server, \
                 sync_playwright() as p:  # fmt: skip
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+            browser = launch_chromium(p)
             load(browser, f"{app.url}/?round=2", ".js-plotly-plot .bars .point")  # warm caches
             public, streamlit = [], []
             for _ in range(runs):

@@ -161,8 +161,11 @@ def test_publish_swaps_current_atomically_keeps_three_and_links_unchanged_files(
     out = tmp_path / "public"
     store = Store(store_dir)
     sites = []
-    for _ in range(4):
+    for i in range(4):
+        # A store written again with the same figures (new mtime): a new site, same bytes.
+        os.utime(store_dir / "results.parquet", ns=(10**18 + i, 10**18 + i))
         report = publish(store, DATA, out)
+        assert not report.unchanged
         sites.append(report.site)
         assert (out / "current").is_symlink()
         assert os.readlink(out / "current") == report.site.name
@@ -244,3 +247,12 @@ def test_a_moments_page_cites_its_own_snapshot_under_both_charts(shipped_site: P
     line = f"via europe1.fr — données au 29/01/2017 23:50, 7{NBSP}023 / 7{NBSP}208 bureaux"
     assert page.count(line) == 2  # vote split and count progress
     assert "02/02/2017" not in page.split("<h2")[2]  # nothing later than 23:50 in the charts
+
+
+def test_publish_with_nothing_new_keeps_the_current_site(tmp_path: Path, store_dir: Path) -> None:
+    out = tmp_path / "public"
+    first = publish(Store(store_dir), DATA, out)
+    again = publish(Store(store_dir), DATA, out)
+    assert again.unchanged and again.site == first.site
+    assert again.summary().startswith("site inchangé (mêmes données)")
+    assert [p.name for p in out.glob("site-*")] == [first.site.name]

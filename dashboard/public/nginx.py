@@ -121,12 +121,6 @@ class Nginx:
         self.stop()
 
 
-def free_port(host: str = "127.0.0.1") -> int:
-    with socket.socket() as s:
-        s.bind((host, 0))
-        return int(s.getsockname()[1])
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="nginx in the foreground on a published site")
     parser.add_argument("--site", required=True, help="the site folder (DIR/current)")

@@ -733,8 +733,11 @@ class PublishReport:
     images: int = 0
     seconds: float = 0.0
     removed: list[Path] = field(default_factory=list)
+    unchanged: bool = False  # nothing to publish: the inputs are those of `site`
 
     def summary(self) -> str:
+        if self.unchanged:
+            return f"site inchangé (mêmes données), en {self.seconds:.2f} s → {self.site}"
         return (
             f"site publié : {self.files} fichiers ({self.bytes / 1024:.0f} Ko, {self.reused} "
             f"inchangés), {self.images} image(s) dessinée(s), en {self.seconds:.2f} s → "
@@ -816,6 +819,13 @@ def _publish_locked(
 ) -> PublishReport:  # fmt: skip
     link = out / CURRENT
     previous = link.resolve() if link.is_symlink() and link.resolve().is_dir() else None
+    digest = inputs_digest(store, data_dir, images=images, every=every, base_url=base_url)
+    if previous is not None and digest is not None:
+        try:
+            if (previous / INPUTS).read_text(encoding="utf-8") == digest:
+                return PublishReport(previous, unchanged=True)
+        except OSError:
+            pass
     have = _existing_images(previous)
     files, bundles = build_site(
         store, data_dir, every=every, base_url=base_url, images=have, draw=images
@@ -847,10 +857,39 @@ def _publish_locked(
             for ext, packed in _compressed(content or (tmp / rel).read_bytes(), linked).items():
                 _write(tmp / (rel + ext), packed, None)
             report.files += len(linked) + len(_COMPRESSORS) - len(linked)
+    if digest is not None:
+        (tmp / INPUTS).write_text(digest, encoding="utf-8")
     os.rename(tmp, site)
     _swap(link, site.name)
     report.removed = _prune(out, keep, site)
     return report
+
+
+INPUTS = ".inputs"  # digest of what a site was built from (hidden: nginx never serves it)
+
+
+def inputs_digest(
+    store: Store, data_dir: Path, *, images: bool, every: int | None, base_url: str
+) -> str | None:
+    """A digest of everything a site is built from — the store's files and the source files
+    (name, size, mtime), this package's code and assets, the settings it reads — so that a
+    publish with nothing new (a watcher's poll, a repeated command) costs a few stat calls.
+    None under an embargo: whether shares show depends on the clock, so always rebuild."""
+    if settings.get_str("embargo_until").strip():
+        return None
+    h = hashlib.sha256()
+    files = sorted(Path(store.root).glob("*.parquet")) + sorted(
+        p for p in Path(data_dir).iterdir() if p.is_file()
+    )
+    for path in files:
+        st = path.stat()
+        h.update(f"{path.name}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
+    code = Path(__file__).parent
+    for path in sorted([*code.glob("*.py"), *(code / "assets").iterdir()]):
+        h.update(path.read_bytes())
+    every = settings.get_int("public_every") if every is None else every
+    h.update(f"{images}|{every}|{base_url}|{settings.get_str('credit')}".encode())
+    return h.hexdigest()
 
 
 def _link(src: Path, dst: Path) -> bool:

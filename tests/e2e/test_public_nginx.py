@@ -14,11 +14,11 @@ from pathlib import Path
 import pytest
 from conftest import DATA, require_chromium
 
-from dashboard.public.nginx import Nginx, free_port, nginx_binary
+from dashboard.public.nginx import Nginx, nginx_binary
 from dashboard.public.site import publish
 from dashboard.results.record import build_store
 from dashboard.store import Store
-from dashboard.testing import launch_chromium
+from dashboard.testing import free_port, launch_chromium
 
 pytestmark = pytest.mark.browser
 NBSP = "\u00a0"
