@@ -68,6 +68,16 @@ class Election:
         day = self.round(number).date + (timedelta(days=1) if t.hour < 6 else timedelta())
         return datetime.combine(day, t, tzinfo=PARIS)
 
+    def span(self, margin: timedelta = timedelta(days=7)) -> tuple[datetime, datetime]:
+        """When things of this election happen (Paris time): from `margin` before the first
+        round's day to `margin` after the last round's. A stored time outside it (a blog
+        update dated 9999-12-31) is not placed on a chart: it would stretch the axis to
+        nothing."""
+        first = min(r.date for r in self.rounds) - margin
+        last = max(r.date for r in self.rounds) + margin + timedelta(days=1)
+        return (datetime.combine(first, time(0), tzinfo=PARIS),
+                datetime.combine(last, time(0), tzinfo=PARIS))  # fmt: skip
+
     def polls_close_at(self, number: int) -> datetime:
         return datetime.combine(self.round(number).date, self.polls_close, tzinfo=PARIS)
 

@@ -47,7 +47,14 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "embargo_until",
         "",
-        "HH:MM (Paris time, election day) before which shares are hidden; empty means no embargo.",
+        "ISO time, or HH:MM (Paris time, on the round's election day), before which candidates' "
+        "shares and votes are hidden on every surface; empty means no embargo.",
+    ),
+    Setting(
+        "embargo_clock",
+        "system",
+        "`system`: the embargo is judged on this machine's clock; `feed`: on the feed's clock "
+        "recorded by the watcher (the replay server's, for a rehearsal on past data).",
     ),
     Setting("feed_connect_timeout", 3.05, "Seconds to open a connection to the feed."),
     Setting("feed_read_timeout", 5.0, "Seconds of silence allowed while the feed answers."),
@@ -63,7 +70,11 @@ SETTINGS: tuple[Setting, ...] = (
         "`on` enables the newsroom desk behind the password in secrets "
         "(`desk_password`); ignored when st.login is configured.",
     ),
-    Setting("desk_attempts", 5, "Failed desk password attempts allowed per 5 minutes."),
+    Setting(
+        "desk_attempts",
+        5,
+        "Failed desk password attempts allowed per 5 minutes, per client address and per name.",
+    ),
     Setting("upload_limit_mb", 5, "Largest file accepted on the desk, in MB."),
     Setting("credit", "Rédaction", "Credit line printed on exported images."),
     Setting("logo", "", "Path of a PNG/SVG logo printed on exported images (optional)."),

@@ -8,12 +8,14 @@ headlines and bodies, gazetteer and desk input. Every surface shows it through o
 - `markdown(text)`  for Streamlit elements that read Markdown (st.markdown, st.warning, captions,
                     labels): every Markdown, HTML, colour (`:red[…]`) and LaTeX (`$…$`) sign
                     is escaped, so it shows exactly the text;
-- `html(text)`      for HTML and SVG we write (exports, the public site) — and for Plotly
-                    text, hover templates' custom data, titles and annotations, which Plotly
-                    reads as a subset of HTML (`<b>`, `<a href>`, `<span style>`): entities
-                    are shown as the characters, tags never run;
+- `html(text)`      for HTML and SVG we write (exports, the public site): entities are shown
+                    as the characters, tags never run;
+- `plotly(text)`    for Plotly text, hover templates' custom data, titles and annotations,
+                    which Plotly reads as a subset of HTML (`<b>`, `<a href>`, `<span style>`);
 - `http_url(url)`   the URL when it is an absolute http(s) URL, else None: only those become
-                    links (never `javascript:`, `data:` or a relative path).
+                    links (never `javascript:`, `data:` or a relative path);
+- `markdown_link(label, url)`  a Markdown link when `url` is http(s), else the label alone;
+- `host(url)`       the host of an http(s) URL, "" for anything else.
 """
 
 from __future__ import annotations
@@ -41,15 +43,32 @@ def plain(text: object) -> str:
     return "".join(c for c in s if c in "\n\t" or unicodedata.category(c) not in ("Cc", "Cf", "Cs"))
 
 
+# Streamlit's Markdown turns bare URLs, `www.` names and e-mail addresses found in *text* into
+# links (GFM autolinks, applied after escapes are resolved): an invisible word joiner after the
+# scheme, `www` or `@` keeps them text.
+WORD_JOINER = "\u2060"
+_AUTOLINK = re.compile(r"(?i)(\b(?:https?|ftp|mailto)(?=:)|\bwww(?=\.)|@)")
+
+
 def markdown(text: object) -> str:
-    """Outside text → Markdown that Streamlit shows as exactly that text."""
-    s = plain(text)
+    """Outside text → Markdown that Streamlit shows as exactly that text (plus invisible word
+    joiners that keep URLs and addresses from becoming links)."""
+    s = _AUTOLINK.sub(lambda m: m.group(1) + WORD_JOINER, plain(text))
     return "".join("\\" + c if c in _MD_SPECIAL else c for c in s)
 
 
-def html(text: object) -> str:
-    """Outside text → HTML/SVG/Plotly text that shows exactly that text."""
-    return _html.escape(plain(text), quote=True)
+def html(text: object, *, quote: bool = True) -> str:
+    """Outside text → HTML/SVG/Plotly text that shows exactly that text. `quote=False` keeps
+    quotes as they are where no attribute can hold the text (a plotly label: `<` and `&` are
+    escaped, so no tag can open)."""
+    return _html.escape(plain(text), quote=quote)
+
+
+def plotly(text: object) -> str:
+    """Outside text → Plotly text (labels, names, titles, annotations, custom data inserted in
+    hover templates): `<`, `>` and `&` escaped so no tag opens; quotes kept, since plotly shows
+    `&quot;` as written (it decodes only a few named entities)."""
+    return html(text, quote=False)
 
 
 _SCHEME = re.compile(r"^https?$", re.I)
@@ -75,3 +94,16 @@ def host(url: object) -> str:
     """The host of an http(s) URL ("www.atlantico.fr"), or "" for anything else."""
     safe = http_url(url)
     return (urlsplit(safe).hostname or "") if safe else ""
+
+
+def markdown_link(label: object, url: object) -> str:
+    """`[label](url)` in Markdown when `url` is an absolute http(s) URL, else the label alone
+    (escaped). Brackets and parentheses in the URL are percent-encoded so it stays one link."""
+    safe = http_url(url)
+    text = markdown(label)
+    if safe is None:
+        return text
+    for char, code in (("(", "%28"), (")", "%29"), ("[", "%5B"), ("]", "%5D"), ("<", "%3C"),
+                       (">", "%3E")):  # fmt: skip
+        safe = safe.replace(char, code)
+    return f"[{text}]({safe})"

@@ -13,7 +13,7 @@ def test_no_configuration_means_no_desk(monkeypatch):
     assert desk_mode({"desk_password": "x"}) == "off"  # a password alone does not open it
     monkeypatch.setenv("DASHBOARD_DESK", "on")
     assert desk_mode({}) == "off"  # the setting alone neither
-    assert desk_mode({"desk_password": "x"}) == "password"
+    assert desk_mode({"desk_password": "a long enough passphrase"}) == "password"
 
 
 @pytest.mark.parametrize(
@@ -35,8 +35,9 @@ def test_password_check_and_rate_limit():
     assert password_ok("s3cret phrase", "s3cret phrase")
     assert not password_ok("s3cret", "s3cret phrase")
     limiter = RateLimiter(2, window=300)
-    assert not limiter.blocked(now=0)
-    limiter.fail(now=0)
-    limiter.fail(now=1)
-    assert limiter.blocked(now=2)
-    assert not limiter.blocked(now=302)  # attempts older than the window are forgotten
+    assert not limiter.blocked("ip:a", now=0)
+    limiter.fail("ip:a", now=0)
+    limiter.fail("ip:a", now=1)
+    assert limiter.blocked("ip:a", now=2)
+    assert not limiter.blocked("ip:b", now=2)  # per key: another client is not blocked
+    assert not limiter.blocked("ip:a", now=302)  # attempts older than the window are forgotten

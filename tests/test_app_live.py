@@ -62,7 +62,7 @@ def test_feed_down_shows_the_stale_banner_and_keeps_the_last_figures(app_env):
     at = run()
     banner = " ".join(e.value for e in at.error)
     assert "Source interrompue — dernières données valides de 23:50" in banner
-    assert any("connection refused" in c.value for c in at.caption)
+    assert any("connexion refusée" in c.value for c in at.caption)  # in French (issue 8)
     assert metric(at, "En tête") == "Benoît Hamon"
     assert metric(at, "Votants") == "2\u00a0000\u00a0255"
     assert at.get("plotly_chart")  # the last figures stay on screen

@@ -32,6 +32,17 @@ st.set_page_config(
     initial_sidebar_state="collapsed",
 )
 
+
+@st.cache_resource
+def _said_at_start() -> bool:
+    # Once per server process: a desk asked for but refused says why in the server log.
+    if problem := ui.desk_problem():
+        ui.LOG.warning("%s", problem)
+    return True
+
+
+_said_at_start()
+
 specs = [
     ("results.py", "Résultats", ":material/bar_chart:", "resultats"),
     ("reactions.py", "Réactions", ":material/forum:", "reactions"),
@@ -43,4 +54,6 @@ pages = [
     st.Page(PAGES / f, title=t, icon=i, url_path=u, default=(n == 0))
     for n, (f, t, i, u) in enumerate(specs)
 ]
-st.navigation(pages, position="top").run()
+page = st.navigation(pages, position="top")
+with ui.guard(f"page {page.url_path or 'resultats'}"):
+    page.run()

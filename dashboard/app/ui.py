@@ -8,7 +8,11 @@ replaced the file; the ttl bounds how long a stale read could survive a clock od
 
 from __future__ import annotations
 
+import logging
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 
 import pandas as pd
@@ -17,7 +21,8 @@ import streamlit as st
 from dashboard import settings
 from dashboard.charts.bundles import ChartBundle
 from dashboard.election import Election, load_election
-from dashboard.errors import DashboardError
+from dashboard.errors import DashboardError, SourceError, StoreError
+from dashboard.results.embargo import clock_now, hide_results
 from dashboard.results.views import load_candidates, load_results
 from dashboard.store import Store
 from dashboard.text import markdown
@@ -51,10 +56,24 @@ def _election(path: str, mtime_key: float) -> Election:
     return load_election(Path(path))
 
 
+def results_key() -> tuple:
+    """What the results depend on, cheap to read (two stats): it changes when a writer
+    replaced the results or the desk's marks."""
+    s = store()
+    return (_mtime(s.path("results")), _mtime(s.path("snapshot_marks")))
+
+
+def embargo_now() -> datetime | None:
+    """ "Now" for the embargo (the system clock, or the feed's: see results.embargo)."""
+    return clock_now(settings.store_dir())
+
+
 def results() -> pd.DataFrame:
+    """The results as every page shows them: shares and votes hidden under embargo."""
     s = store()
     # Desk marks change what is current, so they are part of the key too.
-    return _results(str(s.root), (_mtime(s.path("results")), _mtime(s.path("snapshot_marks"))))
+    raw = _results(str(s.root), results_key())
+    return hide_results(raw, election(), embargo_now())
 
 
 def candidates() -> pd.DataFrame:
@@ -108,15 +127,40 @@ def verbatim_markdown(text: str, highlights: list[str]) -> str:
     return "\n\n".join(p.replace("\n", "  \n") for p in paragraphs)
 
 
+def secrets() -> dict:
+    """The app's secrets, {} when there is no secrets.toml (a public deployment)."""
+    try:
+        return st.secrets.to_dict()
+    except Exception:
+        return {}
+
+
 def desk_mode() -> str:
     """ "oidc", "password" or "off" (see dashboard.desk.access)."""
     from dashboard.desk.access import desk_mode as mode
 
-    try:
-        secrets = st.secrets.to_dict()
-    except Exception:  # no secrets.toml at all: a public deployment
-        secrets = {}
-    return mode(secrets)
+    return mode(secrets())
+
+
+def desk_problem() -> str | None:
+    """Why a desk asked for stays off (French), for the server log at start."""
+    from dashboard.desk.access import desk_problem as problem
+
+    return problem(secrets())
+
+
+def client_address() -> str | None:
+    """The visitor's address: the connection's, or — only when that is a local reverse proxy
+    (loopback) — the X-Real-IP / X-Forwarded-For it sets. A visitor connecting directly
+    cannot choose their address with a header."""
+    address = st.context.ip_address
+    if address in (None, "127.0.0.1", "::1"):
+        headers = st.context.headers
+        for name in ("X-Real-Ip", "X-Forwarded-For"):
+            value = headers.get(name) if headers else None
+            if value:
+                return value.split(",")[-1].strip()
+    return address
 
 
 def gazetteer():
@@ -126,9 +170,47 @@ def gazetteer():
     return load_people(d / "people.csv", d / "camps.csv")
 
 
+LOG = logging.getLogger("dashboard.app")
+OOPS = (
+    "Cette partie de la page n'a pas pu s'afficher : une donnée enregistrée est illisible. "
+    "L'incident est consigné ; le reste de la page reste valable."
+)
+
+
+@contextmanager
+def guard(where: str) -> Iterator[None]:
+    """Whatever a stored record makes a page raise, the reader sees a French message and
+    what was drawn before it, never a traceback; the detail goes to the server log.
+    (st.stop / st.rerun are BaseExceptions and pass through.)"""
+    try:
+        yield
+    except DashboardError as exc:
+        LOG.warning("%s: %s", where, exc)
+        st.error(public_message(exc))
+    except Exception:
+        LOG.exception("%s: unexpected error", where)
+        st.error(OOPS, icon=":material/error:")
+
+
+UNREADABLE = (
+    "Les données enregistrées sont illisibles pour le moment : la page ne peut pas les "
+    "afficher. L'incident est consigné ; réessayez dans quelques instants."
+)
+
+
+def public_message(error: DashboardError) -> str:
+    """What a reader is told of `error` (Markdown): a broken store or source file is told in
+    French without its path or library detail (those go to the server log); the app's own
+    French messages ("aucun résultat valide…") are shown as they are."""
+    if isinstance(error, StoreError | SourceError):
+        return UNREADABLE
+    return markdown(error)
+
+
 def fail(error: DashboardError) -> None:
     """A user-facing error on the page, then stop this run (no traceback)."""
-    st.error(str(error))
+    LOG.warning("page stopped: %s", error)
+    st.error(public_message(error))
     st.stop()
 
 
@@ -143,7 +225,7 @@ def show_chart(bundle: ChartBundle, *, key: str, on_select: str = "ignore") -> o
         on_select=on_select,
         config={"displaylogo": False, "locale": "fr"},
     )
-    st.caption(bundle.source_line)
+    st.caption(markdown(bundle.source_line))
     c1, c2, c3 = st.columns([1.3, 1, 1.6])
     from dashboard.export import render
 
@@ -195,7 +277,7 @@ def export_panel(bundle: ChartBundle, *, key: str) -> None:
             f"Télécharger {name}", data=exported, file_name=name, mime=render.MIME[fmt],
             key=f"{key}-download", icon=":material/download:",
         )  # fmt: skip
-        st.caption(f"Texte alternatif : {bundle.alt_text}")
+        st.caption(f"Texte alternatif : {markdown(bundle.alt_text)}")
         if fmt == "html":
             st.code(render.embed_snippet(name, preset, title=bundle.title), language="html")
         if st.toggle("Aperçu cadré", key=f"{key}-preview"):

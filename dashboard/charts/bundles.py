@@ -9,7 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from urllib.parse import urlparse
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -21,7 +20,9 @@ from dashboard.election import Election, load_election
 from dashboard.errors import DashboardError
 from dashboard.fr import bureaux_text, fr_int, fr_pct, status_fr
 from dashboard.results import query
+from dashboard.results.embargo import clock_now, hide_results
 from dashboard.store import Store
+from dashboard.text import host as url_host
 
 
 @dataclass(frozen=True)
@@ -104,7 +105,7 @@ class ResultsView:
     def source_line(self, rows: pd.DataFrame | None = None) -> str:
         rows = self.snapshot if rows is None else rows
         first = rows.iloc[0]
-        host = urlparse(str(first["source_url"])).netloc.removeprefix("www.")
+        host = url_host(first["source_url"]).removeprefix("www.")
         when = pd.Timestamp(first["as_of"])
         parts = [f"données au {when:%d/%m/%Y %H:%M}"]
         if not pd.isna(first["bureaux_counted"]):
@@ -175,6 +176,8 @@ def progress_bundle(view: ResultsView, template: go.layout.Template) -> ChartBun
     spec = CHARTS["count-progress"]
     rnd = view.election.round(view.round)
     prog = query.progress(view.results, view.round, view.candidates)
+    start, end = view.election.span()
+    prog = prog[(prog["as_of"] >= pd.Timestamp(start)) & (prog["as_of"] < pd.Timestamp(end))]
     if view.at is not None:
         prog = prog[prog["as_of"] <= pd.Timestamp(view.at)]
     prog = prog[prog["kind"] == "count"]
@@ -224,7 +227,9 @@ def build_chart(
     election = load_election(Path(data_dir) / "election.toml")
     number, when = resolve(election, election.last_round.number if round is None else round, at)
     template = house_template(dark=dark)
-    results, candidates = load_results(store), load_candidates(store)
+    # Exports show what the pages show: shares and votes hidden under embargo.
+    results = hide_results(load_results(store), election, clock_now(store.root))
+    candidates = load_candidates(store)
     if name == "reactions-timeline":
         from dashboard.liveblog.reactions import load_people
         from dashboard.liveblog.store import reaction_timeline
@@ -285,6 +290,17 @@ def reaction_round(election: Election, reactions: pd.DataFrame) -> int:
     return (held[-1] if held else election.rounds[0]).number
 
 
+def placeable_reactions(reactions: pd.DataFrame, election: Election) -> tuple[pd.DataFrame, int]:
+    """The reactions whose time falls within the election's span, and how many do not (a
+    stored absurd date is left off the timeline instead of emptying it)."""
+    if reactions.empty:
+        return reactions, 0
+    start, end = election.span()
+    times = pd.to_datetime(reactions["published_at"], utc=True, errors="coerce")
+    inside = (times >= pd.Timestamp(start)) & (times < pd.Timestamp(end))
+    return reactions[inside.fillna(False)], int((~inside.fillna(False)).sum())
+
+
 def timeline_frame(
     reactions: pd.DataFrame, results: pd.DataFrame, candidates: pd.DataFrame, round_: int
 ) -> pd.DataFrame:
@@ -311,6 +327,7 @@ def timeline_bundle(
 
     spec = CHARTS["reactions-timeline"]
     results = results[results["election_id"] == election.id]
+    reactions, _ = placeable_reactions(reactions, election)
     if at is not None:
         reactions = reactions[pd.to_datetime(reactions["published_at"]) <= pd.Timestamp(at)]
     if reactions.empty:
@@ -342,8 +359,9 @@ def timeline_bundle(
         + ", ".join(f"{n} {label}" for label, n in camps.items())
         + f", avec {len(ann)} annonces de résultats sur le même axe."
     )
-    sources = sorted(set(frame["source_url"]))
-    hosts = ", ".join(urlparse(s).netloc.removeprefix("www.") for s in sources)
+    hosts = ", ".join(
+        sorted({url_host(s).removeprefix("www.") or "source locale" for s in frame["source_url"]})
+    )
     source_line = f"Source : {hosts} (live blog) ; résultats : {election.organiser}"
     return ChartBundle(
         spec.name, spec.slug, fig, data, title, subtitle, source_line, alt, election.id,

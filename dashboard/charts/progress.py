@@ -12,6 +12,7 @@ from plotly.subplots import make_subplots
 from dashboard.charts.theme import MUTED, colour_or_muted, title_layout
 from dashboard.charts.vote_split import BASE_LABEL
 from dashboard.fr import fr_int, fr_pct, status_fr
+from dashboard.text import plotly as plotly_text
 
 GAP = timedelta(hours=6)  # longer silences between snapshots are cut out of the axis
 PAD = timedelta(minutes=30)  # what is kept on each side of a cut
@@ -49,11 +50,14 @@ def build_progress(
         fig.add_trace(
             go.Scatter(
                 x=rows["t"], y=[float(s) for s in rows["share"]], mode="lines+markers",
-                name=str(first["name"]), line=dict(color=colour_or_muted(first["colour"]), width=3),
+                name=plotly_text(first["name"]),
+                line=dict(color=colour_or_muted(first["colour"]), width=3),
                 marker=dict(size=8),
-                customdata=[[fr_pct(float(s)), st] for s, st in zip(rows["share"],
-                            rows["status"].map(status_fr), strict=True)],
-                hovertemplate=f"<b>{first['name']}</b><br>%{{x|%d/%m %H:%M}}<br>"
+                # The name goes in as escaped custom data, never into the template itself
+                # (a "%{…}" in a name would be read as a placeholder).
+                customdata=[[fr_pct(float(s)), st, plotly_text(first["name"])] for s, st in zip(
+                            rows["share"], rows["status"].map(status_fr), strict=True)],
+                hovertemplate="<b>%{customdata[2]}</b><br>%{x|%d/%m %H:%M}<br>"
                 "%{customdata[0]} · %{customdata[1]}<extra></extra>",
                 legendgroup=str(cid),
             ),

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
+from dashboard.text import plotly as plotly_text
+
 FONT_FAMILY = "DejaVu Sans, Liberation Sans, Arial, sans-serif"
 INK = "#1a1a1a"
 MUTED = "#5f6368"
@@ -49,8 +51,9 @@ def house_template(*, dark: bool = False) -> go.layout.Template:
 
 
 def title_layout(title: str, subtitle: str = "") -> dict:
-    """Title and subtitle as plotly draws them (layout.title.subtitle, never clipped)."""
-    return dict(text=title, subtitle=dict(text=subtitle))
+    """Title and subtitle as plotly draws them (layout.title.subtitle, never clipped).
+    Plotly reads titles as HTML: both are given as plain text and escaped here."""
+    return dict(text=plotly_text(title), subtitle=dict(text=plotly_text(subtitle)))
 
 
 def colour_or_muted(colour: object) -> str:

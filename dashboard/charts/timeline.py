@@ -8,6 +8,7 @@ import plotly.graph_objects as go
 
 from dashboard.charts.progress import rangebreaks
 from dashboard.charts.theme import MUTED, title_layout
+from dashboard.text import plotly as plotly_text
 
 SYMBOLS = {
     "radio": "circle",
@@ -42,15 +43,21 @@ def build_timeline(
     """`df`: one row per reaction (published_at, entry_id, time, headline, people_names,
     camp_label, camp_colour, camp_order, outlet, outlet_type, stance, count_then).
     `announcements`: as_of, label (one row per results snapshot). `by`: "camp" or "person".
-    Each point's customdata starts with its entry_id, so a selection names its entry."""
+    Each point's customdata starts with its entry_id, so a selection names its entry.
+
+    Plotly reads names, axis labels, custom data inserted into hover templates and text as
+    HTML: every text of the live blog and of the gazetteer is escaped (text.html) here."""
     df = df.copy()
     df["t"] = _naive(df["published_at"])
-    df["person"] = df["people_names"].map(lambda p: ", ".join(p) if len(p) else "inconnu")
-    df["row"] = df["camp_label"] if by == "camp" else df["person"]
+    df["person"] = df["people_names"].map(
+        lambda p: plotly_text(", ".join(p)) if len(p) else "inconnu"
+    )
+    df["camp_text"] = df["camp_label"].map(plotly_text)
+    df["row"] = df["camp_text"] if by == "camp" else df["person"]
     fig = go.Figure()
-    order = df.sort_values(["camp_order", "camp_label"])["camp_label"].drop_duplicates().tolist()
+    order = df.sort_values(["camp_order", "camp_label"])["camp_text"].drop_duplicates().tolist()
     for camp in order:
-        rows = df[df["camp_label"] == camp]
+        rows = df[df["camp_text"] == camp]
         fig.add_trace(
             go.Scatter(
                 x=rows["t"], y=rows["row"], mode="markers+text", name=str(camp),
@@ -68,7 +75,8 @@ def build_timeline(
                     line=dict(width=1.5, color="#ffffff"),
                 ),
                 customdata=[
-                    [eid, f"{t:%H:%M}", person, head or "", outlet or "—", stance or "—", then]
+                    [eid, f"{t:%H:%M}", person, plotly_text(head or ""), plotly_text(outlet or "—"),
+                     plotly_text(stance or "—"), plotly_text(then)]
                     for eid, t, person, head, outlet, stance, then in zip(
                         rows["entry_id"], rows["t"], rows["person"], rows["headline"],
                         rows["outlet"], rows["stance"], rows["count_then"], strict=True)
@@ -86,14 +94,15 @@ def build_timeline(
         fig.add_trace(
             go.Scatter(
                 x=ann["t"], y=[RESULTS_ROW] * len(ann), mode="markers+text",
-                name="Annonce des résultats", text=list(ann["short"]), showlegend=False,
+                name="Annonce des résultats", text=[plotly_text(s) for s in ann["short"]],
+                showlegend=False,
                 # Neighbouring announcements alternate above/below; labels may overhang
                 # the plot's edges rather than be cut.
                 textposition=["top center" if i % 2 == 0 else "bottom center"
                               for i in range(len(ann))],
                 cliponaxis=False, textfont=dict(size=11, color=MUTED),
                 marker=dict(symbol="line-ns-open", size=22, color=MUTED, line=dict(width=2)),
-                customdata=[[f"annonce:{s}", f"{t:%d/%m %H:%M}", lab]
+                customdata=[[f"annonce:{s}", f"{t:%d/%m %H:%M}", plotly_text(lab)]
                             for s, t, lab in zip(ann["snapshot_id"], ann["t"], ann["label"],
                                                  strict=True)],
                 hovertemplate="<b>%{customdata[1]}</b><br>%{customdata[2]}<extra></extra>",

@@ -7,6 +7,7 @@ import plotly.graph_objects as go
 
 from dashboard.charts.theme import MUTED, colour_or_muted, title_layout
 from dashboard.fr import fr_int, fr_pct
+from dashboard.text import plotly as plotly_text
 
 BASE_LABEL = {"exprimes": "% des suffrages exprimés", "votants": "% des votants"}
 
@@ -24,8 +25,9 @@ def build_vote_split(
     top. Two candidates get a 50 % line; `winners` (candidate ids) are marked on their label."""
     df = df[df["share"].notna()].sort_values("share", ascending=True)
     base = str(df["share_base"].iloc[0]) if len(df) else "exprimes"
+    # Plotly reads labels, custom data and hover text as HTML: names are escaped.
     labels = [
-        f"<b>{name}</b> ✓" if cid in winners else str(name)
+        f"<b>{plotly_text(name)}</b> ✓" if cid in winners else plotly_text(name)
         for cid, name in zip(df["candidate_id"], df["name"], strict=True)
     ]
     votes_text = [
@@ -42,7 +44,7 @@ def build_vote_split(
             textposition="outside",
             cliponaxis=False,
             textfont=dict(size=15),
-            customdata=list(zip(df["name"], votes_text, strict=True)),
+            customdata=[[plotly_text(n), v] for n, v in zip(df["name"], votes_text, strict=True)],
             hovertemplate="<b>%{customdata[0]}</b><br>%{x:.2f} %<br>%{customdata[1]}"
             "<extra></extra>",
             name="",
@@ -74,7 +76,7 @@ def build_vote_split(
     for winner in (w for w in winners if w in set(df["candidate_id"])):
         fig.add_annotation(
             x=0, y=labels[list(df["candidate_id"]).index(winner)],
-            text=winner_label, showarrow=False, xanchor="left", xshift=8,
+            text=plotly_text(winner_label), showarrow=False, xanchor="left", xshift=8,
             font=dict(size=13, color="#ffffff"),
         )  # fmt: skip
     return fig

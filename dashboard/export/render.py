@@ -53,6 +53,9 @@ from dashboard import settings
 from dashboard.charts.theme import house_template
 from dashboard.errors import DashboardError
 from dashboard.fr import NBSP, fr_int, slugify
+from dashboard.text import html as escape_html
+from dashboard.text import plain
+from dashboard.text import plotly as plotly_text
 
 Format = Literal["png", "svg", "pdf", "html", "csv", "json"]
 FORMATS: tuple[str, ...] = get_args(Format)
@@ -196,8 +199,8 @@ def wrap_text(text: str, width_px: float, size: float, *, bold: bool = False) ->
 
 
 def _plotly_lines(lines: list[str]) -> str:
-    # Plotly reads a small HTML subset: escape what the user typed, join lines with <br>.
-    return "<br>".join(html.escape(line, quote=False) for line in lines)
+    # Plotly reads a small HTML subset: escape the frame's texts, join lines with <br>.
+    return "<br>".join(plotly_text(line) for line in lines)
 
 
 def _legend_entries(fig: go.Figure) -> list[str]:
@@ -236,6 +239,12 @@ _TAG = re.compile(r"<[^>]+>")
 def _seq(value: Any) -> list[Any]:
     # Plotly keeps data arrays as given: a tuple, a list or a numpy array (no truth value).
     return [] if value is None else list(value)
+
+
+def _plotly_plain(text: Any) -> str:
+    """A plotly label (a small HTML subset, outside text escaped by the builders) back to the
+    plain text it shows: tags dropped, entities decoded."""
+    return plain(html.unescape(_TAG.sub("", str(text or "")))).strip()
 
 
 def _figure_title(fig: go.Figure) -> str:
@@ -535,19 +544,19 @@ def alt_text_for(fig: go.Figure, frame: Frame) -> str:
             items = []
             for i, (label, value) in enumerate(zip(labels, values, strict=False)):
                 shown = texts[i] if i < len(texts) and texts[i] else _fr_number(value)
-                items.append(f"{_TAG.sub('', str(label)).strip()} : {shown}")
+                items.append(f"{_plotly_plain(label)} : {shown}")
             if items:
-                name = f"{trace.name} — " if trace.name else ""
+                name = f"{_plotly_plain(trace.name)} — " if trace.name else ""
                 parts.append(name + ", ".join(items[:12]))
         elif trace.type == "pie" and trace.labels is not None and trace.values is not None:
             parts.append(
                 ", ".join(
-                    f"{lab} : {_fr_number(v)}"
+                    f"{_plotly_plain(lab)} : {_fr_number(v)}"
                     for lab, v in zip(trace.labels, trace.values, strict=False)
                 )
             )
         elif trace.type == "scatter" and trace.y is not None and len(trace.y):
-            name = trace.name or "série"
+            name = _plotly_plain(trace.name) or "série"
             parts.append(f"{name} : dernière valeur {_fr_number(trace.y[-1])}")
     if frame.source_line:
         parts.append(frame.source_line)
@@ -793,8 +802,8 @@ def _svg_accessible(svg: bytes, title: str, alt: str) -> bytes:
     head = match.group(0)
     opened = head[:-1] + ' role="img" aria-labelledby="chart-title chart-desc">'
     extra = (
-        f'<title id="chart-title">{html.escape(title)}</title>'
-        f'<desc id="chart-desc">{html.escape(alt)}</desc>'
+        f'<title id="chart-title">{escape_html(title)}</title>'
+        f'<desc id="chart-desc">{escape_html(alt)}</desc>'
     )
     return (opened + extra + text[match.end() :]).encode("utf-8")
 
@@ -844,7 +853,7 @@ def _html_page(fig: go.Figure, frame: Frame, preset: Preset, alt: str, *, dark: 
             "toImageButtonOptions": {"format": "png", "scale": PNG_SCALE},
         },
     )
-    esc = html.escape
+    esc = escape_html
     logo = f'<img class="logo" src="{_logo_uri(Path(frame.logo))}" alt="">' if frame.logo else ""
     footer = " · ".join(esc(s) for s in (frame.source_line, frame.credit) if s)
     title = frame.title or _figure_title(fig)
@@ -886,9 +895,9 @@ footer {{ display: flex; justify-content: space-between; align-items: flex-end; 
 def embed_snippet(url: str, preset: str | Preset = "article", *, title: str = "") -> str:
     """An <iframe> for a CMS: full width, the preset's aspect ratio, lazy-loaded."""
     p = PRESETS[preset] if isinstance(preset, str) else preset
-    label = html.escape(title or "Graphique interactif", quote=True)
+    label = escape_html(title or "Graphique interactif")
     return (
-        f'<iframe src="{html.escape(url, quote=True)}" title="{label}" '
+        f'<iframe src="{escape_html(url)}" title="{label}" '
         f'width="{p.width}" height="{p.height}" loading="lazy" '
         f'style="width:100%;height:auto;aspect-ratio:{p.width}/{p.height};border:0" '
         f"allowfullscreen></iframe>"

@@ -78,6 +78,9 @@ class FetchResult:
     content_type: str
     fetched_at: datetime  # UTC
     raw_path: Path | None  # where the payload was archived (None without payload)
+    # The feed's own clock when it announces one (the replay server's `X-Replay-Clock`): a
+    # rehearsal embargo is judged on it (see dashboard.results.embargo).
+    source_clock: str | None = None
 
     @property
     def not_modified(self) -> bool:
@@ -272,6 +275,45 @@ def describe_error(
     return f"{url}: cannot fetch ({text[:160]})"
 
 
+CLOCK_HEADER = "X-Replay-Clock"  # ISO time of the feed's own clock (replay server)
+
+
+_FRENCH = (
+    (re.compile(r"connection refused(?P<tries> after \d+ attempts)?(?: \(is the feed server "
+                r"running\?\))?"), "connexion refusée{tries} : le serveur du flux est-il lancé ?"),
+    (re.compile(r"the feed answered (?P<what>HTTP \d{3}|a server error)(?P<tries> after \d+ "
+                r"attempts)?(?P<reason>.*)"), "le flux a répondu {what}{tries}{reason}"),
+    (re.compile(r"no connection within (?P<s>[\d.]+) s(?P<tries> after \d+ attempts)?"),
+     "pas de connexion en {s} s{tries}"),
+    (re.compile(r"no answer within (?P<s>[\d.]+) s(?P<tries> after \d+ attempts)?"),
+     "pas de réponse en {s} s{tries}"),
+    (re.compile(r"the connection broke while reading the answer"),
+     "connexion coupée pendant la lecture de la réponse"),
+    (re.compile(r"not a valid URL"), "adresse invalide"),
+    (re.compile(r"too many redirects"), "trop de redirections"),
+    (re.compile(r"cannot fetch \((?P<why>.*)\)"), "lecture impossible ({why})"),
+)  # fmt: skip
+
+
+def french_error(line: str) -> str:
+    """A `describe_error` line (English, as the CLI prints it) in French for the app's pages:
+    "URL: connection refused after 3 attempts (is the feed server running?)" → "URL :
+    connexion refusée après 3 tentatives : le serveur du flux est-il lancé ?". Anything else
+    (a document's error) is returned as it is."""
+    url, sep, what = line.partition(": ")
+    if not sep:
+        url, what = "", line
+    for pattern, french in _FRENCH:
+        match = pattern.fullmatch(what.strip())
+        if match:
+            parts = {k: v or "" for k, v in match.groupdict().items()}
+            if parts.get("tries"):
+                parts["tries"] = " après " + parts["tries"].split()[1] + " tentatives"
+            text = french.format(**parts)
+            return f"{url} : {text}" if url else text
+    return line
+
+
 def fetch(
     url: str,
     *,
@@ -305,14 +347,15 @@ def fetch(
             stream=True,  # so an oversize body is refused without being held in memory
         ) as response:
             status = response.status_code
+            clock = response.headers.get(CLOCK_HEADER)
             if status == 304:
                 return FetchResult(
                     url, 304, None, response.headers.get("ETag") or sent.etag,
                     response.headers.get("Last-Modified") or sent.last_modified,
-                    response.headers.get("Content-Type", ""), fetched_at, None,
+                    response.headers.get("Content-Type", ""), fetched_at, None, clock,
                 )  # fmt: skip
             if status == 204:
-                return FetchResult(url, 204, None, None, None, "", fetched_at, None)
+                return FetchResult(url, 204, None, None, None, "", fetched_at, None, clock)
             if status != 200:
                 reason = f" {response.reason}" if response.reason else ""
                 raise FeedError(f"{url}: the feed answered HTTP {status}{reason}")
@@ -323,7 +366,9 @@ def fetch(
     except requests.RequestException as exc:
         raise FeedError(describe_error(url, exc, timeout, attempts)) from exc
     raw_path = archive_payload(raw_dir, url, fetched_at, payload, content_type)
-    return FetchResult(url, 200, payload, etag, last_modified, content_type, fetched_at, raw_path)
+    return FetchResult(
+        url, 200, payload, etag, last_modified, content_type, fetched_at, raw_path, clock
+    )
 
 
 def _read_body(url: str, response: requests.Response, max_bytes: int) -> bytes:

@@ -7,6 +7,8 @@ published, time-accelerated — for rehearsals, for the tests and for the live-p
     GET /results.csv   the same snapshot as a ministry-style CSV (see dashboard.results.documents).
     GET /status        the replay clock, the current snapshot id, the request count (no faults).
 
+Every answer carries the replay clock in an `X-Replay-Clock` header (ISO time, Paris).
+
 The replay clock starts at `start` (default: one minute before the round's first snapshot)
 and runs `speed` times faster than real time (speed 0 freezes it). Faults apply to the two
 feed paths only: `fail_rate` answers that fraction of requests with HTTP 500 (seeded RNG, so a
@@ -36,6 +38,7 @@ from typing import Any
 
 from dashboard import settings
 from dashboard.errors import DashboardError, FeedError, SourceError
+from dashboard.feed.http import CLOCK_HEADER
 from dashboard.fr import PARIS
 from dashboard.model import parse_time, snapshot_document
 from dashboard.results.documents import ministry_csv
@@ -362,6 +365,9 @@ def _handler_for(server: ReplayServer) -> type[BaseHTTPRequestHandler]:
             headers: dict[str, str] | None = None,
         ) -> None:
             self.send_response(code)
+            # The replay clock on every answer: a watcher records it, so a rehearsal embargo
+            # (DASHBOARD_EMBARGO_CLOCK=feed) is judged on the replayed night's time.
+            self.send_header(CLOCK_HEADER, server.clock().isoformat(timespec="seconds"))
             if content_type:
                 self.send_header("Content-Type", content_type)
             for name, value in (headers or {}).items():

@@ -40,9 +40,10 @@ from dashboard.feed.http import (
 from dashboard.fr import PARIS
 from dashboard.model import CANDIDATES, to_table
 from dashboard.results import verdict as judged
+from dashboard.results.embargo import FEED_STATUS_FILE
 from dashboard.store import Store, write_bytes_atomic
 
-STATUS_FILE = "feed_status.json"
+STATUS_FILE = FEED_STATUS_FILE  # the embargo reads its `source_clock`
 BLOG_STATUS_FILE = "liveblog_status.json"
 WRITER_LOCK = ".feed-writer.lock"  # not the store's own ".lock": flock is per open file
 BLOG_WRITER_LOCK = ".liveblog-writer.lock"
@@ -83,6 +84,7 @@ class FeedStatus:
     polls: int = 0
     every_seconds: float | None = None
     writer_pid: int | None = None
+    source_clock: str | None = None  # the feed's own clock at the last answer (ISO), if sent
 
     def age(self, now: datetime | None = None) -> float | None:
         """Seconds since the feed last answered usably (None: never)."""
@@ -236,6 +238,8 @@ def poll_once(
             session=session, timeout=timeout,
         )  # fmt: skip
         result.polled_at, result.http_status = fetched.fetched_at, fetched.status
+        if fetched.source_clock:
+            status.source_clock = fetched.source_clock
         result.raw_path = fetched.raw_path
         if fetched.status == 304:
             result.outcome, result.snapshot_id = UNCHANGED, status.last_snapshot_id

@@ -16,6 +16,7 @@ from dashboard.errors import DashboardError
 from dashboard.fr import BASE_FR, PARIS, bureaux_text, fr_int, fr_pct, status_fr
 from dashboard.model import CANDIDATES, RESULTS, snapshot_document
 from dashboard.results import query
+from dashboard.results.embargo import clock_now, hide_document
 from dashboard.results.record import apply_marks, current_marks
 from dashboard.store import Store
 
@@ -56,7 +57,8 @@ def results_document(
     if sid is None:
         moment = f" at {when:%d/%m/%Y %H:%M}" if when else ""
         raise DashboardError(f"no valid snapshot for round {number}{moment}")
-    return snapshot_document(query.snapshot_rows(results, sid), load_candidates(store))
+    doc = snapshot_document(query.snapshot_rows(results, sid), load_candidates(store))
+    return hide_document(doc, election, clock_now(store.root))
 
 
 def results_text(doc: dict[str, Any]) -> str:
@@ -72,6 +74,10 @@ def results_text(doc: dict[str, Any]) -> str:
         "",
         f"{'Candidat':<24}{'Voix':>12}  % {BASE_FR[doc['share_base']]}",
     ]
+    if doc.get("embargo"):
+        until = doc["embargo"].get("until")
+        when = f" jusqu'à {datetime.fromisoformat(until):%H:%M}" if until else ""
+        lines.insert(-2, f"Sous embargo{when} : voix et parts des candidats masquées")
     for cand in sorted(doc["candidates"], key=lambda c: -(c["share"] or -1)):
         lines.append(f"{cand['name']:<24}{fr_int(cand['votes']):>12}  {fr_pct(cand['share'])}")
     lines += ["", f"Source : {doc['source_url']}"]

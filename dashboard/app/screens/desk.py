@@ -14,36 +14,54 @@ import streamlit as st
 from dashboard import settings
 from dashboard.app import ui
 from dashboard.desk import actions
-from dashboard.desk.access import RateLimiter, oidc_provider, password_ok
+from dashboard.desk.access import (
+    RateLimiter,
+    check_login,
+    desk_problem,
+    email_allowed,
+    oidc_provider,
+)
 from dashboard.errors import DashboardError
 from dashboard.fr import PARIS
 from dashboard.liveblog.reactions import OUTLET_TYPES, STANCES
 from dashboard.model import MARK_LABELS, SHARE_BASES, STATUSES
+from dashboard.text import markdown
 
 st.title("Desk de la rédaction")
 
 
 @st.cache_resource
 def _limiter() -> RateLimiter:
-    # One per server process: failed attempts from every session count together.
+    # One per server process, keyed by client address and by typed name.
     return RateLimiter(settings.get_int("desk_attempts"), window=300)
 
 
 def gate() -> str:
     """The signed-in staff member's name, or stop the page."""
     mode = ui.desk_mode()
+    secrets = ui.secrets()
     if mode == "off":
-        st.error("Le desk n'est pas activé sur ce déploiement.")
+        problem = desk_problem(secrets)
+        st.error(problem or "Le desk n'est pas activé sur ce déploiement.")
         st.stop()
     if mode == "oidc":
         if not st.user.is_logged_in:
-            provider = oidc_provider(st.secrets.to_dict())
+            provider = oidc_provider(secrets)
             st.button(
                 "Se connecter", on_click=st.login, args=(provider,) if provider else (),
                 icon=":material/login:",
             )  # fmt: skip
             st.stop()
-        return str(st.user.get("email") or st.user.get("name") or "inconnu")
+        email = st.user.get("email")
+        if st.user.get("email_verified") is False or not email_allowed(email, secrets):
+            # No list means nobody: an account of the provider is not a newsroom account.
+            st.error(
+                f"Le compte « {markdown(email or 'sans adresse')} » n'est pas autorisé sur le "
+                "desk (liste `[desk] allowed` des secrets)."
+            )
+            st.button("Se déconnecter", on_click=st.logout, icon=":material/logout:")
+            st.stop()
+        return str(email)  # the audit log records the signed-in address
     if st.session_state.get("desk_user"):
         return st.session_state["desk_user"]
     with st.form("desk-login"):
@@ -51,28 +69,33 @@ def gate() -> str:
         password = st.text_input("Mot de passe du desk", type="password")
         submitted = st.form_submit_button("Entrer")
     if submitted:
-        limiter = _limiter()
-        if limiter.blocked():
-            st.error("Trop de tentatives : réessayez dans quelques minutes.")
-        elif not name.strip():
+        if not name.strip():
             st.error("Indiquez votre nom : il est inscrit au journal des modifications.")
-        elif password_ok(password, str(st.secrets.get("desk_password", ""))):
-            st.session_state["desk_user"] = name.strip()
+            st.stop()
+        outcome = check_login(
+            _limiter(), ui.client_address(), name, password,
+            str(secrets.get("desk_password", "")),
+        )  # fmt: skip
+        if outcome == "ok":
+            st.session_state["desk_user"] = " ".join(name.split())
             st.rerun()
+        elif outcome == "blocked":
+            st.error("Trop de tentatives : réessayez dans quelques minutes.")
         else:
-            limiter.fail()
             st.error("Mot de passe incorrect.")
     st.stop()
 
 
 who = gate()
-st.caption(f"Connecté : {who}. Chaque modification est inscrite au journal ; rien n'est effacé.")
+st.caption(
+    f"Connecté : {markdown(who)}. Chaque modification est inscrite au journal ; rien n'est effacé."
+)
 store = ui.store()
 limit_mb = float(settings.get_int("upload_limit_mb"))
 
 
 def done(change: actions.Change) -> None:
-    st.success(f"{change.summary} (modification {change.change_id})")
+    st.success(markdown(f"{change.summary} (modification {change.change_id})"))
 
 
 blog_tab, reaction_tab, results_tab, log_tab = st.tabs(
@@ -100,7 +123,7 @@ with blog_tab:
             st.session_state["blog-parsed"] = (parsed, source_url)
         except DashboardError as exc:
             st.session_state.pop("blog-parsed", None)
-            st.error(str(exc))
+            st.error(markdown(exc))
     if "blog-parsed" in st.session_state:
         parsed, url = st.session_state["blog-parsed"]
         st.dataframe(
@@ -120,7 +143,7 @@ with blog_tab:
                                          gazetteer=ui.gazetteer(), who=who))  # fmt: skip
                 del st.session_state["blog-parsed"]
             except DashboardError as exc:
-                st.error(str(exc))
+                st.error(markdown(exc))
 
 with reaction_tab:
     reactions = ui.reactions()
@@ -165,7 +188,7 @@ with reaction_tab:
                         outlet_type=outlet_type or None, who=who, reason=reason,
                     ))  # fmt: skip
                 except DashboardError as exc:
-                    st.error(str(exc))
+                    st.error(markdown(exc))
 
 with results_tab:
     election = ui.election()
@@ -224,7 +247,7 @@ with results_tab:
                     raise DashboardError("saisissez au moins les voix ou le % d'un candidat")
                 done(actions.add_snapshot(store, candidates, doc, who=who, reason=note))
             except DashboardError as exc:
-                st.error(str(exc))
+                st.error(markdown(exc))
 
     st.subheader("Marquer un relevé comme corrigé ou remplacé")
     results = ui.results()
@@ -242,7 +265,7 @@ with results_tab:
             try:
                 done(actions.mark_snapshot(store, sid, mark, who=who, reason=why))
             except DashboardError as exc:
-                st.error(str(exc))
+                st.error(markdown(exc))
 
 with log_tab:
     log = actions.audit_log(store)
@@ -256,4 +279,4 @@ with log_tab:
                 try:
                     done(actions.undo(store, change_id, who=who))
                 except DashboardError as exc:
-                    st.error(str(exc))
+                    st.error(markdown(exc))

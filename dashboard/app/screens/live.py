@@ -17,25 +17,16 @@ from dashboard.app import ui
 from dashboard.charts.bundles import results_view, vote_split_bundle
 from dashboard.charts.theme import house_template
 from dashboard.errors import DashboardError
+from dashboard.feed.http import french_error
 from dashboard.feed.watch import read_status
 from dashboard.fr import PARIS, fr_int, fr_pct, status_fr
 from dashboard.results import query
+from dashboard.results.embargo import embargo_for
+from dashboard.text import markdown, plain
 
 EVERY = max(1, settings.get_int("live_every"))
 
 st.title("En direct")
-
-
-def embargo_until(election, round_: int) -> datetime | None:
-    """When shares may be shown: the embargo setting (HH:MM on the round's day, or ISO)."""
-    text = settings.get_str("embargo_until").strip()
-    if not text:
-        return None
-    try:
-        return election.resolve_at(round_, text)
-    except DashboardError:
-        st.warning(f"DASHBOARD_EMBARGO_UNTIL illisible : « {text} » (attendu HH:MM)")
-        return None
 
 
 def latest_round(results: pd.DataFrame) -> int:
@@ -45,6 +36,12 @@ def latest_round(results: pd.DataFrame) -> int:
 
 @st.fragment(run_every=EVERY)
 def live_panel() -> None:
+    # A fragment rerun is outside the page's own guard (main.py): it carries its own.
+    with ui.guard("direct"):
+        _live_panel()
+
+
+def _live_panel() -> None:
     status = read_status(settings.store_dir())
     try:
         election = ui.election()
@@ -53,13 +50,13 @@ def live_panel() -> None:
     except DashboardError:
         st.info("En attente du premier relevé du flux…")
         if status is not None and status.last_error:
-            st.error(f"Source interrompue — {status.last_error}")
+            st.error(f"Source interrompue — {markdown(french_error(status.last_error))}")
         return
     round_ = latest_round(results[results["election_id"] == election.id])
     try:
         view = results_view(results, candidates, election, round_)
     except DashboardError as exc:
-        st.info(str(exc))
+        st.info(markdown(exc))
         return
     first = view.first
     as_of = pd.Timestamp(first["as_of"])
@@ -69,31 +66,35 @@ def live_panel() -> None:
             "Aucun flux suivi : figures enregistrées. Lancez "
             "`python -m dashboard results watch URL` pour suivre un flux."
         )
-    elif status.is_stale():
+    elif status.last_error or status.is_stale():
+        # Interrupted as soon as the watcher records a failed poll, not only once the
+        # figures are DASHBOARD_STALE_AFTER seconds old.
         st.error(
             f"Source interrompue — dernières données valides de {as_of:%H:%M}",
             icon=":material/warning:",
         )
         if status.last_error:
-            st.caption(f"Détail technique : {status.last_error}")
+            st.caption(f"Détail : {markdown(french_error(status.last_error))}")
     else:
         st.success(f"Flux actif — {status.updated_text()}", icon=":material/sync:")
     if status is not None and status.last_outcome == "signalé" and status.last_flags:
-        st.warning("Dernier document reçu écarté : " + " ; ".join(status.last_flags))
+        st.warning("Dernier document reçu écarté : " + markdown(" ; ".join(status.last_flags)))
     st.caption(f"Affichage mis à jour à {datetime.now(tz=PARIS):%H:%M:%S}")
 
     rnd = election.round(round_)
-    embargo = embargo_until(election, round_)
-    embargoed = embargo is not None and datetime.now(tz=PARIS) < embargo
+    embargo = embargo_for(election, round_)
+    embargoed = embargo.active(ui.embargo_now())
+    if embargo.problem:
+        st.warning(markdown(embargo.problem))
     cols = st.columns(4)
     if embargoed:
-        cols[0].metric("Résultats", "sous embargo", f"jusqu'à {embargo:%H:%M}",
+        cols[0].metric("Résultats", "sous embargo", embargo.label(),
                        delta_color="off", delta_arrow="off")  # fmt: skip
     elif not view.shares.empty:
         lead = view.shares.iloc[0]
         cols[0].metric(
             rnd.winner_label.capitalize() if view.winners() else "En tête",
-            str(lead["name"]), fr_pct(lead["share"]), delta_color="off", delta_arrow="off",
+            plain(lead["name"]), fr_pct(lead["share"]), delta_color="off", delta_arrow="off",
         )  # fmt: skip
     cols[1].metric("Votants", fr_int(first["votants"]))
     counted, total = first["bureaux_counted"], first["bureaux_total"]
@@ -119,18 +120,18 @@ def live_panel() -> None:
             candidates,
         )
         names = dict(zip(candidates["candidate_id"], candidates["name"], strict=True))
-        st.markdown(f"**{change.describe(names)}**")
+        st.markdown(f"**{markdown(change.describe(names))}**")
 
     if embargoed:
         st.info(
-            f"Les parts des candidats sont masquées jusqu'à {embargo:%H:%M} "
-            "(fermeture des bureaux) ; la participation reste affichée."
+            f"Les parts des candidats sont masquées {markdown(embargo.label())} "
+            "(embargo) ; la participation reste affichée."
         )
     elif not view.shares.empty:
         bundle = vote_split_bundle(view, house_template())
         st.plotly_chart(bundle.fig, theme=None, key="live-vote-split",
                         config={"displaylogo": False})  # fmt: skip
-        st.caption(bundle.source_line)
+        st.caption(markdown(bundle.source_line))
 
 
 live_panel()

@@ -3,15 +3,22 @@ its verbatim live-blog entry and to where the count stood at that minute."""
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 import pandas as pd
 import streamlit as st
 
 from dashboard.app import ui
-from dashboard.charts.bundles import count_then, reaction_round, timeline_bundle
+from dashboard.charts.bundles import (
+    count_then,
+    placeable_reactions,
+    reaction_round,
+    timeline_bundle,
+)
 from dashboard.charts.theme import house_template
 from dashboard.charts.timeline import OUTLET_TYPE_FR
 from dashboard.errors import DashboardError
-from dashboard.text import markdown
+from dashboard.text import host, http_url, markdown, plain
 
 try:
     election = ui.election()
@@ -29,10 +36,20 @@ if reactions.empty:
     )
     st.stop()
 
+reactions, outside = placeable_reactions(reactions, election)
+if outside:
+    st.warning(
+        f"{outside} entrée(s) datée(s) hors de la période de l'élection ne sont pas affichées "
+        "(date invraisemblable dans la source)."
+    )
+    if reactions.empty:
+        st.stop()
+
 days = sorted({pd.Timestamp(t).date() for t in reactions["published_at"]})
-hosts = sorted({str(u).split("/")[2].removeprefix("www.") for u in reactions["source_url"]})
+# A source stored without an http(s) URL (`--source-url blog-local`) has no host to name.
+hosts = sorted({host(u).removeprefix("www.") or "source locale" for u in reactions["source_url"]})
 st.caption(
-    f"{len(reactions)} entrées de live blog ({', '.join(hosts)}) du "
+    f"{len(reactions)} entrées de live blog ({markdown(', '.join(hosts))}) du "
     + ", ".join(f"{d:%d/%m/%Y}" for d in days)
     + ". Cliquez sur un point pour lire l'entrée intégrale."
 )
@@ -89,12 +106,12 @@ else:
 if selected:
     match = reactions[reactions["entry_id"] == selected]
     if match.empty:
-        st.warning(f"Entrée introuvable : {selected}")
+        st.warning(f"Entrée introuvable : « {markdown(selected)} »")
     else:
         entry = match.iloc[0]
         with st.container(border=True, key="entry-card"):
             when = pd.Timestamp(entry["published_at"])
-            st.subheader(markdown(entry["headline"] or f"Entrée de {when:%H:%M}"))
+            st.subheader(markdown(entry["headline"] or f"Entrée de {when:%H:%M}"), anchor=False)
             names = ", ".join(entry["people_names"]) or "personne non identifiée"
             outlet = entry["outlet"] or "média non précisé"
             kind = OUTLET_TYPE_FR.get(str(entry["outlet_type"]), "")
@@ -114,18 +131,24 @@ if selected:
                        if entry["stance_evidence"] else "")
                 )  # fmt: skip
             l1, l2 = st.columns(2)
-            l1.link_button("Entrée source ↗", str(entry["permalink"]))
-            l2.markdown(
-                f"Lien interne : [`?entry={entry['entry_id']}`](?entry={entry['entry_id']})"
-            )
+            if permalink := http_url(entry["permalink"]):
+                l1.link_button("Entrée source ↗", permalink)
+            else:
+                l1.caption(f"Source : {markdown(entry['permalink'] or 'non précisée')}")
+            eid = quote(str(entry["entry_id"]), safe="")
+            l2.markdown(f"Lien interne : [?entry={markdown(eid)}](?entry={eid})")
 
 st.subheader("Toutes les réactions")
+# Cells are plain text (bidi controls neutralised); only http(s) permalinks become links.
 table = shown.assign(
     heure=shown["published_at"].map(lambda t: f"{pd.Timestamp(t):%d/%m %H:%M}"),
-    personnes=shown["people_names"].map(", ".join),
-    lien=shown["entry_id"].map(lambda e: f"?entry={e}"),
-    outlet=shown["outlet"].fillna("—"),
+    headline=shown["headline"].map(plain),
+    personnes=shown["people_names"].map(lambda p: plain(", ".join(p))),
+    camp_label=shown["camp_label"].map(plain),
+    lien=shown["entry_id"].map(lambda e: f"?entry={quote(str(e), safe='')}"),
+    outlet=shown["outlet"].fillna("—").map(plain),
     stance=shown["stance"].fillna("—"),
+    permalink=shown["permalink"].map(http_url),
 )[["heure", "headline", "personnes", "camp_label", "outlet", "stance", "permalink", "lien"]]
 st.dataframe(
     table,

@@ -2,20 +2,28 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import pandas as pd
 import streamlit as st
 
+from dashboard import settings
 from dashboard.app import ui
 from dashboard.charts.bundles import progress_bundle, results_view, vote_split_bundle
 from dashboard.charts.theme import house_template
 from dashboard.errors import DashboardError
-from dashboard.fr import fr_int, fr_pct
+from dashboard.fr import PARIS, fr_int, fr_pct
 from dashboard.results import query
+from dashboard.results.embargo import embargo_for
+from dashboard.text import markdown, markdown_link, plain
 
 LATEST = "dernier relevé"
+EVERY = max(1, settings.get_int("live_every"))
 
 try:
     election = ui.election()
+    # Read before the data: a snapshot landing in between is seen by the next check.
+    loaded_key = ui.results_key()
     results = ui.results()
     candidates = ui.candidates()
 except DashboardError as exc:
@@ -30,15 +38,40 @@ except ValueError:
 if default_round not in rounds:
     default_round = max(rounds)
 
+round_ = st.session_state.get("round", default_round)
+if round_ not in rounds:
+    round_ = default_round
+
 st.title(f"{election.name} — résultats")
+embargo = embargo_for(election, round_)
+under_embargo = embargo.active(ui.embargo_now())
+
+
+def page_key() -> tuple:
+    """Changes when a new snapshot lands, or when the embargo starts or ends."""
+    return (ui.results_key(), embargo.active(ui.embargo_now()))
+
+
+st.session_state["results-page-key"] = (loaded_key, under_embargo)
+
+
+@st.fragment(run_every=EVERY)
+def freshness() -> None:
+    """Every DASHBOARD_LIVE_EVERY s: two file stats; the whole page is drawn again only when
+    the figures changed. The reader's round and moment are widget state, so they are kept
+    (and "dernier relevé" is the newest snapshot after the redraw)."""
+    with ui.guard("résultats : fraîcheur"):
+        if page_key() != st.session_state.get("results-page-key"):
+            st.rerun(scope="app")
+        st.caption(f"mis à jour à {datetime.now(tz=PARIS):%H:%M:%S}")
+
+
+freshness()
 # Filled in after the vote split: the chart's delta goes out first, so it draws sooner. The
 # widgets' values are read from session state (or the deep link) before they are drawn.
 controls = st.container()
 cards = st.container()
 
-round_ = st.session_state.get("round", default_round)
-if round_ not in rounds:
-    round_ = default_round
 params["round"] = str(round_)
 
 snaps = query.snapshots(results[results["election_id"] == election.id], round_)
@@ -74,6 +107,11 @@ except DashboardError as exc:
 
 template = house_template()
 st.subheader("Répartition des voix")
+if under_embargo:
+    st.info(
+        f"Résultats sous embargo {markdown(embargo.label())} : les parts et les voix des "
+        "candidats sont masquées ; la participation reste affichée."
+    )
 try:
     if view.share_as_of is not None and view.share_as_of != view.as_of:
         st.info(
@@ -82,7 +120,7 @@ try:
         )
     ui.show_chart(vote_split_bundle(view, template), key="vote-split")
 except DashboardError as exc:
-    st.info(str(exc))
+    st.info(markdown(exc))
 
 with controls:
     left, right = st.columns([1, 3])
@@ -102,7 +140,9 @@ with controls:
         help="Chaque cran est un relevé publié ce soir-là ; « dernier relevé » = le plus récent.",
     )
     if bad_at:
-        st.warning(f"Heure demandée illisible : « {bad_at} » ; affichage du dernier relevé.")
+        st.warning(
+            f"Heure demandée illisible : « {markdown(bad_at)} » ; affichage du dernier relevé."
+        )
 
 with cards:
     first = view.first
@@ -116,16 +156,19 @@ with cards:
         if len(winners) > 1:  # e.g. the two qualified for a run-off
             cols[0].metric(
                 f"{rnd.winner_label.capitalize()}s",
-                " et ".join(str(n).split()[-1] for n in winners["name"]),
+                plain(" et ".join(str(n).split()[-1] for n in winners["name"])),
                 " · ".join(fr_pct(x) for x in winners["share"]),
                 delta_color="off", delta_arrow="off",
             )  # fmt: skip
         else:
             title = rnd.winner_label.capitalize() if len(winners) else "En tête"
             cols[0].metric(
-                title, str(lead["name"]), fr_pct(lead["share"]), delta_color="off",
+                title, plain(lead["name"]), fr_pct(lead["share"]), delta_color="off",
                 delta_arrow="off",
             )  # fmt: skip
+    elif under_embargo:
+        cols[0].metric("Résultats", "sous embargo", embargo.label(), delta_color="off",
+                       delta_arrow="off")  # fmt: skip
     else:
         cols[0].metric("En tête", "—", "parts non publiées", delta_color="off", delta_arrow="off")
 
@@ -168,16 +211,16 @@ with cards:
         if first["status"] != "definitive"
         else f"{view.stamp()} (résultats définitifs)"
     )
-    st.markdown(f"**{stamp}** · [source]({first['source_url']})")
+    st.markdown(f"**{stamp}** · {markdown_link('source', first['source_url'])}")
     if not pd.isna(first["note"]) and first["note"]:
-        st.caption(str(first["note"]))
+        st.caption(markdown(first["note"]))
     for comparison in (c for c in election.comparisons if c.round == round_):
         if not pd.isna(votants):
             gap = int(votants) - comparison.votants
             st.caption(
                 f"Participation : {'+' if gap >= 0 else '−'}{fr_int(abs(gap))} votants "
                 f"par rapport à la {comparison.label} ({fr_int(comparison.votants)}) — "
-                f"[source]({comparison.source_url})"
+                + markdown_link("source", comparison.source_url)
             )
 
 flagged = snaps[~snaps["valid"].astype(bool)]
@@ -185,12 +228,14 @@ if not flagged.empty:
     label = f"⚠️ {len(flagged)} relevé(s) écarté(s) par la validation"
     with cards, st.expander(label, expanded=False):
         for _, snap in flagged.iterrows():
-            st.markdown(f"**{snap['snapshot_id']}** — {pd.Timestamp(snap['as_of']):%d/%m %H:%M}")
+            st.markdown(
+                f"**{markdown(snap['snapshot_id'])}** — {pd.Timestamp(snap['as_of']):%d/%m %H:%M}"
+            )
             for reason in snap["flags"]:
-                st.text(f"• {reason}")
+                st.text(f"• {plain(reason)}")
 
 st.subheader("Évolution du dépouillement")
 try:
     ui.show_chart(progress_bundle(view, template), key="count-progress")
 except DashboardError as exc:
-    st.info(str(exc))
+    st.info(markdown(exc))

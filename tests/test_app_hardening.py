@@ -1,0 +1,130 @@
+"""Pages that meet bad stored records, a failed poll, a new snapshot (AppTest), and the
+server limits in .streamlit/config.toml."""
+
+from __future__ import annotations
+
+import json
+import tomllib
+from datetime import UTC, datetime
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+from dashboard import settings
+from dashboard.feed.watch import FeedStatus, write_status
+from dashboard.testing import run_cli
+
+ROOT = Path(__file__).parent.parent
+SCREENS = ROOT / "dashboard" / "app" / "screens"
+FUTURE_BLOG = """{"@context": "https://schema.org", "@type": "LiveBlogPosting", "headline": "x",
+ "liveBlogUpdate": [
+  {"@type": "BlogPosting", "headline": "Futur", "datePublished": "9999-12-31T12:00:00+01:00",
+   "articleBody": "Le futur.", "url": "https://example.org/d#p9"},
+  {"@type": "BlogPosting", "headline": "Normal", "datePublished": "2017-01-30T09:15:00+01:00",
+   "articleBody": "Arnaud Montebourg salue la victoire.", "url": "https://example.org/d#p1"}]}
+"""
+
+
+def read(markdown: str) -> str:
+    """What a reader sees of escaped Markdown: the backslashes and word joiners go."""
+    return markdown.replace("\\", "").replace("\u2060", "")
+
+
+def page(name: str) -> AppTest:
+    return AppTest.from_file(str(SCREENS / name), default_timeout=30)
+
+
+def ingest(env, tmp_path, text: str, source_url: str, name: str = "blog.txt") -> None:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    proc = run_cli("liveblog", "ingest", str(path), "--date", "2017-01-30",
+                   "--source-url", source_url, env=env)  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+
+
+def test_config_limits_uploads_to_the_desk_limit_and_hides_error_details():
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    default = next(s.default for s in settings.SETTINGS if s.name == "upload_limit_mb")
+    assert config["server"]["maxUploadSize"] == int(default) == 5
+    assert config["server"]["enableXsrfProtection"] is True
+    assert config["server"]["enableCORS"] is True
+    assert config["client"]["showErrorDetails"] in ("none", "type")
+
+
+def test_reactions_page_survives_a_blog_stored_without_an_http_source(app_env, env, tmp_path):
+    """The reported crash: `--source-url blog-local` made the page raise on split("/")[2]."""
+    ingest(env, tmp_path, "9h20 : Une entrée locale\n\nBenoît Hamon remercie.\n", "blog-local")
+    at = page("reactions.py").run()
+    assert not at.exception, at.exception
+    assert any("source locale" in read(c.value) and "atlantico.fr" in read(c.value)
+               for c in at.caption)  # fmt: skip
+    assert at.get("plotly_chart")
+
+
+def test_timeline_still_draws_its_points_when_an_update_is_dated_9999(app_env, env, tmp_path):
+    ingest(env, tmp_path, FUTURE_BLOG, "https://example.org/d", name="future.jsonld")
+    at = page("reactions.py").run()
+    assert not at.exception, at.exception
+    assert any("1 entrée(s) datée(s) hors de la période" in w.value for w in at.warning)
+    fig = json.loads(at.get("plotly_chart")[0].proto.spec)
+    points = [t for t in fig["data"]
+              if t.get("customdata") and t["name"] != "Annonce des résultats"]  # fmt: skip
+    assert sum(len(t["customdata"]) for t in points) == 7  # the 6 shipped + the 09:15 one
+    breaks = fig["layout"]["xaxis"].get("rangebreaks", [])
+    assert all(b["dvalue"] < 10 * 24 * 3600 * 1000 for b in breaks)  # no 8 000-year gap
+
+
+def test_an_unreadable_store_shows_a_french_message_never_a_traceback(app_env):
+    (app_env / "results.parquet").write_bytes(b"PAR1 not really parquet PAR1")
+    at = AppTest.from_file(str(ROOT / "dashboard" / "app" / "main.py"), default_timeout=30).run()
+    assert not at.exception, [e.value for e in at.exception]
+    shown = " ".join(e.value for e in at.error)
+    assert "Traceback" not in shown and "pyarrow" not in shown and str(app_env) not in shown
+    assert shown, "nothing said"  # a message, whichever layer refused the file
+    assert any(w in shown for w in ("n'a pas pu s'afficher", "illisible", "impossible")), shown
+
+
+def test_live_status_is_interrupted_at_the_first_failed_poll_in_french(app_env, monkeypatch):
+    """The reported lag: "Flux actif" stayed green up to 120 s after "connection refused"."""
+    monkeypatch.setenv("DASHBOARD_STALE_AFTER", "120")
+    now = datetime.now(tz=UTC)
+    write_status(app_env, FeedStatus(
+        url="http://127.0.0.1:1/results.json", last_poll_at=now, last_ok_at=now,
+        last_outcome="erreur", consecutive_errors=1,
+        last_error="http://127.0.0.1:1/results.json: connection refused after 3 attempts "
+        "(is the feed server running?)",
+    ))  # fmt: skip
+    at = page("live.py").run()
+    assert not at.exception, at.exception
+    assert not at.success  # no "Flux actif"
+    assert any("Source interrompue — dernières données valides de" in e.value for e in at.error)
+    detail = read(" ".join(c.value for c in at.caption))
+    assert "connexion refusée après 3 tentatives : le serveur du flux est-il lancé ?" in detail
+    assert "is the feed server running" not in detail
+
+
+def test_results_page_keeps_a_chosen_moment_and_follows_the_latest(app_env):
+    from dashboard.model import document_rows
+    from dashboard.results.record import record_snapshots
+    from dashboard.results.views import load_candidates
+    from dashboard.store import Store
+
+    follower = page("results.py").run()
+    chooser = page("results.py").run()
+    chooser.select_slider(key="at-2").set_value("29/01 20:40").run()
+    assert any(c.value.startswith("mis à jour à ") for c in follower.caption)
+    store = Store(app_env)
+    doc = {
+        "schema": 1, "election": "primaire-2017", "round": 2, "snapshot_id": "t2-later",
+        "as_of": "2017-02-03T10:00:00+01:00", "status": "corrected", "share_base": "exprimes",
+        "bureaux_counted": 7208, "bureaux_total": 7208, "votants": 2_045_400,
+        "candidates": [{"id": "hamon", "share": 58.7}, {"id": "valls", "share": 41.3}],
+        "source_url": "http://127.0.0.1/test",
+    }  # fmt: skip
+    record_snapshots(store, document_rows(doc), load_candidates(store), allow_flagged=False)
+    follower.run()
+    chooser.run()
+    assert {m.label: m.value for m in follower.metric}["Votants"] == "2\u00a0045\u00a0400"
+    assert {m.label: m.value for m in chooser.metric}["Bureaux dépouillés"] == (
+        "4\u00a0322 / 7\u00a0208"
+    )
