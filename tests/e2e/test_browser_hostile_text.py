@@ -142,6 +142,7 @@ def assert_no_markup(page) -> None:
 
 def open_page(browser, url: str, ready: str):
     page = browser.new_page(viewport={"width": 1400, "height": 2600})
+    page.set_default_timeout(120_000)  # a loaded 2-core machine: nothing here is timed
     page.goto(url)
     try:
         page.wait_for_selector(ready, timeout=180_000)
@@ -281,6 +282,7 @@ def test_hostile_text_in_the_html_export_is_text(browser, tmp_path):
         export_chart(hostile_bars(), fmt="html", preset="article", frame=hostile_frame()).content
     )
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.set_default_timeout(120_000)
     page.goto(page_file.as_uri())
     page.wait_for_selector(".js-plotly-plot .bars .point", timeout=120_000)
     assert "<b>gras</b>" in shown(page, "header h1")
