@@ -11,6 +11,7 @@ import json
 import os
 import re
 import shutil
+from html import unescape
 from pathlib import Path
 
 import brotli
@@ -256,3 +257,22 @@ def test_publish_with_nothing_new_keeps_the_current_site(tmp_path: Path, store_d
     assert again.unchanged and again.site == first.site
     assert again.summary().startswith("site inchangé (mêmes données)")
     assert [p.name for p in out.glob("site-*")] == [first.site.name]
+
+
+def test_under_embargo_no_share_is_published_anywhere(
+    tmp_path: Path, store_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DASHBOARD_EMBARGO_UNTIL", "2999-01-29T20:00:00+01:00")
+    monkeypatch.setenv("DASHBOARD_EMBARGO_CLOCK", "system")
+    publish(Store(store_dir), DATA, tmp_path / "public")
+    site = tmp_path / "public" / "current"
+    front = text(site, "index.html")
+    assert "Résultats sous embargo jusqu'à 20:00" in unescape(front)
+    assert f"2{NBSP}045{NBSP}343" in front  # turnout stays
+    doc = json.loads(text(site, "data/latest.json"))
+    assert [(c["votes"], c["share"]) for c in doc["candidates"]] == [(None, None), (None, None)]
+    assert doc["embargo"] == {"until": "2999-01-29T20:00:00+01:00"}
+    assert not list(site.glob("tour-*/[0-9]*.html"))  # no page per moment
+    for path in site.rglob("*.html"):
+        page = path.read_text(encoding="utf-8")
+        assert f"58,69{NBSP}%" not in page and f"58,87{NBSP}%" not in page, path

@@ -38,11 +38,18 @@ from dashboard.charts.theme import house_template
 from dashboard.charts.vote_split import BASE_LABEL
 from dashboard.election import Election, load_election
 from dashboard.errors import DashboardError
-from dashboard.fr import PARIS, fr_int, fr_pct, status_fr
+from dashboard.fr import fr_int, fr_pct, status_fr
 from dashboard.model import snapshot_document
 from dashboard.public import svg
 from dashboard.public.pages import Assets, Shell, chart, downloads, source_link, table
 from dashboard.results import query
+from dashboard.results.embargo import (
+    Embargo,
+    clock_now,
+    embargoed_rounds,
+    hide_document,
+    hide_results,
+)
 from dashboard.results.views import load_candidates, load_results
 from dashboard.store import Store
 from dashboard.text import html, http_url
@@ -51,26 +58,6 @@ NARROW, WIDE = 360, 720  # the two renditions of each chart (phones; wider scree
 KEEP = 3  # published sites kept beside `current` (a CDN may still be reading the previous one)
 TEXT_TYPES = (".html", ".css", ".js", ".json", ".csv", ".svg")
 CURRENT = "current"
-
-
-# --- the embargo: ONE call site ------------------------------------------------------------
-
-
-def embargo_until(election: Election, round_: int, now: datetime | None = None) -> datetime | None:
-    """When the shares of `round_` may be published, if that is still to come (else None).
-
-    The one place the public site asks about the embargo: the same rule as the app's live
-    page (setting `embargo_until`, HH:MM on the round's day, or an ISO time). Once the shared
-    embargo function lands in dashboard/results/, this body becomes a call to it."""
-    text = settings.get_str("embargo_until").strip()
-    if not text:
-        return None
-    try:
-        until = election.resolve_at(round_, text)
-    except DashboardError as exc:
-        raise DashboardError(f"DASHBOARD_EMBARGO_UNTIL illisible : {text!r} ({exc})") from exc
-    now = now or datetime.now(tz=PARIS)
-    return until if now < until else None
 
 
 # --- reading the store once ----------------------------------------------------------------
@@ -83,6 +70,8 @@ class Sources:
     candidates: pd.DataFrame
     reactions: pd.DataFrame  # reaction_timeline + count_then; may be empty
     timeline: ChartBundle | None
+    now: datetime | None  # the embargo's "now" (results.embargo.clock_now)
+    embargoes: dict[int, Embargo]  # rounds whose shares are hidden now
 
 
 def read_sources(store: Store, data_dir: Path) -> Sources:
@@ -93,6 +82,11 @@ def read_sources(store: Store, data_dir: Path) -> Sources:
     election = load_election(Path(data_dir) / "election.toml")
     results = load_results(store)
     results = results[results["election_id"] == election.id]
+    # The embargo, applied once as the store is read: every page, chart, timeline announcement
+    # and data file built from `results` then finds no shares for the rounds under embargo.
+    now = clock_now(store.root)
+    embargoes = embargoed_rounds(election, now)
+    results = hide_results(results, election, now)
     candidates = load_candidates(store)
     reactions = pd.DataFrame()
     bundle = None
@@ -104,7 +98,7 @@ def read_sources(store: Store, data_dir: Path) -> Sources:
             # The count at each entry's minute, as the bundle's own table has it (same rows,
             # same order): timeline_frame again would cost a query per entry.
             reactions = raw.assign(count_then=list(bundle.data["dépouillement"]))
-    return Sources(election, results, candidates, reactions, bundle)
+    return Sources(election, results, candidates, reactions, bundle, now, embargoes)
 
 
 # --- pages ---------------------------------------------------------------------------------
@@ -279,7 +273,7 @@ class Builder:
         rnd = election.round(view.round)
         root = "../" * path.count("/")
         first = view.first
-        embargo = embargo_until(election, view.round)
+        embargo = self.src.embargoes.get(view.round)
         heading = f"{election.short_name} — {rnd.label}"
         if moment is not None:
             heading += f" : les chiffres au {moment.as_of:%d/%m/%Y à %H:%M}"
@@ -307,7 +301,7 @@ class Builder:
             parts.append(f'<p class="base" data-f="base">{html(BASE_LABEL[base])}</p>')
         elif embargo is not None:
             parts.append(
-                f'<p class="banner">Résultats sous embargo jusqu\'à {embargo:%H:%M} : les parts '
+                f'<p class="banner">Résultats sous embargo {html(embargo.label())} : les parts '
                 "des candidats seront publiées à cette heure ; la participation est déjà là.</p>"
             )
         else:
@@ -548,7 +542,7 @@ class Builder:
     def embeds(self) -> None:
         src = self.src
         view = self.view(self.current)
-        embargo = embargo_until(src.election, self.current)
+        embargo = src.embargoes.get(self.current)
         found: dict[str, tuple[ChartBundle, str, str]] = {}
         if embargo is None and not view.shares.empty:
             found["vote-split"] = self.split_charts(view)
@@ -586,16 +580,15 @@ class Builder:
 
     def _public_document(self, rows: pd.DataFrame) -> dict[str, Any]:
         doc = snapshot_document(rows, self.src.candidates)
-        if embargo_until(self.src.election, int(doc["round"])) is not None:
-            for cand in doc["candidates"]:
-                cand["votes"] = cand["share"] = None
+        if int(doc["round"]) in self.src.embargoes:  # its shares are already blank; say why
+            doc = hide_document(doc, self.src.election, self.src.now)
         return doc
 
     def build(self) -> dict[str, bytes]:
         self.results_page(self.current, "index.html")
         for r in self.rounds:
             self.results_page(r, f"tour-{r}/index.html")
-            if embargo_until(self.src.election, r) is None:
+            if r not in self.src.embargoes:
                 for m in self.moments[r]:
                     self.results_page(r, m.path, m)
         self.reactions_page()
