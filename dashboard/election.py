@@ -38,6 +38,9 @@ class Election:
     polls_close: time
     rounds: tuple[Round, ...]
     comparisons: tuple[Comparison, ...] = field(default=())
+    # Documents dated more than this many days from their round's date are refused (the
+    # definitive figures of a round come days later; a year-2031 date is a broken feed).
+    plausible_days: int = 7
 
     @property
     def last_round(self) -> Round:
@@ -68,18 +71,52 @@ class Election:
         day = self.round(number).date + (timedelta(days=1) if t.hour < 6 else timedelta())
         return datetime.combine(day, t, tzinfo=PARIS)
 
-    def span(self, margin: timedelta = timedelta(days=7)) -> tuple[datetime, datetime]:
-        """When things of this election happen (Paris time): from `margin` before the first
-        round's day to `margin` after the last round's. A stored time outside it (a blog
-        update dated 9999-12-31) is not placed on a chart: it would stretch the axis to
-        nothing."""
-        first = min(r.date for r in self.rounds) - margin
-        last = max(r.date for r in self.rounds) + margin + timedelta(days=1)
-        return (datetime.combine(first, time(0), tzinfo=PARIS),
-                datetime.combine(last, time(0), tzinfo=PARIS))  # fmt: skip
+    def span(self, margin: timedelta | None = None) -> tuple[datetime, datetime]:
+        """When things of this election happen (Paris time): from `margin` (default
+        `plausible_days`) before the first round's day to `margin` after the last round's. A
+        stored time outside it (a blog update dated 9999-12-31) is not placed on a chart: it
+        would stretch the axis to nothing."""
+        return self.window(margin=margin)
+
+    def window(
+        self, number: int | None = None, *, margin: timedelta | None = None
+    ) -> tuple[datetime, datetime]:
+        """The plausible dates of a document of round `number` (of the election: None), Paris
+        time: from `margin` (default `plausible_days`) before that round's date (the first
+        round's), 00:00, to the end of the day `margin` after the last round's date — a
+        correction of round 1 may come after round 2."""
+        first = self.round(number).date if number is not None else min(r.date for r in self.rounds)
+        last = max(r.date for r in self.rounds)
+        margin = timedelta(days=self.plausible_days) if margin is None else margin
+        start = datetime.combine(first - margin, time(0, 0), tzinfo=PARIS)
+        end = datetime.combine(last + margin + timedelta(days=1), time(0, 0), tzinfo=PARIS)
+        return start, end
+
+    def implausible(self, moment: datetime, number: int | None = None) -> str | None:
+        """Why a document dated `moment` (of round `number`, or of the election) cannot be
+        this election's; None when it can. A round not in election.toml is one reason."""
+        if number is not None and number not in {r.number for r in self.rounds}:
+            known = ", ".join(str(r.number) for r in self.rounds)
+            return f"round {number} is not a round of {self.id} (rounds: {known})"
+        start, end = self.window(number)
+        if start <= moment < end:
+            return None
+        last = end - timedelta(days=1)
+        what = f"round {number}" if number is not None else self.id
+        return (
+            f"dated {moment.astimezone(PARIS):%d/%m/%Y %H:%M}, outside the dates of {what} "
+            f"({start:%d/%m/%Y}–{last:%d/%m/%Y}; plausible_days in election.toml)"
+        )
 
     def polls_close_at(self, number: int) -> datetime:
         return datetime.combine(self.round(number).date, self.polls_close, tzinfo=PARIS)
+
+
+def election_of(data_dir: Path) -> Election | None:
+    """The election of `data_dir`/election.toml, or None when the folder has none (a live
+    blog read outside a newsroom checkout is then judged against no election's dates)."""
+    path = Path(data_dir) / "election.toml"
+    return load_election(path) if path.exists() else None
 
 
 def load_election(path: Path) -> Election:
@@ -114,6 +151,7 @@ def load_election(path: Path) -> Election:
             polls_close=time.fromisoformat(str(doc.get("polls_close", "20:00"))),
             rounds=rounds,
             comparisons=comparisons,
+            plausible_days=int(doc.get("plausible_days", 7)),
         )
     except (KeyError, ValueError, TypeError) as exc:
         raise SourceError(f"missing or invalid field {exc}", path=str(path)) from exc

@@ -6,18 +6,71 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import json
 import sys
 from pathlib import Path
+from typing import Any
 
 from dashboard.errors import ParseError, SourceError
 
 # Bigger inputs are refused with a message rather than read into memory.
 MAX_INPUT_BYTES = 100 * 1024 * 1024
+# No feed document or live blog nests anywhere near this deep; deeper input is hostile (it
+# would exhaust the recursion of json or of any walker over it) and is refused whole.
+MAX_JSON_DEPTH = 64
+STDIN = "-"
+STDIN_NAME = "entrée standard"  # how errors name FILE "-"
+
+
+def input_name(file: str) -> str:
+    """How messages name FILE: its path, or « entrée standard » for "-"."""
+    return STDIN_NAME if str(file) == STDIN else str(file)
+
+
+def json_depth(value: Any) -> int:
+    """How deep containers nest in a decoded JSON value (a scalar is 0); iterative, so a
+    hostile depth cannot exhaust the stack."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if isinstance(node, dict):
+            children: Any = node.values()
+        elif isinstance(node, list):
+            children = node
+        else:
+            continue
+        deepest = max(deepest, depth)
+        if deepest > MAX_JSON_DEPTH:
+            break
+        stack.extend((child, depth + 1) for child in children)
+    return deepest
+
+
+def load_json(text: str | bytes, *, where: str) -> Any:
+    """JSON text → value, refusing what the stdlib would choke on: nesting deeper than
+    MAX_JSON_DEPTH, integers of more than 4300 digits, NaN/Infinity. json.JSONDecodeError
+    (not JSON at all) is left to the caller, which may read the text another way."""
+    try:
+        value = json.loads(text, parse_constant=_no_constant)
+    except RecursionError:
+        raise ParseError(f"{where}: JSON nested deeper than {MAX_JSON_DEPTH} levels") from None
+    except json.JSONDecodeError:
+        raise
+    except ValueError as exc:  # a 5000-digit integer, NaN
+        raise ParseError(f"{where}: malformed JSON ({' '.join(str(exc).split())[:120]})") from None
+    if json_depth(value) > MAX_JSON_DEPTH:
+        raise ParseError(f"{where}: JSON nested deeper than {MAX_JSON_DEPTH} levels")
+    return value
+
+
+def _no_constant(name: str) -> None:
+    # NaN / Infinity are not JSON and would slip through as floats.
+    raise ValueError(f"{name} is not allowed")
 
 
 def read_input(file: str, *, max_bytes: int = MAX_INPUT_BYTES) -> bytes:
     """The bytes of FILE ("-" = standard input); ParseError for a missing/huge/odd file."""
-    if file == "-":
+    if file == STDIN:
         data = sys.stdin.buffer.read(max_bytes + 1)
     else:
         path = Path(file)
@@ -34,8 +87,8 @@ def read_input(file: str, *, max_bytes: int = MAX_INPUT_BYTES) -> bytes:
             raise ParseError(f"{file}: cannot read it ({exc.strerror or exc})") from exc
     if len(data) > max_bytes:
         raise ParseError(
-            f"{file}: larger than {max_bytes // (1024 * 1024)} MB; split the blog or keep "
-            "only the part to read"
+            f"{input_name(file)}: larger than {max_bytes // (1024 * 1024)} MB; split the blog "
+            "or keep only the part to read"
         )
     return data
 
@@ -49,15 +102,20 @@ def read_text(path: Path) -> str:
         raise SourceError("file not found", path=str(path)) from exc
     except IsADirectoryError as exc:
         raise SourceError("is a folder, not a file", path=str(path)) from exc
+    return utf8_text(data, str(path))
+
+
+def utf8_text(data: bytes, where: str) -> str:
+    """The text of an editor's file (`where` names it); UTF-8 only, SourceError otherwise."""
     if not data.strip():
-        raise SourceError("empty file", path=str(path))
+        raise SourceError("empty file", path=where)
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise SourceError(
             f"not UTF-8 (byte 0x{data[exc.start]:02x}); save the file as UTF-8",
-            path=str(path),
+            path=where,
             row=line,
         ) from exc
 

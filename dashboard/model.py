@@ -17,7 +17,7 @@ import pandas as pd
 import pyarrow as pa
 
 from dashboard.errors import SourceError
-from dashboard.fr import PARIS
+from dashboard.fr import MAX_COUNT, PARIS
 
 DOCUMENT_SCHEMA_VERSION = 1
 
@@ -139,18 +139,78 @@ def to_table(df: pd.DataFrame, schema: pa.Schema) -> pa.Table:
     return pa.Table.from_pandas(df[schema.names], schema=schema, preserve_index=False)
 
 
+# Bounds of what a figure can be: fr.MAX_COUNT (10⁹, beyond any electorate on Earth and
+# within the store's integer types) for a count, the int8 of RESULTS for a round. A larger
+# figure is a broken or hostile feed, refused rather than stored or wrapped.
+MAX_ROUND = 127
+_COUNT_LIMITS = {"round": MAX_ROUND}
+# Times outside these years are no election's (and pandas cannot hold most of them).
+FIRST_YEAR, LAST_YEAR = 1900, 2199
+
+
+def check_count(field: str, value: int) -> int:
+    """`value` if it is a plausible figure for `field` (a count field, "votes" or "round");
+    ValueError saying the bound otherwise."""
+    limit = _COUNT_LIMITS.get(field, MAX_COUNT)
+    if value > limit:
+        shown = (
+            str(value)
+            if len(str(value)) <= 24
+            else f"{str(value)[:20]}… ({len(str(value))} digits)"
+        )
+        raise ValueError(f"{shown} is beyond any election (at most {limit:,})".replace(",", " "))
+    return value
+
+
 def parse_time(value: Any, *, field: str = "as_of") -> datetime:
-    """ISO 8601 text → aware datetime in Paris time (a naive time is taken as Paris time)."""
+    """ISO 8601 text → aware datetime in Paris time (a naive time is taken as Paris time).
+    Refuses non-text values and times outside FIRST_YEAR–LAST_YEAR (SourceError)."""
     if isinstance(value, datetime):
         dt = value
+    elif not isinstance(value, str):
+        raise SourceError(f"an ISO 8601 time must be text, got {json_kind(value)}", field=field)
     else:
         try:
-            dt = datetime.fromisoformat(str(value).strip())
+            dt = datetime.fromisoformat(value.strip())
         except ValueError as exc:
-            raise SourceError(f"not an ISO 8601 time: {value!r}", field=field) from exc
+            raise SourceError(f"not an ISO 8601 time: {value[:60]!r}", field=field) from exc
     if dt.tzinfo is None:
         dt = dt.replace(tzinfo=PARIS)
-    return dt.astimezone(PARIS)
+    try:
+        dt = dt.astimezone(PARIS)
+    except OverflowError:  # 0001-01-01T00:00:00+14:00 is before datetime.min in Paris
+        dt = None  # type: ignore[assignment]
+    if dt is None or not FIRST_YEAR <= dt.year <= LAST_YEAR:
+        raise SourceError(
+            f"time out of range: {str(value)[:60]!r} (years {FIRST_YEAR}–{LAST_YEAR})", field=field
+        )
+    return dt
+
+
+def json_kind(value: Any) -> str:
+    """What a JSON value is, for messages: "an object", "a list", "a number"…"""
+    if isinstance(value, dict):
+        return "an object"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, int | float):
+        return "a number"
+    return "null" if value is None else type(value).__name__
+
+
+def text_field(doc: dict[str, Any], key: str, where: str, *, required: bool = False) -> str | None:
+    """doc[key] if it is text (None when absent); SourceError for an object, a list, a
+    number…: a repr like "{'a': 1}" must never be stored as if it were text."""
+    value = doc.get(key)
+    if value is None or (value == "" and not required):
+        if required:
+            raise SourceError(f"missing '{key}'", path=where)
+        return None
+    if not isinstance(value, str):
+        raise SourceError(f"'{key}' must be text, got {json_kind(value)}", path=where)
+    return value
 
 
 def _num(value: Any) -> Any:
@@ -222,7 +282,10 @@ def _doc_int(doc: dict[str, Any], key: str, where: str) -> int | None:
         raise SourceError(f"'{key}' must be a whole number, got {value!r}", path=where)
     if value < 0:
         raise SourceError(f"'{key}' must not be negative, got {value!r}", path=where)
-    return int(value)
+    try:
+        return check_count(key, int(value))
+    except ValueError as exc:
+        raise SourceError(f"'{key}': {exc}", path=where) from None
 
 
 def document_rows(
@@ -248,21 +311,29 @@ def document_rows(
         raise SourceError(f"'kind' must be one of {', '.join(KINDS)}", path=where)
     rnd = doc["round"]
     if isinstance(rnd, bool) or not isinstance(rnd, int) or rnd < 1:
-        raise SourceError(f"'round' must be a positive whole number, got {rnd!r}", path=where)
+        raise SourceError(
+            f"'round' must be a positive whole number, got {str(rnd)[:40]!r}", path=where
+        )
+    _doc_int(doc, "round", where)  # bounded
     try:
         as_of = parse_time(doc["as_of"])
     except SourceError as exc:
-        raise SourceError(str(exc), path=where) from exc
+        raise SourceError(f"'as_of': {str(exc).split(': ', 1)[-1]}", path=where) from exc
     counts = {k: _doc_int(doc, k, where) for k in COUNT_FIELDS}
     cands = doc["candidates"]
     if not isinstance(cands, list) or not cands:
         raise SourceError("'candidates' must be a non-empty list", path=where)
-    snapshot_id = doc.get("snapshot_id") or f"t{rnd}-{as_of:%Y%m%dT%H%M%S}"
+    election = text_field(doc, "election", where, required=True)
+    source_url = text_field(doc, "source_url", where)
+    note = text_field(doc, "note", where)
+    snapshot_id = text_field(doc, "snapshot_id", where) or f"t{rnd}-{as_of:%Y%m%dT%H%M%S}"
     recorded = recorded_at or datetime.now(tz=ZoneInfo("UTC"))
     rows = []
     for i, cand in enumerate(cands):
         if not isinstance(cand, dict) or not cand.get("id"):
             raise SourceError(f"candidates[{i}] needs an 'id'", path=where)
+        text_field(cand, "id", f"{where} candidates[{i}]", required=True)
+        text_field(cand, "name", f"{where} candidates[{i}]")
         share = cand.get("share")
         if share is not None and (isinstance(share, bool) or not isinstance(share, int | float)):
             raise SourceError(f"candidates[{i}].share must be a number or null", path=where)
@@ -270,7 +341,7 @@ def document_rows(
             raise SourceError(f"candidates[{i}].share must be within 0–100", path=where)
         rows.append(
             {
-                "election_id": str(doc["election"]),
+                "election_id": election,
                 "round": rnd,
                 "snapshot_id": str(snapshot_id),
                 "as_of": as_of,
@@ -281,8 +352,8 @@ def document_rows(
                 "votes": _doc_int(cand, "votes", f"{where} candidates[{i}]"),
                 "share_published": None if share is None else float(share),
                 "share_base": doc["share_base"],
-                "source_url": str(doc.get("source_url") or where),
-                "note": doc.get("note"),
+                "source_url": source_url or where,
+                "note": note,
                 "flags": [],
                 "recorded_at": recorded,
             }

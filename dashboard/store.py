@@ -19,6 +19,7 @@ import json
 import os
 import tempfile
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -30,18 +31,65 @@ import pyarrow.parquet as pq
 
 from dashboard.errors import StoreError
 
+# A temp file older than this is an orphan: its writer was killed (kill -9, power cut) between
+# mkstemp and the rename; no write of ours takes that long.
+ORPHAN_AFTER = 60.0
+FILE_MODE = 0o644  # the app may run as another user than the watcher or the desk
+DIR_MODE = 0o755
+
+
+def make_dir(folder: Path) -> None:
+    """Create `folder` and its missing parents DIR_MODE, whatever the umask (readers running
+    as another user must be able to open the store); existing folders are left as they are."""
+    folder = Path(folder)
+    missing = []
+    while not folder.is_dir():
+        missing.append(folder)
+        folder = folder.parent
+    for created in reversed(missing):
+        created.mkdir(exist_ok=True)
+        os.chmod(created, DIR_MODE)
+
+
+def remove_orphans(folder: Path, *, older_than: float = ORPHAN_AFTER) -> list[Path]:
+    """Delete the temp files (".<name>.<random>.tmp") left in `folder` for more than
+    `older_than` seconds; returns them. Younger ones may be another writer's, and those a
+    transaction journal names are its roll-forward's (left to `Store._recover`)."""
+    folder = Path(folder)
+    journal = folder / JOURNAL
+    if journal.exists():
+        try:
+            pending = {name for pair in json.loads(journal.read_text()) for name in pair}
+        except (OSError, ValueError, TypeError):
+            return []  # an unreadable journal: touch nothing, the next writer reports it
+    else:
+        pending = set()
+    removed = []
+    limit = time.time() - older_than
+    for tmp in folder.glob(".?*.*.tmp"):
+        try:
+            if tmp.name not in pending and tmp.is_file() and tmp.stat().st_mtime < limit:
+                tmp.unlink()
+                removed.append(tmp)
+        except FileNotFoundError:  # its writer renamed or removed it meanwhile
+            continue
+    return removed
+
 
 def _replace_atomic(path: Path, write: Callable[[BinaryIO], None]) -> None:
     """Write through `write` into a temp file beside `path`, fsync, then rename over `path`:
-    a crash at any point leaves the old file or the new one, never half of either."""
+    a crash at any point leaves the old file or the new one, never half of either. Orphaned
+    temp files of earlier crashes are removed first; the file is FILE_MODE whatever the
+    umask."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    make_dir(path.parent)
+    remove_orphans(path.parent)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
-            # mkstemp makes the file private (0600); the app may run as another user than
-            # the watcher or the desk, so the store is world-readable like any data file.
-            os.fchmod(fh.fileno(), 0o644)
+            # mkstemp makes the file private (0600) and the umask could too: the store is
+            # world-readable like any data file.
+            os.fchmod(fh.fileno(), FILE_MODE)
             write(fh)
             fh.flush()
             os.fsync(fh.fileno())
@@ -66,7 +114,7 @@ def _write_temp(path: Path, table: pa.Table) -> Path:
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
-            os.fchmod(fh.fileno(), 0o644)
+            os.fchmod(fh.fileno(), FILE_MODE)
             pq.write_table(table, fh, compression="zstd")
             fh.flush()
             os.fsync(fh.fileno())
@@ -141,7 +189,7 @@ class Store:
     def lock(self) -> Iterator[None]:
         """Exclusive lock for writers of this store (readers need none: renames are atomic).
         Re-entrant within a process; the first holder finishes an interrupted transaction."""
-        self.root.mkdir(parents=True, exist_ok=True)
+        make_dir(self.root)
         key = self.root.resolve()
         with _LOCKS_GUARD:
             rlock, holder = _LOCKS.setdefault(key, (threading.RLock(), []))

@@ -233,18 +233,19 @@ def test_after_a_fault_the_store_is_byte_for_byte_the_same(fault, feed, poll, st
     assert status.last_ok_at is None or status.last_ok_at <= good.polled_at
 
 
-def test_malformed_payload_is_archived_before_parsing_and_fetched_again(feed, poll, tmp_path):
+def test_malformed_payload_is_archived_before_parsing_and_not_read_again(feed, poll, tmp_path):
     payload = fixture_bytes("malformed_truncated.json")
     server = feed()
     server.publish(payload)
     first = poll(server.url)
     assert first.outcome == "erreur" and first.raw_path.read_bytes() == payload
     assert first.raw_path.parent == tmp_path / "raw"
-    # Its ETag was not committed: the next poll downloads it again instead of a 304 that
-    # would report a broken feed as "inchangé".
+    # The refused payload is remembered (issue 8): the next poll sends its ETag, the 304
+    # says it is still served, and that is an error again, never "inchangé".
     second = poll(server.url)
-    assert (second.http_status, second.outcome) == (200, "erreur")
-    assert len(list((tmp_path / "raw").iterdir())) == 2
+    assert (second.http_status, second.outcome) == (304, "erreur")
+    assert "déjà refusé" in second.error and first.raw_path.name in second.error
+    assert len(list((tmp_path / "raw").iterdir())) == 1
 
 
 def test_errors_count_up_and_clear_on_the_next_good_poll(feed, poll, store):

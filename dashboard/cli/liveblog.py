@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING, Any
 
 from dashboard import settings
 from dashboard.cli.feed import add_poll_options, poll_timeout, say
-from dashboard.inputs import read_input
+from dashboard.election import election_of
+from dashboard.inputs import input_name, read_input
 from dashboard.liveblog.parse import Entry, ParsedBlog, read_liveblog
 from dashboard.liveblog.reactions import Gazetteer, Reaction, extract_reaction, load_people
 
@@ -46,10 +47,10 @@ def gazetteer() -> Gazetteer:
 
 
 def _read(args: argparse.Namespace, source_url: str) -> ParsedBlog:
-    where = "standard input" if args.file == "-" else args.file
     return read_liveblog(
-        read_input(args.file), blog_date=args.date, source_url=source_url, where=where
-    )
+        read_input(args.file), blog_date=args.date, source_url=source_url,
+        where=input_name(args.file), election=election_of(settings.data_dir()),
+    )  # fmt: skip
 
 
 def entry_json(entry: Entry, reaction: Reaction) -> dict[str, Any]:

@@ -17,7 +17,8 @@ from typing import Any
 import pandas as pd
 import pyarrow as pa
 
-from dashboard import fr
+from dashboard import fr, settings
+from dashboard.election import Election, load_election
 from dashboard.errors import DashboardError, SourceError, ValidationError
 from dashboard.liveblog.parse import ParsedBlog, read_liveblog
 from dashboard.liveblog.reactions import STANCES, Gazetteer
@@ -88,20 +89,38 @@ def audit_log(store: Store) -> pd.DataFrame:
 def check_upload(data: bytes, *, limit_mb: float) -> None:
     if len(data) > limit_mb * 1024 * 1024:
         raise ValidationError(
-            f"file too large: {len(data) / 1024 / 1024:.1f} MB (limit {limit_mb:g} MB)"
+            f"file too large: {len(data) / 1024 / 1024:.1f} MB (limit {limit_mb:g} MB, "
+            "setting upload_limit_mb)"
         )
 
 
 def preview_liveblog(
-    data: bytes, *, blog_date: date | None, source_url: str, limit_mb: float
+    data: bytes,
+    *,
+    blog_date: date | None,
+    source_url: str,
+    limit_mb: float,
+    election: Election | None = None,
 ) -> ParsedBlog:
-    """Parse pasted or uploaded text/JSON-LD for review; nothing is stored."""
+    """Parse pasted or uploaded text/JSON-LD for review; nothing is stored. Entries dated
+    outside `election`'s window (default: the election of the data folder) are refused."""
     check_upload(data, limit_mb=limit_mb)
+    if not data.strip():
+        # The uploader drops a file over its limit and hands over nothing: say why, rather
+        # than "empty input".
+        raise ValidationError(
+            f"rien à lire : collez le texte du direct ou déposez un fichier d'au plus "
+            f"{limit_mb:g} Mo (un fichier plus gros est refusé à l'envoi)"
+        )
+    if election is None:
+        election = load_election(settings.data_dir() / "election.toml")
     if not source_url.strip():
         raise ValidationError("give the live blog's source URL")
     if not source_url.startswith(("http://", "https://")):
         raise ValidationError(f"the source URL must start with http:// or https://: {source_url!r}")
-    parsed = read_liveblog(data, blog_date=blog_date, source_url=source_url, where="le texte")
+    parsed = read_liveblog(
+        data, blog_date=blog_date, source_url=source_url, where="le texte", election=election
+    )
     if not parsed.entries:
         raise ValidationError("no live-blog entry found (no time stamp such as « 8h24 : »)")
     return parsed

@@ -164,23 +164,33 @@ def load_validators(state_dir: Path, url: str) -> Validators:
 
 def save_validators(state_dir: Path, url: str, validators: Validators) -> None:
     """Remember `validators` for `url` (atomic). Call only once the payload was handled."""
-    path = Path(state_dir) / VALIDATORS_FILE
+    entry = {"etag": validators.etag, "last_modified": validators.last_modified}
+    update_state(Path(state_dir) / VALIDATORS_FILE, url, lambda _old: entry, "feed validators")
+
+
+def read_state(path: Path) -> dict[str, Any]:
+    """A small JSON state file kept beside the store ({} when absent or unreadable)."""
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def update_state(path: Path, key: str, change: Any, what: str) -> None:
+    """Replace `key` of the JSON state file `path` by `change(old value)` (atomic). The
+    results and live-blog watchers share these files: read-modify-write under a lock so
+    that neither drops the other's entry."""
+    path = Path(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        # The results and live-blog watchers share this file: read-modify-write under a lock
-        # so that neither drops the other's entry.
-        with open(path.parent / ".feed_validators.lock", "w") as lock:
+        with open(path.parent / f".{path.stem}.lock", "w") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)
-            try:
-                data = json.loads(path.read_text(encoding="utf-8"))
-                if not isinstance(data, dict):
-                    data = {}
-            except (OSError, ValueError):
-                data = {}
-            data[url] = {"etag": validators.etag, "last_modified": validators.last_modified}
+            data = read_state(path)
+            data[key] = change(data.get(key))
             write_bytes_atomic(path, json.dumps(data, indent=2, sort_keys=True).encode("utf-8"))
     except OSError as exc:
-        raise StoreError(f"{path}: cannot save the feed validators ({exc})") from exc
+        raise StoreError(f"{path}: cannot save the {what} ({exc})") from exc
 
 
 # --- the raw archive ----------------------------------------------------------------------

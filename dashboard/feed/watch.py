@@ -30,8 +30,12 @@ import pandas as pd
 import requests
 
 from dashboard import settings
+from dashboard.election import election_of, load_election
 from dashboard.errors import DashboardError, FeedError
+from dashboard.feed import quarantine
 from dashboard.feed.http import (
+    FetchResult,
+    Validators,
     check_url,
     fetch,
     load_validators,
@@ -78,6 +82,7 @@ class FeedStatus:
     last_http_status: int | None = None
     last_outcome: str | None = None  # nouveau | inchangé | signalé | vide | erreur
     last_error: str | None = None  # one line; None once a poll succeeds again
+    last_error_raw: str | None = None  # raw-archive name of the payload behind last_error
     last_snapshot_id: str | None = None  # the feed's current snapshot, as last read
     last_flags: list[str] = field(default_factory=list)  # of the last document stored flagged
     consecutive_errors: int = 0
@@ -158,6 +163,7 @@ class PollResult:
     entries_added: int = 0  # live-blog polls only
     entries_updated: int = 0
     note: str | None = None  # what the media feed's index said, or the areas checked
+    refused_raw: str | None = None  # archive name of a payload refused by this poll
 
     @property
     def ok(self) -> bool:
@@ -225,34 +231,35 @@ def poll_once(
     store = store or Store(settings.store_dir())
     data_dir = Path(data_dir or settings.data_dir())
     raw_dir = Path(raw_dir or settings.raw_dir())
-    if election_id is None:  # the election shown is the one of data/election.toml
-        from dashboard.election import load_election
-
-        election_id = load_election(data_dir / "election.toml").id
+    # The election shown is the one of data/election.toml: its id, rounds and dates.
+    election = load_election(data_dir / "election.toml")
+    election_id = election_id or election.id
     previous = read_status(store.root)
     status = previous if previous is not None and previous.url == url else FeedStatus(url)
     result = PollResult(url, datetime.now(tz=UTC), ERROR)
     try:
+        sent = quarantine.request_validators(store.root, url, load_validators(store.root, url))
         fetched = fetch(
-            url, raw_dir=raw_dir, validators=load_validators(store.root, url),
-            session=session, timeout=timeout,
+            url, raw_dir=raw_dir, validators=sent, session=session, timeout=timeout,
         )  # fmt: skip
         result.polled_at, result.http_status = fetched.fetched_at, fetched.status
         if fetched.source_clock:
             status.source_clock = fetched.source_clock
         result.raw_path = fetched.raw_path
+        _check_refused(store.root, fetched, sent, result)
         if fetched.status == 304:
             result.outcome, result.snapshot_id = UNCHANGED, status.last_snapshot_id
         elif fetched.status == 204:
             result.outcome = EMPTY
         else:
             candidates = ensure_candidates(store, data_dir)
-            payload = judged.read_payload(
-                fetched.payload or b"", candidates=candidates, source=url,
-                election_id=election_id, content_type=fetched.content_type, name=url,
-                as_of=as_of, round_=round_,
-            )  # fmt: skip
-            source = url
+            with _refusing(store.root, fetched, result):
+                payload = judged.read_payload(
+                    fetched.payload or b"", candidates=candidates, source=url,
+                    election_id=election_id, content_type=fetched.content_type, name=url,
+                    as_of=as_of, round_=round_,
+                )  # fmt: skip
+            source, read = url, fetched  # the payload whose documents are judged
             if payload.index is not None:  # the media feed's index: on to its FE.xml
                 index, source = payload.index, payload.index.national_url(url)
                 national = fetch(
@@ -265,26 +272,53 @@ def poll_once(
                     result.snapshot_id = status.last_snapshot_id
                     payload = None
                 else:
-                    payload = judged.read_payload(
-                        national.payload or b"", candidates=candidates, source=source,
-                        election_id=election_id, content_type=national.content_type,
-                        name=source, as_of=index.latest() or as_of, status=index.status(),
-                    )  # fmt: skip
+                    read = national
+                    with _refusing(store.root, national, result):
+                        payload = judged.read_payload(
+                            national.payload or b"", candidates=candidates, source=source,
+                            election_id=election_id, content_type=national.content_type,
+                            name=source, as_of=index.latest() or as_of, status=index.status(),
+                        )  # fmt: skip
             if payload is not None:
-                verdicts = judged.record(
-                    store, payload.documents, candidates=candidates, election_id=election_id,
-                    where=source,
-                )  # fmt: skip
-                _outcome(result, verdicts, source)
+                with _refusing(store.root, read, result):
+                    verdicts = judged.record(
+                        store, payload.documents, candidates=candidates,
+                        election_id=election_id, where=source, election=election,
+                    )  # fmt: skip
+                    _outcome(result, verdicts, source)
             if payload is not None and source != url and national.status == 200:
                 save_validators(store.root, source, national.validators)
         if fetched.status == 200:
             save_validators(store.root, url, fetched.validators)
+            quarantine.release(store.root, url)
     except (DashboardError, OSError) as exc:
         # OSError: a full or read-only disk under the store or archive — an outage too.
         result.outcome, result.error = ERROR, _one_line(exc)
     _update_status(store.root, status, result, every)
     return result
+
+
+def _check_refused(
+    state_dir: Path, fetched: FetchResult, sent: Validators, result: PollResult
+) -> None:
+    """A payload refused before is not read again: the poll fails at once, in one line."""
+    try:
+        quarantine.check(state_dir, fetched, sent)
+    except FeedError:
+        held = quarantine.current(state_dir, fetched.url)
+        result.refused_raw = held.raw if held is not None else None
+        raise
+
+
+@contextmanager
+def _refusing(state_dir: Path, fetched: FetchResult, result: PollResult) -> Iterator[None]:
+    """quarantine.guard, noting on `result` the archive name of a payload it refuses."""
+    try:
+        with quarantine.guard(state_dir, fetched):
+            yield
+    except FeedError:
+        result.refused_raw = fetched.raw_path.name if fetched.raw_path is not None else None
+        raise
 
 
 def _outcome(result: PollResult, verdicts: list[judged.Verdict], source: str) -> None:
@@ -304,9 +338,7 @@ def _outcome(result: PollResult, verdicts: list[judged.Verdict], source: str) ->
     result.flags = list(verdict.reasons) if verdict.outcome == judged.FLAGGED else []
 
 
-def _one_line(exc: BaseException) -> str:
-    text = " ".join(str(exc).split())
-    return text if isinstance(exc, DashboardError) else f"{type(exc).__name__}: {text}"
+_one_line = quarantine.one_line
 
 
 def _update_status(
@@ -324,6 +356,7 @@ def _update_status(
     status.writer_pid = os.getpid()
     if result.ok:
         status.last_ok_at, status.last_error, status.consecutive_errors = result.polled_at, None, 0
+        status.last_error_raw = None
         if result.snapshot_id:
             status.last_snapshot_id = result.snapshot_id
         if result.outcome == FLAGGED:
@@ -332,6 +365,7 @@ def _update_status(
             status.last_flags = []
     else:
         status.last_error = result.error
+        status.last_error_raw = result.refused_raw
         status.consecutive_errors += 1
     try:
         write_status(store_dir, status, name)
@@ -479,26 +513,33 @@ def poll_liveblog_once(
     store = store or Store(settings.store_dir())
     data_dir = Path(data_dir or settings.data_dir())
     raw_dir = Path(raw_dir or settings.raw_dir())
+    election = election_of(data_dir)
     previous = read_status(store.root, BLOG_STATUS_FILE)
     status = previous if previous is not None and previous.url == url else FeedStatus(url)
     result = PollResult(url, datetime.now(tz=UTC), ERROR)
     try:
+        sent = quarantine.request_validators(store.root, url, load_validators(store.root, url))
         fetched = fetch(
-            url, raw_dir=raw_dir, validators=load_validators(store.root, url),
-            session=session, timeout=timeout, accept=BLOG_ACCEPT,
+            url, raw_dir=raw_dir, validators=sent, session=session, timeout=timeout,
+            accept=BLOG_ACCEPT,
         )  # fmt: skip
         result.polled_at, result.http_status = fetched.fetched_at, fetched.status
         result.raw_path = fetched.raw_path
+        _check_refused(store.root, fetched, sent, result)
         if fetched.status in (204, 304):
             result.outcome = EMPTY if fetched.status == 204 else UNCHANGED
         else:
-            parsed = read_liveblog(
-                fetched.payload or b"", blog_date=blog_date, source_url=url, where=url
-            )
-            report = ingest_liveblog(store, parsed, source_url=url, gazetteer=_gazetteer(data_dir))
+            gazetteer = _gazetteer(data_dir)
+            with _refusing(store.root, fetched, result):
+                parsed = read_liveblog(
+                    fetched.payload or b"", blog_date=blog_date, source_url=url, where=url,
+                    election=election,
+                )  # fmt: skip
+                report = ingest_liveblog(store, parsed, source_url=url, gazetteer=gazetteer)
             result.entries_added, result.entries_updated = report.added, report.updated
             result.outcome = NEW if report.added or report.updated else UNCHANGED
             save_validators(store.root, url, fetched.validators)
+            quarantine.release(store.root, url)
     except (DashboardError, OSError) as exc:
         result.outcome, result.error = ERROR, _one_line(exc)
     _update_status(store.root, status, result, every, BLOG_STATUS_FILE)

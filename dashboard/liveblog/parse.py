@@ -72,9 +72,11 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 from typing import Any
 
+from dashboard.election import Election
 from dashboard.errors import ParseError
 from dashboard.fr import PARIS
-from dashboard.inputs import decode_text
+from dashboard.inputs import decode_text, load_json
+from dashboard.model import FIRST_YEAR, LAST_YEAR, json_kind
 
 HEADLINE_MAX = 140
 # In time order, a step back of more than this many minutes means "the next day"; smaller
@@ -842,11 +844,40 @@ def _find_liveblog(node: Any, depth: int = 0) -> dict[str, Any] | None:
     return None
 
 
-def _plain(value: Any) -> str:
-    text = "" if value is None else str(value)
+def _plain(value: Any, where: str = "", key: str = "") -> str:
+    """A JSON-LD text field → plain text. A list of strings is read as paragraphs; any other
+    non-text value (an object, a number…) is refused: its Python repr is no text to store."""
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        value = "\n\n".join(value)
+    if value is not None and not isinstance(value, str):
+        raise ParseError(f"{where}: '{key}' must be text, got {json_kind(value)}")
+    text = value or ""
     if "<" in text and (_HTML_FRAGMENT_RE.search(text) or "<br" in text.lower()):
         return html_to_text(text)
     return text.strip()
+
+
+def _published(update: dict[str, Any], where: str) -> dt.datetime:
+    """An update's `datePublished` (or `dateCreated`) → aware Paris time; ParseError for a
+    missing, non-text, unreadable or out-of-range value (years FIRST_YEAR–LAST_YEAR)."""
+    key = "datePublished" if update.get("datePublished") else "dateCreated"
+    published = update.get(key)
+    if not published:
+        raise ParseError(f"{where}: missing 'datePublished'")
+    if not isinstance(published, str):
+        raise ParseError(f"{where}: '{key}' must be ISO 8601 text, got {json_kind(published)}")
+    try:
+        when = dt.datetime.fromisoformat(published.strip().replace("Z", "+00:00"))
+        when = when.replace(tzinfo=PARIS) if when.tzinfo is None else when.astimezone(PARIS)
+    except ValueError as exc:
+        raise ParseError(f"{where}: '{key}' is not ISO 8601: {published[:60]!r}") from exc
+    except OverflowError:  # 9999-12-31T23:59:59-14:00 is past datetime.max in Paris
+        when = None  # type: ignore[assignment]
+    if when is None or not FIRST_YEAR <= when.year <= LAST_YEAR:
+        raise ParseError(
+            f"{where}: '{key}' out of range: {published[:60]!r} (years {FIRST_YEAR}–{LAST_YEAR})"
+        )
+    return when
 
 
 def parse_liveblog_jsonld(
@@ -860,13 +891,11 @@ def parse_liveblog_jsonld(
     """
     if isinstance(payload, str):
         try:
-            payload = json.loads(payload)
+            payload = load_json(payload, where="JSON-LD")
         except json.JSONDecodeError as exc:
             raise ParseError(
                 f"not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})"
             ) from exc
-        except (ValueError, RecursionError) as exc:  # 5000-digit numbers, deep nesting
-            raise ParseError(f"not readable JSON ({type(exc).__name__})") from exc
     blog = _find_liveblog(payload)
     if blog is None:
         raise ParseError("no schema.org LiveBlogPosting found in the JSON-LD")
@@ -880,16 +909,10 @@ def parse_liveblog_jsonld(
         where = f"liveBlogUpdate[{i}]"
         if not isinstance(update, dict):
             raise ParseError(f"{where}: must be an object")
-        published = update.get("datePublished") or update.get("dateCreated")
-        if not published:
-            raise ParseError(f"{where}: missing 'datePublished'")
-        try:
-            when = dt.datetime.fromisoformat(str(published).strip().replace("Z", "+00:00"))
-        except ValueError as exc:
-            raise ParseError(f"{where}: 'datePublished' is not ISO 8601: {published!r}") from exc
-        when = when.replace(tzinfo=PARIS) if when.tzinfo is None else when.astimezone(PARIS)
-        headline = _plain(update.get("headline")) or None
-        body = _plain(update.get("articleBody") or update.get("text") or "")
+        when = _published(update, where)
+        headline = _plain(update.get("headline"), where, "headline") or None
+        body_key = "articleBody" if update.get("articleBody") else "text"
+        body = _plain(update.get(body_key), where, body_key)
         url = update.get("url")
         if not isinstance(url, str) or not url.startswith(("http://", "https://")):
             url = None
@@ -926,21 +949,36 @@ def read_liveblog(
     blog_date: dt.date | None,
     source_url: str,
     where: str = "input",
+    election: Election | None = None,
 ) -> ParsedBlog:
     """Any live-blog input (bytes or text: plain text, HTML page, JSON-LD) → ParsedBlog.
 
     An HTML page that carries a LiveBlogPosting in JSON-LD is read from the JSON-LD (exact
     dates). `blog_date` None: inferred from the text, else ParseError asking for it.
-    Raises ParseError (one line, naming `where`) for empty, binary or date-less input.
+    Raises ParseError (one line, naming `where`) for empty, binary or date-less input, and,
+    given `election`, for an entry dated outside its window (`Election.window`).
     """
+    parsed = _read_liveblog(data, blog_date=blog_date, source_url=source_url, where=where)
+    if election is not None:
+        for entry in parsed.entries:
+            reason = election.implausible(entry.published_at)
+            if reason is not None:
+                place = f"line {entry.line}" if entry.line else f"liveBlogUpdate[{entry.order}]"
+                raise ParseError(f"{where}: {place}: entry {reason}")
+    return parsed
+
+
+def _read_liveblog(
+    data: bytes | str, *, blog_date: dt.date | None, source_url: str, where: str
+) -> ParsedBlog:
     text = decode_text(data, where=where) if isinstance(data, bytes) else data
     if not text.strip():
         raise ParseError(f"{where}: empty input, no live-blog text to read")
     stripped = text.lstrip()
     if stripped.startswith(("{", "[")):
         try:
-            payload = json.loads(stripped)
-        except (ValueError, RecursionError):
+            payload = load_json(stripped, where=where)
+        except json.JSONDecodeError:
             payload = None  # "[EN DIRECT] …" is text that starts with a bracket
         if payload is not None:
             try:

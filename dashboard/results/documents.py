@@ -30,10 +30,17 @@ from typing import Any
 
 import pandas as pd
 
-from dashboard.errors import FeedError, SourceError
+from dashboard.errors import FeedError, ParseError, SourceError
 from dashboard.fr import PARIS, fold, parse_count, parse_share, slugify, status_fr
-from dashboard.inputs import decode_text
-from dashboard.model import COUNT_FIELDS, DOCUMENT_SCHEMA_VERSION, RENAME, document_rows
+from dashboard.inputs import decode_text, load_json
+from dashboard.model import (
+    COUNT_FIELDS,
+    DOCUMENT_SCHEMA_VERSION,
+    FIRST_YEAR,
+    LAST_YEAR,
+    RENAME,
+    document_rows,
+)
 from dashboard.model import normalise_name as _rename
 
 JSON_TYPES = ("application/json", "text/json")
@@ -146,13 +153,13 @@ def parse_json_document(payload: bytes, *, source: str) -> dict[str, Any]:
     except UnicodeDecodeError as exc:
         raise FeedError(f"{source}: a JSON feed must be UTF-8 (byte {exc.start})") from exc
     try:
-        doc = json.loads(text, parse_constant=_no_constant)
+        doc = load_json(text, where=source)
     except json.JSONDecodeError as exc:
         raise FeedError(
             f"{source}: malformed JSON at line {exc.lineno} column {exc.colno} ({exc.msg})"
         ) from exc
-    except ValueError as exc:
-        raise FeedError(f"{source}: malformed JSON ({exc})") from exc
+    except ParseError as exc:  # too deep, a 5000-digit number, NaN
+        raise FeedError(str(exc)) from None
     if not isinstance(doc, dict):
         raise FeedError(f"{source}: a feed document must be a JSON object")
     if doc.get("schema") != DOCUMENT_SCHEMA_VERSION:
@@ -161,11 +168,6 @@ def parse_json_document(payload: bytes, *, source: str) -> dict[str, Any]:
             f"(expected {DOCUMENT_SCHEMA_VERSION})"
         )
     return doc
-
-
-def _no_constant(name: str) -> None:
-    # NaN / Infinity are not JSON and would slip through as floats.
-    raise ValueError(f"{name} is not allowed")
 
 
 # --- ministry CSV -------------------------------------------------------------------------
@@ -190,7 +192,9 @@ def _as_of(date_text: str, time_text: str) -> datetime:
         except ValueError:
             continue
     else:
-        raise ValueError(f"Date must be dd/mm/yyyy, got {date_text!r}")
+        raise ValueError(f"Date must be dd/mm/yyyy, got {date_text[:40]!r}")
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise ValueError(f"Date out of range: {date_text!r} (years {FIRST_YEAR}–{LAST_YEAR})")
     for fmt in ("%H:%M:%S", "%H:%M", "%Hh%M"):
         try:
             moment = datetime.strptime(time_text.strip(), fmt).time()
@@ -297,10 +301,16 @@ def ministry_document(
         else candidates
     )
     entries = [_candidate_entry(source, row_no, raw, known) for row_no, raw in people]
+    counts: dict[str, int | None] = {}
+    labels = {"round": "Tour", **{k: _label(header, keys, k) for k in COUNT_FIELDS}}
+    for key, label in labels.items():
+        try:
+            counts[key] = parse_count(level[key])
+        except ValueError as exc:
+            raise FeedError(f"{source}: row {level_row}: field '{label}': {exc}") from None
+    round_ = counts.pop("round")
     try:
         as_of = _as_of(level["date"], level["time"])
-        round_ = parse_count(level["round"])
-        counts = {k: parse_count(level[k]) for k in COUNT_FIELDS}
     except ValueError as exc:
         raise FeedError(f"{source}: row {level_row}: {exc}") from None
     if not round_:

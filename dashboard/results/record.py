@@ -16,6 +16,7 @@ from typing import Any
 import pandas as pd
 import pyarrow as pa
 
+from dashboard.election import Election, load_election
 from dashboard.errors import SourceError, ValidationError
 from dashboard.model import CANDIDATES, MARK_LABELS, MARKS, RESULTS, to_table
 from dashboard.results import validate
@@ -55,14 +56,40 @@ def _same_figures(a: pd.DataFrame, b: pd.DataFrame) -> bool:
     return _figures(a) == _figures(b)
 
 
+def check_plausible(new: pd.DataFrame, election: Election, *, where: str = "") -> None:
+    """Refuse (SourceError) a snapshot that cannot be `election`'s: a round it does not have,
+    or a date outside its round's window (`Election.window`). Judged before any rule, by
+    every path that stores or validates, so `results validate` refuses what fetch would."""
+    for sid, rows in new.groupby("snapshot_id", sort=False):
+        first = rows.iloc[0]
+        number = int(first["round"])
+        moment = pd.Timestamp(first["as_of"]).to_pydatetime()
+        reason = election.implausible(moment, number)
+        if reason is not None:
+            known = number in {r.number for r in election.rounds}
+            row = int(first["_row"]) if "_row" in rows and not pd.isna(first["_row"]) else None
+            raise SourceError(
+                f"snapshot {sid}: {reason}", path=where or None, row=row,
+                field="as_of" if known else "round",
+            )  # fmt: skip
+
+
 def check_snapshots(
-    new: pd.DataFrame, existing: pd.DataFrame, known_candidates: set[str], *, where: str = ""
+    new: pd.DataFrame,
+    existing: pd.DataFrame,
+    known_candidates: set[str],
+    *,
+    where: str = "",
+    election: Election | None = None,
 ) -> tuple[RecordReport, pd.DataFrame]:
     """Validate `new` against what is stored. Returns the report and the rows to append
-    (with their flags set). Raises SourceError for an id stored with other figures."""
+    (with their flags set). Raises SourceError for an id stored with other figures, and
+    (given `election`) for a snapshot that cannot be that election's (`check_plausible`)."""
     report = RecordReport()
     new = new.copy()
     new["as_of"] = pd.to_datetime(new["as_of"])
+    if election is not None:
+        check_plausible(new, election, where=where)
     existing = existing.copy()
     order = new.groupby("snapshot_id", sort=False)["as_of"].first().sort_values()
     accepted: list[pd.DataFrame] = []
@@ -122,6 +149,7 @@ def record_snapshots(
     allow_flagged: bool,
     where: str = "",
     sequence_rules: SequenceRule | None = None,
+    election: Election | None = None,
 ) -> RecordReport:
     """Validate and append snapshots in one atomic write; nothing is written on refusal.
 
@@ -131,7 +159,7 @@ def record_snapshots(
     with store.lock():
         existing = store.read_df("results", RESULTS)
         known = set(candidates["candidate_id"])
-        report, to_add = check_snapshots(new, existing, known, where=where)
+        report, to_add = check_snapshots(new, existing, known, where=where, election=election)
         if sequence_rules is not None and not to_add.empty:
             to_add = _add_sequence_flags(report, to_add, existing, sequence_rules)
         if report.flagged and not allow_flagged:
@@ -170,20 +198,21 @@ def load_sources(data_dir: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 def build_store(data_dir: Path, store: Store, *, allow_flagged: bool = False) -> RecordReport:
     """`data build`: the source files of data/ → the Parquet store (idempotent)."""
-    from dashboard.election import load_election
     from dashboard.results.verdict import MINISTRY_SOURCES, build_ministry
 
     where = Path(data_dir) / "results.csv"
+    election = load_election(Path(data_dir) / "election.toml")
     if where.exists() or not (Path(data_dir) / MINISTRY_SOURCES).exists():
         candidates, results = load_sources(data_dir)
         report = record_snapshots(
-            store, results, candidates, allow_flagged=allow_flagged, where=str(where)
-        )
+            store, results, candidates, allow_flagged=allow_flagged, where=str(where),
+            election=election,
+        )  # fmt: skip
     else:  # an election shipped from the ministry's files alone
         candidates, report = parse_candidates_csv(Path(data_dir) / "candidates.csv"), RecordReport()
     # Then the ministry's own files listed in data/ministry.toml, if any (same decision as
     # the feed's, in any order).
-    election_id = load_election(Path(data_dir) / "election.toml").id
+    election_id = election.id
     added, unchanged, flagged, report.areas = build_ministry(
         store, data_dir, candidates, election_id, allow_flagged=allow_flagged
     )
@@ -194,11 +223,19 @@ def build_store(data_dir: Path, store: Store, *, allow_flagged: bool = False) ->
     return report
 
 
-def validate_source(path: Path, candidates: pd.DataFrame) -> dict[str, list[str]]:
-    """Flags of every snapshot of a results source file, checked on its own (nothing stored)."""
-    rows = parse_results_csv(Path(path))
+def validate_source(
+    path: Path,
+    candidates: pd.DataFrame,
+    *,
+    election: Election | None = None,
+    text: str | None = None,
+) -> dict[str, list[str]]:
+    """Flags of every snapshot of a results source file, checked on its own (nothing stored).
+    Raises SourceError for what `data build` would refuse (see `check_snapshots`)."""
+    rows = parse_results_csv(Path(path), text)
     empty = rows.iloc[0:0].drop(columns=["_row"])
-    report, _ = check_snapshots(rows, empty, set(candidates["candidate_id"]))
+    known = set(candidates["candidate_id"])
+    report, _ = check_snapshots(rows, empty, known, where=str(path), election=election)
     return report.flagged
 
 

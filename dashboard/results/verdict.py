@@ -22,6 +22,7 @@ from typing import Any
 
 import pandas as pd
 
+from dashboard.election import Election
 from dashboard.errors import SourceError, ValidationError
 from dashboard.fr import PARIS
 from dashboard.inputs import read_input
@@ -149,21 +150,23 @@ def record(
     election_id: str,
     where: str,
     write: bool = True,
+    election: Election | None = None,
 ) -> list[Verdict]:
     """`decide` against the store: under its lock, appending what it keeps in one atomic
     write (fetch, watch); or, `write=False`, against the store as it is, writing nothing —
-    what fetch would do now (validate)."""
+    what fetch would do now (validate). Given `election`, a document that cannot be its
+    (a round it lacks, a date outside its window) is refused."""
     if not write:
         existing = store.read_df("results", RESULTS)
         return decide(
             documents, existing=existing, candidates=candidates, election_id=election_id,
-            where=where,
+            where=where, election=election,
         )  # fmt: skip
     with store.lock():
         existing = store.read_df("results", RESULTS)
         verdicts = decide(
             documents, existing=existing, candidates=candidates, election_id=election_id,
-            where=where,
+            where=where, election=election,
         )  # fmt: skip
         _write(store, verdicts, candidates, where)
     return verdicts
@@ -195,6 +198,7 @@ def decide(
     election_id: str,
     where: str,
     sequence: bool = True,
+    election: Election | None = None,
 ) -> list[Verdict]:
     """The verdict on each document, judged against the stored results `existing` (read under
     the store's lock by fetch, read-only by validate). Raises nothing for bad figures.
@@ -228,7 +232,7 @@ def decide(
             verdicts.append(Verdict(label, CHECKED, None, round_, flags))
             continue
         try:
-            report, to_add = check_snapshots(rows, history, known, where=where)
+            report, to_add = check_snapshots(rows, history, known, where=where, election=election)
         except SourceError as exc:
             verdicts.append(Verdict(label, REFUSED, sid, round_, [str(exc).split(": ", 1)[-1]]))
             continue

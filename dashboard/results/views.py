@@ -102,28 +102,31 @@ def validate_path(
     the same `results.verdict.decide`, against the store as it is (read, never written).
     Malformed input raises a DashboardError (one line).
     """
-    from dashboard.inputs import read_input
+    from dashboard.inputs import input_name, read_input, utf8_text
     from dashboard.results import verdict as judged
     from dashboard.results.documents import detect_format
     from dashboard.results.record import validate_source
     from dashboard.results.sources import parse_candidates_csv
 
     path = Path(path)
+    where = input_name(str(path))  # « entrée standard » for "-"
     candidates = parse_candidates_csv(Path(data_dir) / "candidates.csv")
+    election = load_election(Path(data_dir) / "election.toml")
     payload = read_input(str(path))
     fmt = detect_format(payload, name=path.name)
     first_line = payload.lstrip(b"\xef\xbb\xbf").split(b"\n", 1)[0]
     if fmt == "csv" and b"snapshot_id" in first_line.split(b";")[0]:
         # The comma-separated source file of data/ (one or many snapshots).
-        flagged = validate_source(path, candidates)
+        text = utf8_text(payload, where)
+        flagged = validate_source(Path(where), candidates, election=election, text=text)
         lines = [
-            f"{path}: snapshot {sid}: {reason}" for sid, reasons in flagged.items()
+            f"{where}: snapshot {sid}: {reason}" for sid, reasons in flagged.items()
             for reason in reasons
         ]  # fmt: skip
-        return (lines or [f"{path}: ok"]), not flagged
-    election_id = load_election(Path(data_dir) / "election.toml").id
+        return (lines or [f"{where}: ok"]), not flagged
+    election_id = election.id
     read = judged.read_payload(
-        payload, candidates=candidates, source=str(path), election_id=election_id,
+        payload, candidates=candidates, source=where, election_id=election_id,
         name=path.name, as_of=as_of, round_=round_,
     )  # fmt: skip
     if read.index is not None:
@@ -132,8 +135,8 @@ def validate_path(
             "`results watch` le suit jusqu'au document national FE.xml à côté"
         ], True
     verdicts = judged.record(
-        store, read.documents, candidates=candidates, election_id=election_id, where=str(path),
-        write=False,
+        store, read.documents, candidates=candidates, election_id=election_id, where=where,
+        write=False, election=election,
     )  # fmt: skip
     lines = [f"{path}: {v.label} — {v.text()}" for v in verdicts]
     areas = [v for v in verdicts if v.outcome == judged.CHECKED]
