@@ -22,18 +22,19 @@ from conftest import DATA, ROOT
 from hostile_server import HostileFeed
 
 from dashboard.cli.main import main
-from dashboard.feed.quarantine import QUARANTINE_FILE
 from dashboard.feed.watch import poll_once, read_status
 from dashboard.liveblog.store import ENTRIES_TABLE
 from dashboard.model import ENTRIES, RESULTS
 from dashboard.store import Store
+
+QUARANTINE_FILE = "feed_quarantine.json"  # beside the feed status
 
 # the documents and their family, in the order served → what the line says
 RESULTS_SEQUENCE = [
     ("as_of_year_one_plus_14.json", "'as_of': time out of range"),
     ("array_100000_deep.json", "JSON nested deeper than 64 levels"),
     ("votants_above_int64.json", "'votants': 18446744073709551616 is beyond any election"),
-    ("ministry_tour_twenty_digits.csv", "field 'Tour': 99999999999999999999 is beyond"),
+    ("ministry_tour_twenty_digits.csv", "field 'Tour': not a plausible count (over a billion)"),
     ("as_of_far_from_round_date.json", "outside the dates of round 2"),
     ("round_not_in_election.json", "round 7 is not a round of primaire-2017"),
     ("note_not_a_string.json", "'note' must be text, got an object"),
@@ -165,7 +166,7 @@ def test_a_refused_payload_is_not_read_again_by_the_next_poll_nor_a_restarted_wa
     assert (first, again) == (1, 1)  # the last poll was an error, and nothing crashed
     (archive,) = [p.name for p in (tmp_path / "raw").iterdir()]  # downloaded once: then 304s
     assert f"erreur: document refusé (archive {archive}) : " in lines[1]
-    assert "field 'Tour': 99999999999999999999 is beyond any election" in lines[1]
+    assert "field 'Tour': not a plausible count (over a billion)" in lines[1]
     for line in (lines[2], restarted[1]):
         assert f"erreur: document déjà refusé, toujours servi (archive {archive}) : " in line
     status = read_status(tmp_path / "live-store")
