@@ -230,4 +230,4 @@ def test_the_good_documents_next_to_the_hostile_ones_are_accepted(cli, tmp_path)
     assert (code, out, err) == (0, f"{tmp_path / 'good.json'}: ok\n", "")
     code, out, err = cli("liveblog", "parse", str(HOSTILE / "jsonld_good.jsonld"))
     assert (code, err) == (0, "")
-    assert "2 entries" in out
+    assert "2 entrées" in out
