@@ -7,19 +7,15 @@ server on 127.0.0.1 (tests/hostile_server.py)."""
 
 from __future__ import annotations
 
-import io
 import shutil
-import sys
 from datetime import date
 from pathlib import Path
 
 import pytest
-from conftest import DATA
-from hostile_server import HOSTILE, HostileFeed
 
-from dashboard.cli.main import main
 from dashboard.desk import actions
 from dashboard.errors import ParseError, ValidationError
+from dashboard.testing import HOSTILE, HostileFeed
 
 # fixture → what the one-line error must say (results documents: JSON feed and ministry CSV)
 RESULTS_CASES = {
@@ -67,22 +63,14 @@ BLOG_URL = "https://example.org/direct-primaire"
 
 
 @pytest.fixture
-def cli(monkeypatch, capsys, tmp_path, store_dir):
-    """Run the CLI in this process on a copy of the shipped store: (exit code, out, err)."""
-    monkeypatch.setenv("DASHBOARD_DATA_DIR", str(DATA))
-    monkeypatch.setenv("DASHBOARD_STORE_DIR", str(store_dir))
-    monkeypatch.setenv("DASHBOARD_RAW_DIR", str(tmp_path / "raw"))
-    monkeypatch.setenv("DASHBOARD_FEED_RETRIES", "0")
+def run(cli):
+    """The CLI in this process on a copy of the shipped store: (exit code, out, err)."""
 
-    def run(*args: str, stdin: bytes | None = None) -> tuple[int, str, str]:
-        if stdin is not None:
-            monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(stdin)))
-        capsys.readouterr()
-        code = main(list(args))
-        out, err = capsys.readouterr()
-        return code, out, err
+    def go(*args: str, stdin: bytes | None = None) -> tuple[int, str, str]:
+        done = cli(*args, stdin=stdin, DASHBOARD_FEED_RETRIES="0")
+        return done.returncode, done.stdout.decode(), done.stderr.decode()
 
-    return run
+    return go
 
 
 @pytest.fixture(scope="module")
@@ -103,18 +91,18 @@ def assert_one_error(err: str, *parts: str) -> None:
 
 
 @pytest.mark.parametrize("name", sorted(RESULTS_CASES))
-def test_results_validate_refuses_the_hostile_document_in_one_line(name, cli, store_dir):
+def test_results_validate_refuses_the_hostile_document_in_one_line(name, run, store_dir):
     before = store_bytes(store_dir)
-    code, out, err = cli("results", "validate", str(HOSTILE / name))
+    code, out, err = run("results", "validate", str(HOSTILE / name))
     assert (code, out) == (2, "")
     assert_one_error(err, str(HOSTILE / name), RESULTS_CASES[name])
     assert store_bytes(store_dir) == before
 
 
 @pytest.mark.parametrize("name", sorted(RESULTS_CASES))
-def test_results_fetch_refuses_what_validate_refuses(name, cli, feed, store_dir):
+def test_results_fetch_refuses_what_validate_refuses(name, run, feed, store_dir):
     before = store_bytes(store_dir)
-    code, out, err = cli("results", "fetch", feed.url(name))
+    code, out, err = run("results", "fetch", feed.url(name))
     assert (code, out) == (2, "")
     assert_one_error(err, "document refusé (archive ", RESULTS_CASES[name])
     assert store_bytes(store_dir) == before
@@ -148,40 +136,40 @@ DATA_BUILD_CASES = {
 
 
 @pytest.mark.parametrize("case", sorted(DATA_BUILD_CASES))
-def test_data_build_refuses_a_hostile_source_file(case, cli, data_dir, store_dir):
+def test_data_build_refuses_a_hostile_source_file(case, run, data_dir, store_dir):
     old, new, expected = DATA_BUILD_CASES[case]
     rows = (data_dir / "results.csv").read_text(encoding="utf-8").splitlines()
     _spoil(data_dir, old, new)
     before = store_bytes(store_dir)
-    code, out, err = cli("data", "build", "--data-dir", str(data_dir))
+    code, out, err = run("data", "build", "--data-dir", str(data_dir))
     assert (code, out) == (2, "")
     assert_one_error(err, str(data_dir / "results.csv"), expected)
     assert store_bytes(store_dir) == before
     # validate refuses the same file the same way
-    code, out, err = cli("results", "validate", str(data_dir / "results.csv"))
+    code, out, err = run("results", "validate", str(data_dir / "results.csv"))
     assert (code, out) == (2, "")
     assert_one_error(err, expected)
     assert len(rows) > 2
 
 
 @pytest.mark.parametrize("name", sorted(BLOG_CASES))
-def test_liveblog_parse_refuses_the_hostile_blog_in_one_line(name, cli):
-    code, out, err = cli("liveblog", "parse", str(HOSTILE / name), "--format", "json")
+def test_liveblog_parse_refuses_the_hostile_blog_in_one_line(name, run):
+    code, out, err = run("liveblog", "parse", str(HOSTILE / name), "--format", "json")
     assert (code, out) == (2, "")
     assert_one_error(err, str(HOSTILE / name), BLOG_CASES[name])
 
 
 @pytest.mark.parametrize("name", sorted(BLOG_CASES))
-def test_liveblog_ingest_refuses_the_hostile_blog_and_stores_nothing(name, cli, store_dir):
+def test_liveblog_ingest_refuses_the_hostile_blog_and_stores_nothing(name, run, store_dir):
     before = store_bytes(store_dir)
-    code, out, err = cli("liveblog", "ingest", str(HOSTILE / name), "--source-url", BLOG_URL)
+    code, out, err = run("liveblog", "ingest", str(HOSTILE / name), "--source-url", BLOG_URL)
     assert (code, out) == (2, "")
     assert_one_error(err, str(HOSTILE / name), BLOG_CASES[name])
     assert store_bytes(store_dir) == before
 
 
 @pytest.mark.parametrize("name", sorted(BLOG_CASES))
-def test_desk_preview_refuses_the_hostile_blog(name):
+def test_desk_preview_refuses_the_hostile_blog(name, app_env):
     with pytest.raises(ParseError) as refused:
         actions.preview_liveblog(
             (HOSTILE / name).read_bytes(), blog_date=None, source_url=BLOG_URL, limit_mb=5
@@ -190,8 +178,8 @@ def test_desk_preview_refuses_the_hostile_blog(name):
     assert BLOG_CASES[name] in str(refused.value)
 
 
-def test_a_list_of_strings_as_article_body_is_read_as_paragraphs_not_a_python_repr(cli):
-    code, out, err = cli(
+def test_a_list_of_strings_as_article_body_is_read_as_paragraphs_not_a_python_repr(run):
+    code, out, err = run(
         "liveblog", "parse", str(HOSTILE / "jsonld_body_list_of_strings.jsonld"), "--format",
         "json",
     )  # fmt: skip
@@ -200,18 +188,18 @@ def test_a_list_of_strings_as_article_body_is_read_as_paragraphs_not_a_python_re
     assert "['Fin'" not in out
 
 
-def test_errors_on_standard_input_name_it_in_french(cli):
+def test_errors_on_standard_input_name_it_in_french(run):
     payload = (HOSTILE / "as_of_year_one_plus_14.json").read_bytes()
-    code, _, err = cli("results", "validate", "-", stdin=payload)
+    code, _, err = run("results", "validate", "-", stdin=payload)
     assert code == 2
     assert_one_error(err, "error: entrée standard: 'as_of': time out of range")
     blog = (HOSTILE / "jsonld_headline_not_a_string.jsonld").read_bytes()
-    code, _, err = cli("liveblog", "parse", "-", stdin=blog)
+    code, _, err = run("liveblog", "parse", "-", stdin=blog)
     assert code == 2
     assert_one_error(err, "error: entrée standard: liveBlogUpdate[1]: 'headline' must be text")
 
 
-def test_a_desk_upload_over_the_limit_says_so_not_empty_input():
+def test_a_desk_upload_over_the_limit_says_so_not_empty_input(app_env):
     # Over the limit, the bytes reach the function: too large, with the limit.
     with pytest.raises(ValidationError, match=r"file too large: 6\.0 MB \(limit 5 MB"):
         actions.preview_liveblog(
@@ -224,10 +212,10 @@ def test_a_desk_upload_over_the_limit_says_so_not_empty_input():
     assert "empty input" not in str(empty.value)
 
 
-def test_the_good_documents_next_to_the_hostile_ones_are_accepted(cli, tmp_path):
+def test_the_good_documents_next_to_the_hostile_ones_are_accepted(run, tmp_path):
     shutil.copy(HOSTILE / "good_round_2_2350.json", tmp_path / "good.json")
-    code, out, err = cli("results", "validate", str(tmp_path / "good.json"))
+    code, out, err = run("results", "validate", str(tmp_path / "good.json"))
     assert (code, out, err) == (0, f"{tmp_path / 'good.json'}: ok\n", "")
-    code, out, err = cli("liveblog", "parse", str(HOSTILE / "jsonld_good.jsonld"))
+    code, out, err = run("liveblog", "parse", str(HOSTILE / "jsonld_good.jsonld"))
     assert (code, err) == (0, "")
     assert "2 entrées" in out

@@ -9,7 +9,6 @@ reads it again."""
 from __future__ import annotations
 
 import json
-import os
 import queue
 import signal
 import subprocess
@@ -18,14 +17,13 @@ import threading
 import time
 
 import pytest
-from conftest import DATA, ROOT
-from hostile_server import HostileFeed
 
 from dashboard.cli.main import main
 from dashboard.feed.watch import poll_once, read_status
 from dashboard.liveblog.store import ENTRIES_TABLE
 from dashboard.model import ENTRIES, RESULTS
 from dashboard.store import Store
+from dashboard.testing import DATA, ROOT, HostileFeed, data_env
 
 QUARANTINE_FILE = "feed_quarantine.json"  # beside the feed status
 
@@ -89,15 +87,10 @@ class Watcher:
 
 @pytest.fixture
 def live_env(tmp_path) -> dict[str, str]:
-    return dict(
-        os.environ,
-        DASHBOARD_DATA_DIR=str(DATA),
-        DASHBOARD_STORE_DIR=str(tmp_path / "live-store"),
-        DASHBOARD_RAW_DIR=str(tmp_path / "raw"),
-        DASHBOARD_FEED_RETRIES="0",
+    return data_env(
+        tmp_path / "live-store", tmp_path / "raw", DASHBOARD_FEED_RETRIES="0",
         DASHBOARD_FEED_READ_TIMEOUT="3",
-        PYTHONPATH=str(ROOT),
-    )
+    )  # fmt: skip
 
 
 def watch_sequence(
