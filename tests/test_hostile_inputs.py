@@ -20,8 +20,6 @@ from dashboard.testing import HOSTILE, HostileFeed
 # fixture → what the one-line error must say (results documents: JSON feed and ministry CSV)
 RESULTS_CASES = {
     "as_of_year_one_plus_14.json": "'as_of': time out of range: '0001-01-01T00:00:00+14:00'",
-    "as_of_far_from_round_date.json": "field 'as_of': snapshot t2-hostile: dated 01/06/2031 20:00,"
-    " outside the dates of round 2 (22/01/2017–05/02/2017",
     "array_100000_deep.json": "JSON nested deeper than 64 levels",
     "nesting_200_deep_object.json": "JSON nested deeper than 64 levels",
     "votants_above_int64.json": "'votants': 18446744073709551616 is beyond any election",
@@ -30,8 +28,6 @@ RESULTS_CASES = {
     "candidate_votes_above_int64.json": "candidates[0]: 'votes': 9223372036854775808 is beyond",
     "round_above_int64.json": "'round': 1180591620717411303424 is beyond any election (at most "
     "127)",
-    "round_not_in_election.json": "field 'round': snapshot t2-hostile: round 7 is not a round of "
-    "primaire-2017 (rounds: 1, 2)",
     "note_not_a_string.json": "'note' must be text, got an object",
     "source_url_not_a_string.json": "'source_url' must be text, got a list",
     "election_not_a_string.json": "'election' must be text, got an object",
@@ -39,11 +35,21 @@ RESULTS_CASES = {
     "candidate_id_not_a_string.json": "candidates[0]: 'id' must be text, got an object",
     "ministry_tour_twenty_digits.csv": "row 2: field 'Tour': not a plausible count (over a "
     "billion): '99999999999999999999'",
-    "ministry_tour_not_in_election.csv": "round 3 is not a round of primaire-2017",
     "ministry_votants_above_int64.csv": "row 2: field 'Votants': not a plausible count (over a",
     "ministry_voix_above_int64.csv": "row 2: field 'Voix': not a plausible count (over a billion)",
-    "ministry_date_far_from_round.csv": "dated 30/01/2031 00:30, outside the dates of round 2",
     "ministry_date_year_one.csv": "row 2: Date out of range: '01/01/0001'",
+}
+# readable documents that cannot be this election's: `validate` says fetch would refuse them
+# (exit 1, the verdict of results.verdict.decide), `fetch` refuses them (exit 2)
+IMPLAUSIBLE_CASES = {
+    "as_of_far_from_round_date.json": "snapshot t2-hostile: dated 01/06/2031 20:00, outside the "
+    "dates of round 2 (22/01/2017–05/02/2017; plausible_days in election.toml)",
+    "round_not_in_election.json": "snapshot t2-hostile: round 7 is not a round of primaire-2017 "
+    "(rounds: 1, 2)",
+    "ministry_tour_not_in_election.csv": "snapshot t3-20170130T003000: round 3 is not a round of "
+    "primaire-2017",
+    "ministry_date_far_from_round.csv": "snapshot t2-20310130T003000: dated 30/01/2031 00:30, "
+    "outside the dates of round 2",
 }
 # live-blog documents (JSON-LD)
 BLOG_CASES = {
@@ -99,12 +105,26 @@ def test_results_validate_refuses_the_hostile_document_in_one_line(name, run, st
     assert store_bytes(store_dir) == before
 
 
-@pytest.mark.parametrize("name", sorted(RESULTS_CASES))
+@pytest.mark.parametrize("name", sorted(RESULTS_CASES) + sorted(IMPLAUSIBLE_CASES))
 def test_results_fetch_refuses_what_validate_refuses(name, run, feed, store_dir):
     before = store_bytes(store_dir)
     code, out, err = run("results", "fetch", feed.url(name))
     assert (code, out) == (2, "")
-    assert_one_error(err, "document refusé (archive ", RESULTS_CASES[name])
+    problem = RESULTS_CASES.get(name) or IMPLAUSIBLE_CASES[name]
+    assert_one_error(err, "document refusé (archive ", problem)
+    assert store_bytes(store_dir) == before
+
+
+@pytest.mark.parametrize("name", sorted(IMPLAUSIBLE_CASES))
+def test_results_validate_says_fetch_would_refuse_a_document_of_another_date_or_round(
+    name, run, store_dir
+):
+    before = store_bytes(store_dir)
+    code, out, err = run("results", "validate", str(HOSTILE / name))
+    assert (code, err) == (1, "")
+    (line,) = out.splitlines()
+    assert line.startswith(f"{HOSTILE / name}: tour ")
+    assert f"serait refusé : {IMPLAUSIBLE_CASES[name]}" in line
     assert store_bytes(store_dir) == before
 
 
@@ -215,7 +235,10 @@ def test_a_desk_upload_over_the_limit_says_so_not_empty_input(app_env):
 def test_the_good_documents_next_to_the_hostile_ones_are_accepted(run, tmp_path):
     shutil.copy(HOSTILE / "good_round_2_2350.json", tmp_path / "good.json")
     code, out, err = run("results", "validate", str(tmp_path / "good.json"))
-    assert (code, out, err) == (0, f"{tmp_path / 'good.json'}: ok\n", "")
+    assert (code, err) == (0, "")
+    assert out == (
+        f"{tmp_path / 'good.json'}: tour 2 — déjà enregistré, rien ne changerait (relevé t2-2350)\n"
+    )
     code, out, err = run("liveblog", "parse", str(HOSTILE / "jsonld_good.jsonld"))
     assert (code, err) == (0, "")
     assert "2 entrées" in out

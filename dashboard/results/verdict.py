@@ -204,6 +204,7 @@ def decide(
     the store's lock by fetch, read-only by validate). Raises nothing for bad figures.
     `sequence=False` (data build, which loads a past night in any order) leaves out the
     flags of documents arriving out of order."""
+    plausible = election  # the name `election` is each document's id below
     known = set(candidates["candidate_id"])
     verdicts = []
     history = existing
@@ -232,7 +233,7 @@ def decide(
             verdicts.append(Verdict(label, CHECKED, None, round_, flags))
             continue
         try:
-            report, to_add = check_snapshots(rows, history, known, where=where, election=election)
+            report, to_add = check_snapshots(rows, history, known, where=where, election=plausible)
         except SourceError as exc:
             verdicts.append(Verdict(label, REFUSED, sid, round_, [str(exc).split(": ", 1)[-1]]))
             continue

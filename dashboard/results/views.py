@@ -131,18 +131,18 @@ def validate_path(
     )  # fmt: skip
     if read.index is not None:
         return [
-            f"{path}: index du flux XML du ministère ({read.index.summary()}) — "
+            f"{where}: index du flux XML du ministère ({read.index.summary()}) — "
             "`results watch` le suit jusqu'au document national FE.xml à côté"
         ], True
     verdicts = judged.record(
         store, read.documents, candidates=candidates, election_id=election_id, where=where,
         write=False, election=election,
     )  # fmt: skip
-    lines = [f"{path}: {v.label} — {v.text()}" for v in verdicts]
+    lines = [f"{where}: {v.label} — {v.text()}" for v in verdicts]
     areas = [v for v in verdicts if v.outcome == judged.CHECKED]
     if areas:
         lines.append(
-            f"{path}: {judged.areas_count(areas)} — ne serait pas enregistré : "
+            f"{where}: {judged.areas_count(areas)} — ne serait pas enregistré : "
             f"{judged.AREAS_NOT_STORED}"
         )
     return lines, all(v.ok for v in verdicts)
