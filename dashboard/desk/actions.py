@@ -89,8 +89,7 @@ def audit_log(store: Store) -> pd.DataFrame:
 def check_upload(data: bytes, *, limit_mb: float) -> None:
     if len(data) > limit_mb * 1024 * 1024:
         raise ValidationError(
-            f"file too large: {len(data) / 1024 / 1024:.1f} MB (limit {limit_mb:g} MB, "
-            "setting upload_limit_mb)"
+            f"file too large: {len(data) / 1024 / 1024:.1f} MB (limit {limit_mb:g} MB)"
         )
 
 
