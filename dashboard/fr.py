@@ -53,6 +53,29 @@ def bureaux_text(counted: object, total: object) -> str:
     return f"{fr_int(counted)} / {fr_int(total)} ({fr_pct(100 * int(counted) / int(total), 1)})"
 
 
+# --- moments whose time the source does not give -------------------------------------------------
+
+# The convention (README, "Data"): a snapshot whose note says "heure non précisée" or "heure non
+# communiquée" — and does not say where it was placed ("placée à 21:45") — has a date but no
+# time. Its `as_of` time (00:00, 12:00) only orders it among the others; readers see the date.
+_TIME_UNKNOWN = re.compile(r"heure non (précisée|communiquée)|date exacte[^.;]*non précisée", re.I)
+_TIME_PLACED = re.compile(r"placée? à \d", re.I)
+
+
+def time_known(note: object) -> bool:
+    """False when the snapshot's note says the source gives no time (see the convention)."""
+    if note is None or not isinstance(note, str) or not note:
+        return True
+    return not (_TIME_UNKNOWN.search(note) and not _TIME_PLACED.search(note))
+
+
+def fr_moment(when: object, *, known: bool = True, year: bool = True, sep: str = " à ") -> str:
+    """ "29/01/2017 à 23:50", or "02/02/2017" when the time is not known (`year=False`: "29/01")."""
+    stamp = pd.Timestamp(when)
+    day = f"{stamp:%d/%m/%Y}" if year else f"{stamp:%d/%m}"
+    return day if not known else f"{day}{sep}{stamp:%H:%M}"
+
+
 # --- matching and names ------------------------------------------------------------------------
 
 

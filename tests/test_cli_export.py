@@ -132,7 +132,7 @@ def test_all_writes_every_chart_with_one_browser(
     lines = err.splitlines()
     assert len(lines) == 13 and not [line for line in lines if "ignoré" in line], err
     assert lines[0].startswith("[ 1/12] primaire-2017-t2-") and lines[-1].startswith("12 fichiers")
-    stamps = {"repartition": "0000", "progression": "0000", "reactions": "0824"}
+    stamps = {"repartition": "20170202", "progression": "20170202", "reactions": "0824"}
     assert names == sorted(
         f"primaire-2017-t2-{slug}{suffix}-{stamp}.png"
         for slug, stamp in stamps.items()

@@ -52,7 +52,7 @@ def test_front_page_holds_the_definitive_round_2_figures(shipped_site: Path) -> 
     assert f'<dd data-f="votants">2{NBSP}045{NBSP}343</dd>' in page
     assert "Vainqueur" in page and "Benoît Hamon" in page
     assert f'<dd data-f="bureaux">7{NBSP}208 / 7{NBSP}208 (100,0{NBSP}%)</dd>' in page
-    assert "au 02/02/2017 à 00:00 — définitif" in page
+    assert "au 02/02/2017 — définitif" in page
     assert "% des suffrages exprimés" in page
     assert 'href="http://wikimonde.com/article/Primaire_citoyenne_de_2017"' in page
 

@@ -72,7 +72,7 @@ def test_vote_split_round_2(shipped):
     assert bar.orientation == "h"
     assert [round(x, 2) for x in bar.x] == [41.31, 58.69]  # highest drawn on top
     assert list(bar.marker.color) == ["#1F5FA8", "#C2185B"]  # colours from candidates.csv
-    assert "58,69\u00a0%" in bar.text
+    assert "58,69\u00a0%<br>1\u00a0181\u00a0872 voix" in bar.text  # share and votes
     assert any("1\u00a0181\u00a0872 voix" in c[1] for c in bar.customdata)
     assert "suffrages exprimés" in (
         b.fig.layout.title.subtitle.text or ""
@@ -89,7 +89,7 @@ def test_vote_split_at_2350_marks_no_winner_yet(shipped):
     b = vote_split_bundle(view, house_template())
     assert [round(x, 2) for x in b.fig.data[0].x] == [41.13, 58.87]
     assert not any("✓" in y for y in b.fig.data[0].y)
-    assert "7\u00a0023 / 7\u00a0208 bureaux" in b.source_line
+    assert "7\u00a0023\u00a0/\u00a07\u00a0208\u00a0bureaux" in b.source_line  # never wrapped inside
     assert "partiel" in (b.fig.layout.title.subtitle.text or "")
 
 

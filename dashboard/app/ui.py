@@ -223,7 +223,9 @@ def show_chart(bundle: ChartBundle, *, key: str, on_select: str = "ignore") -> o
         theme=None,
         key=key,
         on_select=on_select,
-        config={"displaylogo": False, "locale": "fr"},
+        # No plotly mode bar: Streamlit's plotly.js has no French locale (its tooltips stay
+        # English) and its camera gives an unframed PNG; the export panel gives the framed one.
+        config={"displaylogo": False, "displayModeBar": False},
     )
     st.caption(markdown(bundle.source_line))
     c1, c2, c3 = st.columns([1.3, 1, 1.6])
@@ -234,7 +236,7 @@ def show_chart(bundle: ChartBundle, *, key: str, on_select: str = "ignore") -> o
         # The same CSV as the export panel's: French Excel (UTF-8 BOM, ";", decimal comma).
         data=render.data_csv(bundle.data),
         file_name=render.filename(
-            bundle.election_slug, bundle.round, bundle.slug, bundle.as_of, "csv"
+            bundle.election_slug, bundle.round, bundle.slug, bundle.file_moment, "csv"
         ),
         mime="text/csv",
         key=f"{key}-csv",
@@ -263,7 +265,7 @@ def export_panel(bundle: ChartBundle, *, key: str) -> None:
         fmt = c2.selectbox("Fichier", render.FORMATS, key=f"{key}-fmt")
         dark = c3.toggle("Sombre", key=f"{key}-dark")
         name = render.filename(
-            bundle.election_slug, bundle.round, bundle.slug, bundle.as_of, fmt,
+            bundle.election_slug, bundle.round, bundle.slug, bundle.file_moment, fmt,
             preset=preset, dark=dark,
         )  # fmt: skip
 

@@ -7,7 +7,7 @@ here, so the screen and the exported files show the same figure from the same da
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import pandas as pd
@@ -18,7 +18,7 @@ from dashboard.charts.theme import house_template
 from dashboard.charts.vote_split import BASE_LABEL, build_vote_split
 from dashboard.election import Election, load_election
 from dashboard.errors import DashboardError
-from dashboard.fr import bureaux_text, fr_int, fr_pct, status_fr
+from dashboard.fr import NBSP, bureaux_text, fr_int, fr_moment, fr_pct, status_fr, time_known
 from dashboard.results import query
 from dashboard.results.embargo import clock_now, hide_results
 from dashboard.store import Store
@@ -55,6 +55,15 @@ class ChartBundle:
     election_slug: str
     round: int
     as_of: datetime | None
+    time_known: bool = True  # False: the source gives the date only (fr.time_known)
+
+    @property
+    def file_moment(self) -> datetime | date | None:
+        """What names the files: the time (…-2350.png), or the date when no time is known
+        (…-20170202.png) — never a made-up …-0000."""
+        if self.as_of is None or self.time_known:
+            return self.as_of
+        return self.as_of.date()
 
 
 @dataclass
@@ -85,6 +94,14 @@ class ResultsView:
         return pd.Timestamp(self.share_snapshot["as_of"].iloc[0]).to_pydatetime()
 
     @property
+    def time_known(self) -> bool:
+        return time_known(self.first["note"])
+
+    @property
+    def share_time_known(self) -> bool:
+        return self.share_snapshot.empty or time_known(self.share_snapshot["note"].iloc[0])
+
+    @property
     def status(self) -> str:
         return str(self.first["status"])
 
@@ -96,8 +113,8 @@ class ResultsView:
         return tuple(self.shares["candidate_id"].head(rnd.winners))
 
     def stamp(self) -> str:
-        """ "au 29/01 à 23:50 — partiel"."""
-        return f"au {self.as_of:%d/%m/%Y à %H:%M} — {status_fr(self.status)}"
+        """ "au 29/01/2017 à 23:50 — partiel"; "au 02/02/2017 — définitif" (date only)."""
+        return f"au {fr_moment(self.as_of, known=self.time_known)} — {status_fr(self.status)}"
 
     def bureaux_text(self) -> str:
         return bureaux_text(self.first["bureaux_counted"], self.first["bureaux_total"])
@@ -106,13 +123,14 @@ class ResultsView:
         rows = self.snapshot if rows is None else rows
         first = rows.iloc[0]
         host = url_host(first["source_url"]).removeprefix("www.")
-        when = pd.Timestamp(first["as_of"])
-        parts = [f"données au {when:%d/%m/%Y %H:%M}"]
+        when = fr_moment(first["as_of"], known=time_known(first["note"]), sep=" ")
+        parts = [f"données au {when}"]
         if not pd.isna(first["bureaux_counted"]):
+            # No-break spaces: "7 208 / 7 208 bureaux" wraps as one piece, never inside.
             bureaux = fr_int(first["bureaux_counted"])
             if not pd.isna(first["bureaux_total"]):
-                bureaux += f" / {fr_int(first['bureaux_total'])}"
-            parts.append(f"{bureaux} bureaux")
+                bureaux += f"{NBSP}/{NBSP}{fr_int(first['bureaux_total'])}"
+            parts.append(f"{bureaux}{NBSP}bureaux")
         via = f" via {host}" if host else ""
         return f"Source : {self.election.organiser}{via} — {', '.join(parts)}"
 
@@ -145,7 +163,8 @@ def vote_split_bundle(view: ResultsView, template: go.layout.Template) -> ChartB
     base = str(first["share_base"])
     status = status_fr(str(first["status"]))
     title = f"{view.election.short_name} — {rnd.label}"
-    subtitle = f"{BASE_LABEL[base]} · au {view.share_as_of:%d/%m/%Y à %H:%M} — {status}"
+    moment = fr_moment(view.share_as_of, known=view.share_time_known)
+    subtitle = f"{BASE_LABEL[base]} · au {moment} — {status}"
     winners = view.winners()
     fig = build_vote_split(
         view.shares, template=template, title=title, subtitle=subtitle,
@@ -163,12 +182,12 @@ def vote_split_bundle(view: ResultsView, template: go.layout.Template) -> ChartB
     lead = f"{view.shares['name'].iloc[0]} {'arrive en tête' if not winners else rnd.winner_label}"
     alt = (
         f"Diagramme en barres, {title}, {BASE_LABEL[base]}, résultats {status}s au "
-        f"{view.share_as_of:%d/%m/%Y à %H:%M} : {', '.join(parts)}. {lead}."
+        f"{moment} : {', '.join(parts)}. {lead}."
     )
     return ChartBundle(
         spec.name, spec.slug, fig, data, title, subtitle,
         view.source_line(view.share_snapshot), alt, view.election.id, view.round,
-        view.share_as_of,
+        view.share_as_of, view.share_time_known,
     )  # fmt: skip
 
 
@@ -184,7 +203,17 @@ def progress_bundle(view: ResultsView, template: go.layout.Template) -> ChartBun
     if prog.empty:
         raise DashboardError(f"pas encore de dépouillement pour le {rnd.label}")
     title = f"{view.election.short_name} — {rnd.label} : évolution du dépouillement"
-    subtitle = "chaque relevé publié dans la soirée, parts des candidats et bureaux dépouillés"
+    snaps = prog.drop_duplicates("snapshot_id").sort_values("as_of")
+    first, last = snaps.iloc[0], snaps.iloc[-1]
+    first_known, last_known = time_known(first["note"]), time_known(last["note"])
+    start, end = pd.Timestamp(first["as_of"]), pd.Timestamp(last["as_of"])
+    count = f"{len(snaps)} relevé{'s' if len(snaps) > 1 else ''}"
+    if start.date() == end.date() or (end - start) < pd.Timedelta(hours=12):
+        span = f"{count} publiés dans la soirée du {start:%d/%m/%Y}"
+    else:
+        span = (f"{count} publiés du {fr_moment(start, known=first_known, sep=' ')} au "
+                f"{fr_moment(end, known=last_known, sep=' ')}")  # fmt: skip
+    subtitle = f"{span} : parts des candidats et bureaux dépouillés"
     fig = build_progress(prog, template=template, title=title, subtitle=subtitle)
     data = prog[["as_of", "status", "name", "share", "share_base", "bureaux_counted",
                  "bureaux_total", "votants", "source_url"]].rename(
@@ -192,20 +221,18 @@ def progress_bundle(view: ResultsView, template: go.layout.Template) -> ChartBun
                  "share_base": "base", "bureaux_counted": "bureaux_depouilles",
                  "bureaux_total": "bureaux_total", "votants": "votants", "source_url": "source"}
     )  # fmt: skip
-    last = prog.drop_duplicates("snapshot_id").iloc[-1]
-    first = prog.drop_duplicates("snapshot_id").iloc[0]
     leader = prog[prog["snapshot_id"] == last["snapshot_id"]].sort_values("share").iloc[-1]
     alt = (
         f"Courbes de l'évolution du dépouillement, {rnd.label}, de "
-        f"{pd.Timestamp(first['as_of']):%d/%m à %H:%M} "
-        f"à {pd.Timestamp(last['as_of']):%d/%m à %H:%M}"
+        f"{fr_moment(start, known=first_known, year=False)} "
+        f"au {fr_moment(end, known=last_known, year=False)}"
         f" ({prog['snapshot_id'].nunique()} relevés). Au dernier relevé, {leader['name']} "
         f"est à {fr_pct(leader['share'])}."
     )
     rows = view.results[view.results["snapshot_id"] == last["snapshot_id"]]
     return ChartBundle(
         spec.name, spec.slug, fig, data, title, subtitle, view.source_line(rows), alt,
-        view.election.id, view.round, pd.Timestamp(last["as_of"]).to_pydatetime(),
+        view.election.id, view.round, end.to_pydatetime(), last_known,
     )  # fmt: skip
 
 
@@ -254,8 +281,8 @@ def count_then(results: pd.DataFrame, candidates: pd.DataFrame, round_: int, whe
     parts = [f"{str(lead['name']).split()[-1]} {fr_pct(lead['share'])}"]
     if not pd.isna(first["bureaux_counted"]):
         parts.append(f"{fr_int(first['bureaux_counted'])} bureaux")
-    stamp = pd.Timestamp(first["as_of"])
-    return f"dépouillement au {stamp:%d/%m %H:%M} : {', '.join(parts)}"
+    stamp = fr_moment(first["as_of"], known=time_known(first["note"]), year=False, sep=" ")
+    return f"dépouillement au {stamp} : {', '.join(parts)}"
 
 
 def announcements(results: pd.DataFrame, candidates: pd.DataFrame, round_: int) -> pd.DataFrame:
@@ -275,10 +302,11 @@ def announcements(results: pd.DataFrame, candidates: pd.DataFrame, round_: int) 
                 "snapshot_id": snap["snapshot_id"],
                 "as_of": snap["as_of"],
                 "short": f"{surname} {fr_pct(lead['share'])}",
+                "time_known": time_known(snap["note"]),
                 "label": f"Résultats {status}s : {surname} {fr_pct(lead['share'])}{votants}",
             }
         )
-    return pd.DataFrame(rows, columns=["snapshot_id", "as_of", "short", "label"])
+    return pd.DataFrame(rows, columns=["snapshot_id", "as_of", "short", "label", "time_known"])
 
 
 def reaction_round(election: Election, reactions: pd.DataFrame) -> int:

@@ -9,9 +9,9 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from dashboard.charts.theme import MUTED, colour_or_muted, title_layout
+from dashboard.charts.theme import colour_or_muted, muted_of, title_layout
 from dashboard.charts.vote_split import BASE_LABEL
-from dashboard.fr import fr_int, fr_pct, status_fr
+from dashboard.fr import fr_int, fr_moment, fr_pct, status_fr, time_known
 from dashboard.text import plotly as plotly_text
 
 GAP = timedelta(hours=6)  # longer silences between snapshots are cut out of the axis
@@ -31,6 +31,50 @@ def rangebreaks(times: pd.Series) -> list[dict]:
     return breaks
 
 
+BREAK_MARK = "//"  # drawn on the axis where a long silence was cut out
+
+
+def add_break_marks(
+    fig: go.Figure,
+    breaks: list[dict],
+    *,
+    template: go.layout.Template,
+    xref: str = "x",
+    yref: str = "y domain",
+    yanchor: str = "top",
+) -> None:
+    """A visible "//" on the time axis (and a dotted line across the plot) at each cut, so a
+    reader never takes 23:50 → 12:00 three days later for the 21:45 → 23:50 of the night."""
+    paper = template.layout.paper_bgcolor or "#ffffff"
+    muted = muted_of(template)
+    for brk in breaks:
+        at = pd.Timestamp(brk["values"][0])
+        hours = round(brk["dvalue"] / 3_600_000 + 2 * PAD.total_seconds() / 3600)
+        days, rest = divmod(hours, 24)
+        gap = f"{hours} h" if not days else f"{days} j" + (f" {rest} h" if rest else "")
+        fig.add_shape(
+            type="line", xref=xref, yref="paper", x0=at, x1=at, y0=0, y1=1, layer="below",
+            line=dict(color=muted, width=1, dash="dot"),
+        )  # fmt: skip
+        fig.add_annotation(
+            # Just under the axis line, between the tick labels (the cut lies midway between
+            # two snapshots), where no data label can be.
+            x=at, xref=xref, y=0, yref=yref, yanchor=yanchor, text=f"<b>{BREAK_MARK}</b>",
+            showarrow=False,
+            font=dict(size=14, color=muted), bgcolor=paper, borderpad=1,
+            hovertext=f"axe coupé : {gap} sans relevé", name="break-mark",
+        )  # fmt: skip
+
+
+def visible_span(times: pd.Series) -> timedelta:
+    """How much time the axis shows once the long gaps are cut."""
+    ts = sorted(pd.to_datetime(times).dropna().unique())
+    if len(ts) < 2:
+        return timedelta(0)
+    cut = sum(b["dvalue"] for b in rangebreaks(pd.Series(ts)))
+    return pd.Timestamp(ts[-1]) - pd.Timestamp(ts[0]) - timedelta(milliseconds=cut)
+
+
 def build_progress(
     df: pd.DataFrame, *, template: go.layout.Template, title: str = "", subtitle: str = ""
 ) -> go.Figure:
@@ -38,6 +82,12 @@ def build_progress(
     df = df[df["kind"] == "count"].copy()  # midday turnout reports carry no count
     # Plotly draws naive wall-clock times: keep Paris time as shown on the night.
     df["t"] = pd.to_datetime(df["as_of"]).dt.tz_localize(None)
+    # A snapshot whose source gives only the date is shown as that date (fr.time_known).
+    known = df["note"].map(time_known) if "note" in df else pd.Series(True, index=df.index)
+    df["moment"] = [
+        fr_moment(t, known=k, year=False, sep=" ") for t, k in zip(df["t"], known, strict=True)
+    ]
+    df["known"] = known
     base = str(df["share_base"].dropna().iloc[-1]) if len(df) else "exprimes"
     fig = make_subplots(
         rows=2, cols=1, shared_xaxes=True, row_heights=[0.68, 0.32], vertical_spacing=0.08,
@@ -47,17 +97,23 @@ def build_progress(
     for cid, rows in with_shares.groupby("candidate_id", sort=False):
         rows = rows.sort_values("t")
         first = rows.iloc[0]
+        shares = [float(s) for s in rows["share"]]
         fig.add_trace(
             go.Scatter(
-                x=rows["t"], y=[float(s) for s in rows["share"]], mode="lines+markers",
+                x=rows["t"], y=shares, mode="lines+markers+text",
                 name=plotly_text(first["name"]),
                 line=dict(color=colour_or_muted(first["colour"]), width=3),
                 marker=dict(size=8),
+                # The line's end carries its value: the figure a reader looks for.
+                text=[""] * (len(shares) - 1) + [fr_pct(shares[-1])],
+                textposition="middle right", cliponaxis=False,
+                textfont=dict(size=14, color=template.layout.font.color),
                 # The name goes in as escaped custom data, never into the template itself
                 # (a "%{…}" in a name would be read as a placeholder).
-                customdata=[[fr_pct(float(s)), st, plotly_text(first["name"])] for s, st in zip(
-                            rows["share"], rows["status"].map(status_fr), strict=True)],
-                hovertemplate="<b>%{customdata[2]}</b><br>%{x|%d/%m %H:%M}<br>"
+                customdata=[[fr_pct(float(s)), st, plotly_text(first["name"]), m]
+                            for s, st, m in zip(rows["share"], rows["status"].map(status_fr),
+                                                rows["moment"], strict=True)],
+                hovertemplate="<b>%{customdata[2]}</b><br>%{customdata[3]}<br>"
                 "%{customdata[0]} · %{customdata[1]}<extra></extra>",
                 legendgroup=str(cid),
             ),
@@ -71,9 +127,9 @@ def build_progress(
             marker=dict(color="#9aa5b1"), name="Bureaux dépouillés", showlegend=False,
             text=[fr_int(v) for v in counted["bureaux_counted"]], textposition="outside",
             cliponaxis=False,
-            customdata=[[_pct(p), fr_int(v)] for p, v in zip(counted["bureaux_pct"],
-                        counted["votants"], strict=True)],
-            hovertemplate="%{x|%d/%m %H:%M}<br>%{y:,} bureaux %{customdata[0]}<br>"
+            customdata=[[_pct(p), fr_int(v), m] for p, v, m in zip(counted["bureaux_pct"],
+                        counted["votants"], counted["moment"], strict=True)],
+            hovertemplate="%{customdata[2]}<br>%{y:,} bureaux %{customdata[0]}<br>"
             "votants : %{customdata[1]}<extra></extra>",
             width=1000 * 60 * 25,
         ),
@@ -91,21 +147,31 @@ def build_progress(
     )
     # Each snapshot gets its own tick: a reader reads the moments the figures were published.
     ticks = sorted(df["t"].unique())
+    known_at = dict(zip(df["t"], df["known"], strict=False))
+    breaks = rangebreaks(df["t"])
+    # Room after the last snapshot for the lines' end labels ("58,69 %").
+    after = max(timedelta(minutes=40), 0.16 * visible_span(df["t"]))
     fig.update_xaxes(
-        rangebreaks=rangebreaks(df["t"]),
+        rangebreaks=breaks,
         tickvals=ticks,
-        ticktext=[f"{pd.Timestamp(t):%d/%m}<br>{pd.Timestamp(t):%H:%M}" for t in ticks],
+        ticktext=[_tick(t, known_at.get(t, True)) for t in ticks],
         tickangle=0,
-        range=[ticks[0] - timedelta(minutes=40), ticks[-1] + timedelta(minutes=40)]
-        if ticks
-        else None,
+        range=[ticks[0] - timedelta(minutes=40), ticks[-1] + after] if ticks else None,
     )
+    add_break_marks(fig, breaks, template=template, xref="x2", yref="y2 domain")
     fig.update_yaxes(ticksuffix=" %", row=1, col=1)
     top = max((int(v) for v in counted["bureaux_counted"]), default=1)
     fig.update_yaxes(range=[0, top * 1.3], row=2, col=1, showticklabels=False)
     for ann in fig.layout.annotations:
-        ann.update(font=dict(size=13, color=MUTED), x=0, xanchor="left")
+        if ann.name != "break-mark":  # the subplot titles
+            ann.update(font=dict(size=13, color=muted_of(template)), x=0, xanchor="left")
     return fig
+
+
+def _tick(t: object, known: bool) -> str:
+    """ "29/01<br>23:50"; a date-only snapshot has its date alone ("02/02")."""
+    stamp = pd.Timestamp(t)
+    return f"{stamp:%d/%m}<br>{stamp:%H:%M}" if known else f"{stamp:%d/%m}"
 
 
 def _pct(value: object) -> str:

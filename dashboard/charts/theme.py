@@ -56,6 +56,32 @@ def title_layout(title: str, subtitle: str = "") -> dict:
     return dict(text=plotly_text(title), subtitle=dict(text=plotly_text(subtitle)))
 
 
+def muted_of(template: go.layout.Template) -> str:
+    """The template's secondary ink (grey on white, light grey on the dark paper): labels
+    drawn in it keep a WCAG contrast ≥ 4.5:1 against the template's own paper."""
+    return template.layout.xaxis.linecolor or MUTED
+
+
 def colour_or_muted(colour: object) -> str:
     """A candidate's colour from data, or the house grey for one the data does not colour."""
     return colour if isinstance(colour, str) and colour else MUTED
+
+
+def _luminance(colour: str) -> float:
+    """WCAG relative luminance of "#rrggbb"."""
+    channels = [int(colour.lstrip("#")[i : i + 2], 16) / 255 for i in (0, 2, 4)]
+    r, g, b = (c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast(a: str, b: str) -> float:
+    """WCAG contrast ratio of two "#rrggbb" colours (1 to 21)."""
+    hi, lo = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+def readable_on(colour: str) -> str:
+    """White or near-black, whichever reads better on a bar of `colour`."""
+    if not (isinstance(colour, str) and len(colour) == 7 and colour.startswith("#")):
+        return "#ffffff"
+    return "#ffffff" if contrast("#ffffff", colour) >= contrast("#1a1a1a", colour) else "#1a1a1a"

@@ -6,8 +6,9 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.charts.progress import rangebreaks
-from dashboard.charts.theme import MUTED, title_layout
+from dashboard.charts.progress import add_break_marks, rangebreaks, visible_span
+from dashboard.charts.theme import muted_of, title_layout
+from dashboard.fr import fr_moment
 from dashboard.text import plotly as plotly_text
 
 SYMBOLS = {
@@ -54,6 +55,7 @@ def build_timeline(
     )
     df["camp_text"] = df["camp_label"].map(plotly_text)
     df["row"] = df["camp_text"] if by == "camp" else df["person"]
+    muted = muted_of(template)
     fig = go.Figure()
     order = df.sort_values(["camp_order", "camp_label"])["camp_text"].drop_duplicates().tolist()
     for camp in order:
@@ -63,11 +65,14 @@ def build_timeline(
                 x=rows["t"], y=rows["row"], mode="markers+text", name=str(camp),
                 # By camp the y axis names the camps; by person the legend gives the colours.
                 showlegend=by != "camp",
-                text=[f"{t:%H:%M}" for t in rows["t"]],
+                # Who and what, not only when: "08:24 Raffarin · critique" (by person the row
+                # already names them).
+                text=[_point_label(t, names, stance, by=by) for t, names, stance in zip(
+                      rows["t"], rows["people_names"], rows["stance"], strict=True)],
                 # Neighbours in one row alternate above/below so their times don't collide.
                 textposition=["top center" if i % 2 == 0 else "bottom center"
                               for i in range(len(rows))],
-                textfont=dict(size=11, color=MUTED),
+                textfont=dict(size=11, color=muted),
                 cliponaxis=False,
                 marker=dict(
                     size=16, color=str(rows["camp_colour"].iloc[0]),
@@ -90,6 +95,8 @@ def build_timeline(
     if announcements is not None and len(announcements):
         ann = announcements.copy()
         ann["t"] = _naive(ann["as_of"])
+        if "time_known" not in ann:
+            ann["time_known"] = True
         times += list(ann["t"])
         fig.add_trace(
             go.Scatter(
@@ -100,11 +107,12 @@ def build_timeline(
                 # the plot's edges rather than be cut.
                 textposition=["top center" if i % 2 == 0 else "bottom center"
                               for i in range(len(ann))],
-                cliponaxis=False, textfont=dict(size=11, color=MUTED),
-                marker=dict(symbol="line-ns-open", size=22, color=MUTED, line=dict(width=2)),
-                customdata=[[f"annonce:{s}", f"{t:%d/%m %H:%M}", plotly_text(lab)]
-                            for s, t, lab in zip(ann["snapshot_id"], ann["t"], ann["label"],
-                                                 strict=True)],
+                cliponaxis=False, textfont=dict(size=11, color=muted),
+                marker=dict(symbol="line-ns-open", size=22, color=muted, line=dict(width=2)),
+                customdata=[[f"annonce:{s}", fr_moment(t, known=k, year=False, sep=" "),
+                             plotly_text(lab)]
+                            for s, t, k, lab in zip(ann["snapshot_id"], ann["t"],
+                                                    ann["time_known"], ann["label"], strict=True)],
                 hovertemplate="<b>%{customdata[1]}</b><br>%{customdata[2]}<extra></extra>",
             )
         )  # fmt: skip
@@ -143,19 +151,47 @@ def build_timeline(
             go.Scatter(
                 x=[None], y=[None], mode="markers",
                 name=OUTLET_TYPE_FR.get(kind, "média non précisé"),
-                marker=dict(symbol=symbol, size=11, color=MUTED),
+                marker=dict(symbol=symbol, size=11, color=muted),
                 hoverinfo="skip", showlegend=True,
             )
         )  # fmt: skip
     fig.update_yaxes(
         categoryorder="array", categoryarray=list(reversed(rows_order)), type="category",
         fixedrange=True,
+        # Room under the lowest row for its labels below the points, above the time ticks.
+        range=[-0.9, len(rows_order) - 0.5],
     )  # fmt: skip
+    unknown = (
+        set(ann.loc[~ann["time_known"].astype(bool), "t"])
+        if announcements is not None and len(announcements)
+        else set()
+    )
+    breaks = rangebreaks(pd_times)
+    # Room at both ends for the labels centred on the first and last points.
+    room = max(pd.Timedelta(minutes=30), 0.2 * visible_span(pd_times))
     fig.update_xaxes(
-        rangebreaks=rangebreaks(pd_times),
+        rangebreaks=breaks,
+        range=[pd_times.min() - room, pd_times.max() + room] if len(pd_times) else None,
         tickvals=ticks,
-        ticktext=[f"{pd.Timestamp(t):%d/%m}<br>{pd.Timestamp(t):%H:%M}" for t in ticks],
+        ticktext=[fr_moment(t, known=t not in unknown, year=False, sep="<br>") for t in ticks],
         tickangle=0,
         tickfont=dict(size=11),
     )
+    # On the axis, inside the plot: the room kept under the lowest row (below) is free, the
+    # tick labels under the axis are not.
+    add_break_marks(fig, breaks, template=template, yanchor="bottom")
     return fig
+
+
+def _point_label(t: pd.Timestamp, names: object, stance: object, *, by: str) -> str:
+    """ "08:24 · Raffarin<br>critique": who on the first line, the stance under it (two short
+    lines fit narrow canvases where one long one would run off the edge)."""
+    label = f"{t:%H:%M}"
+    people = list(names) if names is not None and len(names) else []
+    if by == "camp" and people:
+        more = "…" if len(people) > 2 else ""
+        # Names and stance come from the blog and the desk: escaped, never markup.
+        label += " · " + plotly_text(", ".join(str(n).split()[-1] for n in people[:2]) + more)
+    if isinstance(stance, str) and stance:
+        label += f"<br>{plotly_text(stance)}"
+    return label

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.charts.theme import MUTED, colour_or_muted, title_layout
+from dashboard.charts.theme import colour_or_muted, muted_of, readable_on, title_layout
 from dashboard.fr import fr_int, fr_pct
 from dashboard.text import plotly as plotly_text
 
@@ -34,16 +34,29 @@ def build_vote_split(
         f"{fr_int(v)} voix" if not pd.isna(v) else "voix non publiées" for v in df["votes"]
     ]
     shares = [float(s) for s in df["share"]]
+    two_way = len(df) == 2
+    # Votes beside the share whenever they are known (the definitive result has them all).
+    with_votes = [
+        fr_pct(s) + ("" if pd.isna(v) else f" · {fr_int(v)} voix")
+        for s, v in zip(shares, df["votes"], strict=True)
+    ]
+    colours = [colour_or_muted(c) for c in df["colour"]]
+    muted = muted_of(template)
     fig = go.Figure(
         go.Bar(
             x=shares,
             y=labels,
             orientation="h",
-            marker=dict(color=[colour_or_muted(c) for c in df["colour"]], line=dict(width=0)),
-            text=[fr_pct(s) for s in shares],
-            textposition="outside",
+            marker=dict(color=colours, line=dict(width=0)),
+            # A run-off's labels sit inside their bars, on two lines: outside, the shorter
+            # bar's label would run across the 50 % line.
+            text=[t.replace(" · ", "<br>") for t in with_votes] if two_way else with_votes,
+            textposition="inside" if two_way else "outside",
+            insidetextanchor="end",
             cliponaxis=False,
-            textfont=dict(size=15),
+            textfont=dict(size=15, color=[readable_on(c) for c in colours])
+            if two_way
+            else dict(size=15),
             customdata=[[plotly_text(n), v] for n, v in zip(df["name"], votes_text, strict=True)],
             hovertemplate="<b>%{customdata[0]}</b><br>%{x:.2f} %<br>%{customdata[1]}"
             "<extra></extra>",
@@ -51,14 +64,18 @@ def build_vote_split(
         )
     )
     top = max(shares, default=0.0)
-    two_way = len(df) == 2
+    votes_shown = any(" voix" in t for t in with_votes)
     fig.update_layout(
         template=template,
         title=title_layout(title, subtitle or BASE_LABEL.get(base, base)),
         xaxis=dict(
-            range=[0, 100 if two_way else min(100.0, top * 1.22 + 2)],
+            range=[0, 100 if two_way else min(100.0, top * (1.7 if votes_shown else 1.22) + 2)],
+            # A run-off's axis ends at 100 with no "100 %" label: centred on the plot's edge,
+            # it would run into the canvas's padding.
+            tickvals=[0, 25, 50, 75] if two_way else None,
+            ticktext=[f"{v} %" for v in (0, 25, 50, 75)] if two_way else None,
             ticksuffix=" %",
-            title=dict(text=BASE_LABEL.get(base, base), font=dict(size=13, color=MUTED)),
+            title=dict(text=BASE_LABEL.get(base, base), font=dict(size=13, color=muted)),
             fixedrange=True,
         ),
         yaxis=dict(fixedrange=True, tickfont=dict(size=15)),
@@ -68,15 +85,17 @@ def build_vote_split(
         meta={"chart": "vote-split", "share_base": base, "winners": list(winners)},
     )
     if two_way:
-        fig.add_vline(x=50, line=dict(color=MUTED, width=1.5, dash="dot"))
+        # Under the bars: it shows between them and never runs across a label.
+        fig.add_vline(x=50, line=dict(color=muted, width=1.5, dash="dot"), layer="below")
         fig.add_annotation(
             x=50, y=1, yref="paper", yanchor="bottom", text="majorité 50 %",
-            showarrow=False, font=dict(size=12, color=MUTED),
+            showarrow=False, font=dict(size=12, color=muted),
         )  # fmt: skip
     for winner in (w for w in winners if w in set(df["candidate_id"])):
+        at = list(df["candidate_id"]).index(winner)
         fig.add_annotation(
-            x=0, y=labels[list(df["candidate_id"]).index(winner)],
+            x=0, y=labels[at],
             text=plotly_text(winner_label), showarrow=False, xanchor="left", xshift=8,
-            font=dict(size=13, color="#ffffff"),
+            font=dict(size=13, color=readable_on(colours[at])),
         )  # fmt: skip
     return fig

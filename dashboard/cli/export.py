@@ -127,12 +127,15 @@ def _export_all(args: argparse.Namespace, bundles: Any) -> int:
                 progress.note(f"ignoré {name} : {exc}")
                 continue
             for fmt, preset in jobs:
+                # A folder of pages shares one plotly.js (written once) instead of 4.7 MB each.
                 result = export_chart(
                     bundle.fig, fmt=fmt, preset=preset, frame=bundle, data=bundle.data,
-                    dark=args.dark,
+                    dark=args.dark, plotlyjs="shared",
                 )  # fmt: skip
                 path = out_dir / _file_name(bundle, fmt, preset, dark=args.dark)
                 write_bytes_atomic(path, result.content)
+                for size in write_assets(out_dir, result):
+                    progress.bytes += size
                 progress.done(path, len(result.content))
         if not progress.count:
             # Nothing at all (empty store, wrong round): an error, not a partial success.
@@ -140,9 +143,22 @@ def _export_all(args: argparse.Namespace, bundles: Any) -> int:
     return 1 if failed else 0
 
 
+def write_assets(folder: Path, result: ExportResult) -> list[int]:
+    """Write the files `result` needs beside it, unless already there with the same bytes;
+    the sizes of those written."""
+    sizes = []
+    for name, content in result.assets.items():
+        path = folder / name
+        if path.is_file() and path.stat().st_size == len(content) and path.read_bytes() == content:
+            continue
+        write_bytes_atomic(path, content)
+        sizes.append(len(content))
+    return sizes
+
+
 def _file_name(bundle: Any, fmt: str, preset: str, *, dark: bool) -> str:
     return filename(
-        bundle.election_slug, bundle.round, bundle.slug, bundle.as_of, fmt,
+        bundle.election_slug, bundle.round, bundle.slug, bundle.file_moment, fmt,
         preset=preset, dark=dark,
     )  # fmt: skip
 

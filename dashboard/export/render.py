@@ -270,7 +270,7 @@ def _y_label_width(fig: go.Figure, size: float) -> float:
                 elif isinstance(value, numbers.Real) and math.isfinite(value):
                     labels.append(f"{value:,.0f}{axis.ticksuffix or ''}")
     width = 12 + size * max(
-        (min(len(_TAG.sub("", s)), 28) * (_EM_BOLD if "<b>" in s else _EM_REGULAR) for s in labels),
+        (min(len(_TAG.sub("", s)), 40) * (_EM_BOLD if "<b>" in s else _EM_REGULAR) for s in labels),
         default=4 * _EM_REGULAR,
     )
     if axis.title.text:
@@ -355,7 +355,10 @@ def _plan(fig: go.Figure, frame: Frame, p: Preset) -> _Plan:
     if subtitle_lines:
         top += 0.4 * p.subtitle_size + len(subtitle_lines) * _LINE * p.subtitle_size
     legend_top = None
-    rows = _legend_rows(_legend_entries(fig), inner, p.font_size)
+    entries = _legend_entries(fig)
+    if entries and fig.layout.legend.title.text:  # the title ("Média :") takes a place too
+        entries = [str(fig.layout.legend.title.text), *entries]
+    rows = _legend_rows(entries, inner, p.font_size)
     if rows:
         legend_top = top + 0.8 * p.font_size
         top = legend_top + rows * 1.7 * p.font_size
@@ -764,6 +767,17 @@ class ExportResult:
     mime: str
     filename_ext: str  # "png", … (no dot)
     alt_text: str
+    # Files the content needs beside it (name → bytes): the shared plotly.js of an HTML page
+    # exported with `plotlyjs="shared"`. Written once per folder; same name, same bytes.
+    assets: dict[str, bytes] = field(default_factory=dict)
+
+
+def plotlyjs_asset() -> tuple[str, bytes]:
+    """("plotly-3.1.0.min.js", its bytes): the one plotly.js every shared-asset page loads.
+    Versioned name, so a page never runs against another plotly.js than it was made for."""
+    from plotly.offline import get_plotlyjs, get_plotlyjs_version
+
+    return f"plotly-{get_plotlyjs_version()}.min.js", get_plotlyjs().encode("utf-8")
 
 
 def _png_with_text(png: bytes, texts: dict[str, str]) -> bytes:
@@ -808,8 +822,17 @@ def _svg_accessible(svg: bytes, title: str, alt: str) -> bytes:
     return (opened + extra + text[match.end() :]).encode("utf-8")
 
 
-def _html_page(fig: go.Figure, frame: Frame, preset: Preset, alt: str, *, dark: bool) -> bytes:
-    """A standalone page: plotly.js inlined (works offline), the frame as real HTML text.
+def _html_page(
+    fig: go.Figure,
+    frame: Frame,
+    preset: Preset,
+    alt: str,
+    *,
+    dark: bool,
+    plotlyjs_src: str | None = None,
+) -> bytes:
+    """A page: plotly.js inlined (standalone, works offline) or loaded from `plotlyjs_src`
+    (the shared asset beside it: ~60 kB a page instead of 4.7 MB), the frame as real HTML.
 
     The frame is HTML rather than drawn in the figure so it reflows when the iframe is
     narrower than the preset, and stays selectable / readable by screen readers.
@@ -842,7 +865,8 @@ def _html_page(fig: go.Figure, frame: Frame, preset: Preset, alt: str, *, dark: 
     div = pio.to_html(
         plot,
         full_html=False,
-        include_plotlyjs=True,  # inlined: ~4.7 MB, no CDN, works offline and in a CMS
+        # Inlined (~4.7 MB, no CDN, works offline and alone in a CMS) or the shared file.
+        include_plotlyjs=True if plotlyjs_src is None else False,
         include_mathjax=False,
         div_id="chart",
         default_width="100%",
@@ -858,6 +882,11 @@ def _html_page(fig: go.Figure, frame: Frame, preset: Preset, alt: str, *, dark: 
     footer = " · ".join(esc(s) for s in (frame.source_line, frame.credit) if s)
     title = frame.title or _figure_title(fig)
     subtitle = f'<p class="subtitle">{esc(frame.subtitle)}</p>' if frame.subtitle else ""
+    shared_js = (
+        f'\n<script src="{html.escape(plotlyjs_src, quote=True)}" charset="utf-8"></script>'
+        if plotlyjs_src
+        else ""
+    )
     # role="img" + aria-label: screen readers hear the alt text, not plotly's SVG soup.
     page = f"""<!DOCTYPE html>
 <html lang="fr">
@@ -865,7 +894,7 @@ def _html_page(fig: go.Figure, frame: Frame, preset: Preset, alt: str, *, dark: 
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{esc(title)}</title>
-<meta name="description" content="{esc(alt)}">
+<meta name="description" content="{esc(alt)}">{shared_js}
 <style>
 html, body {{ margin: 0; height: 100%; background: {paper}; color: {ink};
   font-family: "DejaVu Sans", "Liberation Sans", Arial, sans-serif; }}
@@ -981,8 +1010,12 @@ def export_chart(
     frame: Frame | Any,
     data: pd.DataFrame | None = None,
     dark: bool = False,
+    plotlyjs: Literal["inline", "shared"] = "inline",
 ) -> ExportResult:
     """One chart in one format. PNG/SVG/PDF go through the shared browser (thread-safe).
+
+    HTML: `plotlyjs="inline"` gives one standalone file (a download); `"shared"` a page that
+    loads `plotlyjs_asset()` from beside it, returned in `.assets` (a folder of exports).
 
     Raises DashboardError for an unknown format or preset, a missing logo, or no Chromium.
     """
@@ -999,6 +1032,10 @@ def export_chart(
         content = data_csv(data) if fmt == "csv" else data_json(data, frame, alt_text=alt)
         return ExportResult(content, MIME[fmt], fmt, alt)
     if fmt == "html":
+        if plotlyjs == "shared":
+            name, js = plotlyjs_asset()
+            page = _html_page(fig, frame, p, alt, dark=dark, plotlyjs_src=name)
+            return ExportResult(page, MIME[fmt], fmt, alt, {name: js})
         return ExportResult(_html_page(fig, frame, p, alt, dark=dark), MIME[fmt], fmt, alt)
 
     framed = frame_figure(fig, frame, p, dark=dark)
@@ -1031,13 +1068,13 @@ def filename(
     election_slug: str,
     round: int | None,
     chart_slug: str,
-    as_of_hhmm: str | datetime | None,
+    as_of_hhmm: str | datetime | date | None,
     ext: str,
     *,
     preset: str | None = None,
     dark: bool = False,
 ) -> str:
-    """`primaire-2017-t2-repartition-2350.png`.
+    """`primaire-2017-t2-repartition-2350.png` (a `date`: `…-repartition-20170202.png`).
 
     A non-article preset and the dark variant are named before the time
     (`…-repartition-story-sombre-2350.png`) so files of one folder never overwrite each other;
@@ -1045,6 +1082,9 @@ def filename(
     """
     if isinstance(as_of_hhmm, datetime):
         as_of_hhmm = f"{as_of_hhmm:%H%M}"
+    elif isinstance(as_of_hhmm, date):
+        # A snapshot known by its date only is named by it (…-20170202.png), never …-0000.
+        as_of_hhmm = f"{as_of_hhmm:%Y%m%d}"
     parts = [slugify(election_slug)]
     if round is not None:
         parts.append(f"t{round}")

@@ -206,11 +206,7 @@ with cards:
         help=view.bureaux_text(),
     )
 
-    stamp = (
-        view.stamp()
-        if first["status"] != "definitive"
-        else f"{view.stamp()} (résultats définitifs)"
-    )
+    stamp = view.stamp()  # "au 02/02/2017 — définitif": the status once
     st.markdown(f"**{stamp}** · {markdown_link('source', first['source_url'])}")
     if not pd.isna(first["note"]) and first["note"]:
         st.caption(markdown(first["note"]))
