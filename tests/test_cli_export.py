@@ -151,14 +151,14 @@ def test_all_skips_a_chart_it_cannot_build_says_so_and_exits_1(
     assert code == 1
     lines = err.splitlines()
     assert [line.split(" (", 1)[0] for line in lines[:3]] == [
-        "[1/3] primaire-2017-t2-repartition-0000.csv",
-        "[2/3] primaire-2017-t2-progression-0000.csv",
+        "[1/3] primaire-2017-t2-repartition-20170202.csv",
+        "[2/3] primaire-2017-t2-progression-20170202.csv",
         "ignoré reactions-timeline : aucune réaction enregistrée",
     ]
     assert lines[3].startswith("2 fichiers, ") and len(lines) == 4, err
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
-        "primaire-2017-t2-progression-0000.csv",
-        "primaire-2017-t2-repartition-0000.csv",
+        "primaire-2017-t2-progression-20170202.csv",
+        "primaire-2017-t2-repartition-20170202.csv",
     ]
 
 

@@ -119,7 +119,7 @@ def test_charts_are_inline_svg_with_the_apps_colours_and_labels(shipped_site: Pa
     page = text(shipped_site, "index.html")
     assert page.count("<svg") == 4  # vote split and count progress, phone and wide renditions
     assert 'fill="#C2185B"' in page and 'fill="#1F5FA8"' in page  # candidates.csv colours
-    assert f">41,31{NBSP}%</text>" in page and "Benoît Hamon ✓ vainqueur" in page
+    assert f">41,31{NBSP}%<" in page and "Benoît Hamon ✓ vainqueur" in page  # share, then votes
 
 
 def test_no_inline_script_no_inline_style_no_other_host(shipped_site: Path) -> None:
@@ -245,7 +245,8 @@ def test_hostile_live_blog_entry_is_text_on_the_reactions_page(hostile_site: Pat
 
 def test_a_moments_page_cites_its_own_snapshot_under_both_charts(shipped_site: Path) -> None:
     page = text(shipped_site, "tour-2/2350.html")
-    line = f"via europe1.fr — données au 29/01/2017 23:50, 7{NBSP}023 / 7{NBSP}208 bureaux"
+    bureaux = f"7{NBSP}023{NBSP}/{NBSP}7{NBSP}208{NBSP}bureaux"  # no-break: never wrapped
+    line = f"via europe1.fr — données au 29/01/2017 23:50, {bureaux}"
     assert page.count(line) == 2  # vote split and count progress
     assert "02/02/2017" not in page.split("<h2")[2]  # nothing later than 23:50 in the charts
 

@@ -407,7 +407,11 @@ class Builder:
             return "".join(out)
         until = moment.as_of if moment is not None else None
         draw = self.progress_charts(view.round, until)
-        out.append(f'<p class="muted">{html(bundle.subtitle)}</p>')
+        # The subtitle says what the chart spans: on a moment's page, up to that moment.
+        subtitle = (
+            bundle.subtitle if moment is None else progress_bundle(view, self.template).subtitle
+        )
+        out.append(f'<p class="muted">{html(subtitle)}</p>')
         # A moment's page cites the snapshot it shows, not the round's latest.
         out.append(chart(*draw, bundle.source_line if moment is None else view.source_line()))
         data = bundle.data
