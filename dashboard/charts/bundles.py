@@ -6,9 +6,11 @@ here, so the screen and the exported files show the same figure from the same da
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -270,12 +272,10 @@ def build_chart(
     return progress_bundle(view, template)
 
 
-def count_then(results: pd.DataFrame, candidates: pd.DataFrame, round_: int, when) -> str:
-    """Where the count stood at `when`: "dépouillement à 23:50 : Hamon 58,87 %, 7 023 bureaux"."""
-    sid = query.current_snapshot_id(results, round_, when, with_shares=True)
-    if sid is None:
-        return "aucun résultat publié à cette heure"
-    rows = query.snapshot_rows(results, sid)
+NO_COUNT_YET = "aucun résultat publié à cette heure"
+
+
+def _count_text(rows: pd.DataFrame, candidates: pd.DataFrame) -> str:
     lead = query.shares(rows, candidates).iloc[0]
     first = rows.iloc[0]
     parts = [f"{str(lead['name']).split()[-1]} {fr_pct(lead['share'])}"]
@@ -283,6 +283,39 @@ def count_then(results: pd.DataFrame, candidates: pd.DataFrame, round_: int, whe
         parts.append(f"{fr_int(first['bureaux_counted'])} bureaux")
     stamp = fr_moment(first["as_of"], known=time_known(first["note"]), year=False, sep=" ")
     return f"dépouillement au {stamp} : {', '.join(parts)}"
+
+
+def counts_then(
+    results: pd.DataFrame, candidates: pd.DataFrame, round_: int, times: Sequence[Any]
+) -> list[str]:
+    """Where the count stood at each of `times` ("dépouillement au 29/01 23:50 : Hamon
+    58,87 %, 7 023 bureaux"): the latest valid snapshot with shares published at or before
+    each moment, found for all moments by one `merge_asof`; each snapshot's text is built once.
+    """
+    if not len(times):
+        return []
+    snaps = query.snapshots(results, round_)
+    if not snaps.empty:
+        snaps = snaps[snaps["valid"].astype(bool) & snaps["has_shares"].astype(bool)]
+    if snaps.empty:
+        return [NO_COUNT_YET] * len(times)
+    # Oldest first, later recordings last: for equal times the last one is current.
+    right = pd.DataFrame(
+        {"at": pd.to_datetime(snaps["as_of"], utc=True), "snapshot_id": snaps["snapshot_id"]}
+    ).drop_duplicates("at", keep="last")
+    left = pd.DataFrame({"at": pd.to_datetime(pd.Series(list(times)), utc=True)})
+    left["n"] = range(len(left))
+    matched = pd.merge_asof(left.sort_values("at"), right, on="at").sort_values("n")
+    texts = {
+        sid: _count_text(query.snapshot_rows(results, sid), candidates)
+        for sid in matched["snapshot_id"].dropna().unique()
+    }
+    return [NO_COUNT_YET if pd.isna(sid) else texts[sid] for sid in matched["snapshot_id"]]
+
+
+def count_then(results: pd.DataFrame, candidates: pd.DataFrame, round_: int, when) -> str:
+    """Where the count stood at `when` (see `counts_then`)."""
+    return counts_then(results, candidates, round_, [when])[0]
 
 
 def announcements(results: pd.DataFrame, candidates: pd.DataFrame, round_: int) -> pd.DataFrame:
@@ -332,11 +365,10 @@ def placeable_reactions(reactions: pd.DataFrame, election: Election) -> tuple[pd
 def timeline_frame(
     reactions: pd.DataFrame, results: pd.DataFrame, candidates: pd.DataFrame, round_: int
 ) -> pd.DataFrame:
-    """Reactions with where the count stood when each was posted (`count_then`)."""
+    """Reactions with where the count stood when each was posted (`count_then`, one
+    `merge_asof` for all of them)."""
     out = reactions.copy()
-    out["count_then"] = [
-        count_then(results, candidates, round_, pd.Timestamp(t)) for t in out["published_at"]
-    ]
+    out["count_then"] = counts_then(results, candidates, round_, list(out["published_at"]))
     return out
 
 
