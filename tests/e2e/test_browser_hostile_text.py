@@ -138,7 +138,8 @@ def assert_no_markup(page, *, literal: bool = True) -> None:
     assert page.title() != "pwned"
     body = shown(page, "body")
     assert RLO not in body
-    assert "Manuel Valls remporte la primaire — 52,3 %" in body
+    if literal:
+        assert "Manuel Valls remporte la primaire — 52,3 %" in body
 
 
 def open_page(browser, url: str, ready: str):
