@@ -79,7 +79,9 @@ def vote_split_bars(fig: go.Figure, ids_by_name: dict[str, str]) -> list[Bar]:
     winners = set((fig.layout.meta or {}).get("winners") or [])
     rows = zip(trace.y, trace.x, trace.text, trace.marker.color, trace.customdata, strict=True)
     bars = [
-        Bar(ids_by_name.get(str(cd[0]), ""), _label(y), float(x), str(t), str(cd[1]), str(c),
+        # The share alone: the figure's label also carries the votes, drawn apart here.
+        Bar(ids_by_name.get(str(cd[0]), ""), _label(y), float(x),
+            re.split(r"<br>| · ", str(t))[0], str(cd[1]), str(c),
             ids_by_name.get(str(cd[0])) in winners)
         for y, x, t, c, cd in rows
     ]  # fmt: skip
