@@ -109,19 +109,25 @@ def vote_split_svg(
         body.append(_text(left, y + 14, name + (f" ✓ {winner_label}" if bar.winner else ""),
                           font_weight=weight))  # fmt: skip
         end = x_of(bar.share)
+        at = end + 6
+        if two_way and at < x_of(50) + 4 and at + _text_width(bar.text, bold=True) > x_of(50) - 4:
+            at = x_of(50) + 6  # never under the 50 % line
         body.append(
             f'<rect data-bar="{html(bar.candidate_id)}" x="{_num(left)}" y="{_num(y + 20)}" '
             f'width="{_num(end - left)}" height="22" rx="2" fill="{html(bar.colour)}"/>'
         )
-        body.append(_text(end + 6, y + 36, bar.text, font_weight="700",
+        body.append(_text(at, y + 36, bar.text, font_weight="700",
                           data_share=bar.candidate_id))  # fmt: skip
     if two_way:
         mid = x_of(50)
-        body.append(
-            f'<line x1="{_num(mid)}" x2="{_num(mid)}" y1="{_num(top - 6)}" '
-            f'y2="{_num(height - 4)}" stroke="{MUTED}" stroke-width="1.5" '
+        # Dashed across the bars only, so that it never runs through a name above a bar.
+        body += [
+            f'<line x1="{_num(mid)}" x2="{_num(mid)}" y1="{_num(top + i * row + 17)}" '
+            f'y2="{_num(top + i * row + 45)}" stroke="{MUTED}" stroke-width="1.5" '
             f'stroke-dasharray="3 3"/>'
-        )
+            for i in range(len(bars))
+        ] + [f'<line x1="{_num(mid)}" x2="{_num(mid)}" y1="18" y2="{_num(top - 2)}" '
+             f'stroke="{MUTED}" stroke-width="1.5"/>']  # fmt: skip
         body.append(_text(mid, 14, "majorité 50 %", text_anchor="middle", fill=MUTED,
                           font_size="12"))  # fmt: skip
     return _svg(width, height, label, body, f' data-scale="{span / (hi - lo):.4f}"')

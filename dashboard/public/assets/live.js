@@ -71,7 +71,13 @@
         var w = c.share * scale;
         bars[i].setAttribute("width", w.toFixed(1));
         var label = svg.querySelector('text[data-share="' + c.id + '"]');
-        if (label) { label.textContent = pct(c.share); label.setAttribute("x", (x0 + w + 6).toFixed(1)); }
+        if (label) {
+          var at = x0 + w + 6, mid = svg.querySelector("line");
+          var m = mid ? parseFloat(mid.getAttribute("x1")) : null;
+          if (m !== null && at < m + 4 && at + label.getComputedTextLength() > m - 4) at = m + 6;
+          label.textContent = pct(c.share);
+          label.setAttribute("x", at.toFixed(1));
+        }
       }
     });
   }
