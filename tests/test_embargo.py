@@ -66,11 +66,11 @@ def test_hide_document_nulls_candidates_and_names_the_embargo():
 
 
 @pytest.fixture
-def embargo_2999(monkeypatch):
-    monkeypatch.setenv("DASHBOARD_EMBARGO_UNTIL", "2999-01-01T19:00")
+def embargo_2199(monkeypatch):
+    monkeypatch.setenv("DASHBOARD_EMBARGO_UNTIL", "2199-01-01T19:00")
 
 
-def test_results_page_deep_link_hides_shares_under_embargo(app_env, embargo_2999):
+def test_results_page_deep_link_hides_shares_under_embargo(app_env, embargo_2199):
     """The reported leak: /?round=2&at=23:50 showed "Benoît Hamon 58,87 %"."""
     at = AppTest.from_file(str(SCREENS / "results.py"), default_timeout=30)
     at.query_params["round"] = "2"
@@ -87,7 +87,7 @@ def test_results_page_deep_link_hides_shares_under_embargo(app_env, embargo_2999
         assert "58,87" not in json.dumps(spec) and "Hamon" not in json.dumps(spec)
 
 
-def test_reactions_announcements_hide_shares_under_embargo(app_env, embargo_2999):
+def test_reactions_announcements_hide_shares_under_embargo(app_env, embargo_2199):
     at = AppTest.from_file(str(SCREENS / "reactions.py"), default_timeout=30).run()
     assert not at.exception, at.exception
     spec = json.dumps(json.loads(at.get("plotly_chart")[0].proto.spec))
@@ -95,12 +95,12 @@ def test_reactions_announcements_hide_shares_under_embargo(app_env, embargo_2999
 
 
 def test_results_show_and_exports_hide_shares_under_embargo(env, tmp_path):
-    env = dict(env, DASHBOARD_EMBARGO_UNTIL="2999-01-01T19:00")
+    env = dict(env, DASHBOARD_EMBARGO_UNTIL="2199-01-01T19:00")
     proc = run_cli("results", "show", "--round", "2", "--format", "json", env=env)
     assert proc.returncode == 0, proc.stderr
     doc = json.loads(proc.stdout)
     assert [c["share"] for c in doc["candidates"]] == [None, None]
-    assert doc["embargo"] == {"until": "2999-01-01T19:00:00+01:00"} and doc["votants"] == 2045343
+    assert doc["embargo"] == {"until": "2199-01-01T19:00:00+01:00"} and doc["votants"] == 2045343
     out = str(tmp_path)
     proc = run_cli("export", "vote-split", "--format", "json", "--round", "2", "--out", out,
                    env=env)  # fmt: skip
