@@ -31,6 +31,29 @@ settings.register_profile("suite", deadline=None)
 settings.load_profile("suite")
 
 
+# A correction published after the definitive result (same round, more votants): what the
+# pages that follow the store must show without a reload.
+LATER_CORRECTION = {
+    "schema": 1, "election": "primaire-2017", "round": 2, "snapshot_id": "t2-later",
+    "as_of": "2017-02-03T10:00:00+01:00", "status": "corrected", "share_base": "exprimes",
+    "bureaux_counted": 7208, "bureaux_total": 7208, "votants": 2_045_400,
+    "candidates": [{"id": "hamon", "share": 58.7}, {"id": "valls", "share": 41.3}],
+    "source_url": "http://127.0.0.1/test",
+}  # fmt: skip
+
+
+def record_later_correction(store_dir: Path) -> None:
+    """Store LATER_CORRECTION through the one results write path, as a watcher would."""
+    from dashboard.model import document_rows
+    from dashboard.results.record import record_snapshots
+    from dashboard.results.views import load_candidates
+    from dashboard.store import Store
+
+    store = Store(store_dir)
+    rows = document_rows(LATER_CORRECTION)
+    record_snapshots(store, rows, load_candidates(store), allow_flagged=False)
+
+
 def copy_store(target: Path) -> Path:
     """A copy of the shipped Parquet store at `target`."""
     shutil.copytree(DATA / "store", target, ignore=shutil.ignore_patterns(".*", "*.tmp", "*.json"))

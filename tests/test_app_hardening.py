@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
+from conftest import record_later_correction
 from streamlit.testing.v1 import AppTest
 
 from dashboard import settings
@@ -119,24 +120,11 @@ def test_live_status_is_interrupted_at_the_first_failed_poll_in_french(app_env, 
 
 
 def test_results_page_keeps_a_chosen_moment_and_follows_the_latest(app_env):
-    from dashboard.model import document_rows
-    from dashboard.results.record import record_snapshots
-    from dashboard.results.views import load_candidates
-    from dashboard.store import Store
-
     follower = page("results.py").run()
     chooser = page("results.py").run()
     chooser.select_slider(key="at-2").set_value("29/01 20:40").run()
     assert any(c.value.startswith("mis à jour à ") for c in follower.caption)
-    store = Store(app_env)
-    doc = {
-        "schema": 1, "election": "primaire-2017", "round": 2, "snapshot_id": "t2-later",
-        "as_of": "2017-02-03T10:00:00+01:00", "status": "corrected", "share_base": "exprimes",
-        "bureaux_counted": 7208, "bureaux_total": 7208, "votants": 2_045_400,
-        "candidates": [{"id": "hamon", "share": 58.7}, {"id": "valls", "share": 41.3}],
-        "source_url": "http://127.0.0.1/test",
-    }  # fmt: skip
-    record_snapshots(store, document_rows(doc), load_candidates(store), allow_flagged=False)
+    record_later_correction(app_env)
     follower.run()
     chooser.run()
     assert {m.label: m.value for m in follower.metric}["Votants"] == "2\u00a0045\u00a0400"

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from conftest import record_later_correction
 from streamlit.testing.v1 import AppTest
 
 from dashboard.feed.watch import FeedStatus, write_status
@@ -88,21 +89,8 @@ def test_an_empty_live_store_waits_for_the_first_snapshot(app_env, monkeypatch, 
 
 def test_a_new_snapshot_in_the_store_shows_on_the_next_rerun(app_env):
     """The loaders' cache is keyed on the store file: a watcher's write is seen at once."""
-    from dashboard.model import document_rows
-    from dashboard.results.record import record_snapshots
-    from dashboard.results.views import load_candidates
-    from dashboard.store import Store
-
     at = run()
     assert metric(at, "Votants") == "2\u00a0045\u00a0343"
-    store = Store(app_env)
-    doc = {
-        "schema": 1, "election": "primaire-2017", "round": 2, "snapshot_id": "t2-later",
-        "as_of": "2017-02-03T10:00:00+01:00", "status": "corrected", "share_base": "exprimes",
-        "bureaux_counted": 7208, "bureaux_total": 7208, "votants": 2_045_400,
-        "candidates": [{"id": "hamon", "share": 58.7}, {"id": "valls", "share": 41.3}],
-        "source_url": "http://127.0.0.1/test",
-    }  # fmt: skip
-    record_snapshots(store, document_rows(doc), load_candidates(store), allow_flagged=False)
+    record_later_correction(app_env)
     at.run()
     assert metric(at, "Votants") == "2\u00a0045\u00a0400"

@@ -4,20 +4,12 @@ follows "dernier relevé", keeps a reader's chosen moment, and says when it was 
 from __future__ import annotations
 
 import pytest
+from conftest import record_later_correction
 from playwright.sync_api import expect
 
-from dashboard.store import Store
 from dashboard.testing import StreamlitServer, data_env
 
 pytestmark = pytest.mark.browser
-
-LATER = {
-    "schema": 1, "election": "primaire-2017", "round": 2, "snapshot_id": "t2-later",
-    "as_of": "2017-02-03T10:00:00+01:00", "status": "corrected", "share_base": "exprimes",
-    "bureaux_counted": 7208, "bureaux_total": 7208, "votants": 2_045_400,
-    "candidates": [{"id": "hamon", "share": 58.7}, {"id": "valls", "share": 41.3}],
-    "source_url": "http://127.0.0.1/test",
-}  # fmt: skip
 
 
 @pytest.fixture(scope="module")
@@ -38,17 +30,12 @@ def open_results(browser, url: str):
 def test_a_new_snapshot_shows_without_reload_and_a_chosen_moment_stays(
     refreshing_app, browser, module_store_dir
 ):
-    from dashboard.model import document_rows
-    from dashboard.results.record import record_snapshots
-    from dashboard.results.views import load_candidates
-
     latest = open_results(browser, f"{refreshing_app.url}/?round=2")
     past = open_results(browser, f"{refreshing_app.url}/?round=2&at=20:40")
     expect(latest.locator("body")).to_contain_text("2\u00a0045\u00a0343")
     expect(latest.locator("body")).to_contain_text("mis à jour à ")
     expect(past.locator("body")).to_contain_text("4\u00a0322 / 7\u00a0208")
-    store = Store(module_store_dir)
-    record_snapshots(store, document_rows(LATER), load_candidates(store), allow_flagged=False)
+    record_later_correction(module_store_dir)
     # No reload: the page's own check (every DASHBOARD_LIVE_EVERY s) redraws it.
     expect(latest.locator("[data-testid=stMetric]").nth(1)).to_contain_text(
         "2\u00a0045\u00a0400", timeout=120_000
