@@ -132,8 +132,10 @@ def main() -> int:
             t0 = time.perf_counter()
             proc = subprocess.run(
                 [sys.executable, "-m", "dashboard", "export", "--all", "--out", out],
-                cwd=ROOT, capture_output=True, text=True,
-            )  # fmt: skip
+                cwd=ROOT,
+                capture_output=True,
+                text=True,
+            )
             elapsed = time.perf_counter() - t0
             files = list(Path(out).iterdir())
             size = sum(f.stat().st_size for f in files) / 1e6

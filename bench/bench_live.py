@@ -72,8 +72,9 @@ def main() -> None:
                     if n % 2:
                         rig.feed.publish(doc)
                     else:
-                        record_snapshots(store, document_rows(doc), load_candidates(store),
-                                         allow_flagged=True)  # fmt: skip
+                        record_snapshots(
+                            store, document_rows(doc), load_candidates(store), allow_flagged=True
+                        )
                     page.wait_for_function(SHOWS, arg=label, timeout=30_000)
                     (feed if n % 2 else direct).append(time.perf_counter() - start)
                 browser.close()
@@ -81,8 +82,9 @@ def main() -> None:
             rig.stop()
     f, d = statistics.median(feed), statistics.median(direct)
     print(f"publish → figure visible (run_every 2 s, watcher every 0.5 s), {args.runs} runs each")
-    print(f"  feed → watcher → store → browser : median {f:.2f} s, max {max(feed):.2f} s"
-          " (goal ≤ 3 s)")  # fmt: skip
+    print(
+        f"  feed → watcher → store → browser : median {f:.2f} s, max {max(feed):.2f} s (goal ≤ 3 s)"
+    )
     print(f"  baseline: store write → browser  : median {d:.2f} s, max {max(direct):.2f} s")
     print(f"  ratio feed / baseline            : {f / d:.2f}×")
 

@@ -29,8 +29,14 @@ from typing import Any
 
 from dashboard.testing import DATA, StreamlitServer, data_env
 
-AGENT = ["--server.enableAgentApi", "true", "--server.agentMaxSessions", "2000",
-         "--server.agentWaitTimeout", "300"]  # fmt: skip
+AGENT = [
+    "--server.enableAgentApi",
+    "true",
+    "--server.agentMaxSessions",
+    "2000",
+    "--server.agentWaitTimeout",
+    "300",
+]
 
 
 class Agent:
@@ -103,8 +109,11 @@ def load(agent: Agent, *, minimal: bool, sessions: int, concurrency: int) -> dic
     before = agent.rss_kib()
     start = time.perf_counter()
     with ThreadPoolExecutor(concurrency) as pool:
-        runs = [t for ts in pool.map(lambda _: staff_session(agent, minimal), range(sessions))
-                for t in ts]  # fmt: skip
+        runs = [
+            t
+            for ts in pool.map(lambda _: staff_session(agent, minimal), range(sessions))
+            for t in ts
+        ]
     wall = time.perf_counter() - start
     runs.sort()
     return {
@@ -132,8 +141,10 @@ def synthetic_store(root: Path, entries: int) -> Path:
     for i in range(entries):
         when = newest - dt.timedelta(minutes=i)
         name = names[i % len(names)]
-        parts.append(f"{when.hour}h{when.minute:02d} : {name} réagit\n\n{name} a déclaré sur "
-                     f"France Inter : « le rassemblement est possible » (entrée {i}).")  # fmt: skip
+        parts.append(
+            f"{when.hour}h{when.minute:02d} : {name} réagit\n\n{name} a déclaré sur "
+            f"France Inter : « le rassemblement est possible » (entrée {i})."
+        )
     url = "https://example.org/direct-synthetique"
     parsed = read_liveblog("\n\n".join(parts), blog_date=newest.date(), source_url=url)
     ingest_liveblog(Store(store_dir), parsed, source_url=url, gazetteer=gazetteer)
@@ -175,10 +186,12 @@ def main() -> None:
         ours = StreamlitServer(data_env(shipped), options=AGENT)
         base = StreamlitServer(data_env(shipped), script="bench/minimal_app.py", options=AGENT)
         try:
-            a = load(Agent(ours), minimal=False, sessions=args.sessions,
-                     concurrency=args.concurrency)  # fmt: skip
-            b = load(Agent(base), minimal=True, sessions=args.sessions,
-                     concurrency=args.concurrency)  # fmt: skip
+            a = load(
+                Agent(ours), minimal=False, sessions=args.sessions, concurrency=args.concurrency
+            )
+            b = load(
+                Agent(base), minimal=True, sessions=args.sessions, concurrency=args.concurrency
+            )
         finally:
             ours.stop()
             base.stop()
@@ -193,10 +206,14 @@ def main() -> None:
         n_small, n_large = entry_count(shipped), entry_count(big)
     print(f"{args.sessions} staff sessions, {args.concurrency} at a time, 3 script runs each")
     for name, r in (("dashboard (results, round, reactions)", a), ("minimal one-chart app", b)):
-        print(f"  {name:<38}: {r['runs_s']:5.2f} runs/s, p50 {r['p50']:.2f} s, "
-              f"p95 {r['p95']:.2f} s, {r['kib']:+.0f} KiB/session")  # fmt: skip
-    print(f"  ratio runs/s dashboard / minimal       : {a['runs_s'] / b['runs_s']:.2f}× "
-          "(goal ≥ 0.9×; memory goal ≤ 200 KiB/session)")  # fmt: skip
+        print(
+            f"  {name:<38}: {r['runs_s']:5.2f} runs/s, p50 {r['p50']:.2f} s, "
+            f"p95 {r['p95']:.2f} s, {r['kib']:+.0f} KiB/session"
+        )
+    print(
+        f"  ratio runs/s dashboard / minimal       : {a['runs_s'] / b['runs_s']:.2f}× "
+        "(goal ≥ 0.9×; memory goal ≤ 200 KiB/session)"
+    )
     print(f"filter change on the reactions page, median of {args.changes}")
     print(f"  {n_large:>5} reactions : {large:.3f} s")
     print(f"  {n_small:>5} reactions : {small:.3f} s")

@@ -36,8 +36,12 @@ from dashboard.testing import StreamlitServer, free_port, launch_chromium  # noq
 
 DATA = ROOT / "data"
 NBSP = "\u00a0"
-SLOW_4G = {"offline": False, "latency": 150, "downloadThroughput": 1.6e6 / 8,
-           "uploadThroughput": 750e3 / 8}  # fmt: skip
+SLOW_4G = {
+    "offline": False,
+    "latency": 150,
+    "downloadThroughput": 1.6e6 / 8,
+    "uploadThroughput": 750e3 / 8,
+}
 
 
 def shipped_store(tmp: Path) -> Store:
@@ -49,8 +53,12 @@ def shipped_store(tmp: Path) -> Store:
 def wrk(url: str, headers: list[str], seconds: int) -> float:
     if shutil.which("wrk") is None:
         if os.geteuid() == 0 and shutil.which("apt-get"):
-            subprocess.run("apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install "
-                           "-y -qq wrk >/dev/null", shell=True, check=True)  # fmt: skip
+            subprocess.run(
+                "apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install "
+                "-y -qq wrk >/dev/null",
+                shell=True,
+                check=True,
+            )
         else:
             raise SystemExit("wrk is missing: sudo apt-get install -y wrk")
     cmd = ["wrk", "-t2", "-c100", f"-d{seconds}s", *[a for h in headers for a in ("-H", h)], url]
@@ -88,16 +96,34 @@ def bench_live(tmp: Path, runs: int) -> None:
     store_dir, out = tmp / "live-store", tmp / "live-out"
     store_dir.mkdir()
     feed = start_replay_server(2, documents=[], speed=0, data_dir=DATA)
-    env = dict(os.environ, DASHBOARD_DATA_DIR=str(DATA), DASHBOARD_STORE_DIR=str(store_dir),
-               DASHBOARD_RAW_DIR=str(tmp / "raw"), DASHBOARD_PUBLIC_EVERY="2",
-               PYTHONPATH=str(ROOT))  # fmt: skip
+    env = dict(
+        os.environ,
+        DASHBOARD_DATA_DIR=str(DATA),
+        DASHBOARD_STORE_DIR=str(store_dir),
+        DASHBOARD_RAW_DIR=str(tmp / "raw"),
+        DASHBOARD_PUBLIC_EVERY="2",
+        PYTHONPATH=str(ROOT),
+    )
     base = night_document("20:40")
     feed.publish(base)
     watcher = subprocess.Popen(
-        [sys.executable, "-m", "dashboard", "results", "watch", feed.url, "--every", "0.5s",
-         "--publish", str(out)], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+        [
+            sys.executable,
+            "-m",
+            "dashboard",
+            "results",
+            "watch",
+            feed.url,
+            "--every",
+            "0.5s",
+            "--publish",
+            str(out),
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
-    )  # fmt: skip
+    )
     try:
         deadline = time.monotonic() + 120
         while not (out / "current" / "index.html").exists():
@@ -105,8 +131,10 @@ def bench_live(tmp: Path, runs: int) -> None:
                 raise SystemExit("the watcher published nothing in 120 s")
             time.sleep(0.2)
         store = Store(store_dir)
-        with Nginx(out / "current", tmp / "nginx-live", free_port()) as server, \
-                sync_playwright() as p:  # fmt: skip
+        with (
+            Nginx(out / "current", tmp / "nginx-live", free_port()) as server,
+            sync_playwright() as p,
+        ):
             browser = launch_chromium(p)
             page = browser.new_page(viewport={"width": 390, "height": 844})
             page.goto(f"{server.url}/")
@@ -120,8 +148,9 @@ def bench_live(tmp: Path, runs: int) -> None:
                 if n % 2:
                     feed.publish(doc)
                 else:
-                    record_snapshots(store, document_rows(doc), load_candidates(store),
-                                     allow_flagged=True)  # fmt: skip
+                    record_snapshots(
+                        store, document_rows(doc), load_candidates(store), allow_flagged=True
+                    )
                     with_env(env, lambda: publish(store, DATA, out, every=2))
                 page.wait_for_function(shows, arg=f"{label}{NBSP}%", timeout=60_000)
                 (via_feed if n % 2 else direct).append(time.perf_counter() - start)
@@ -132,8 +161,10 @@ def bench_live(tmp: Path, runs: int) -> None:
         feed.shutdown()
     f, d = statistics.median(via_feed), statistics.median(direct)
     print(f"b. new snapshot → visible on the open page (poll 2 s, watcher 0.5 s), {runs} runs each")
-    print(f"   feed → watch --publish → nginx → page : median {f:.2f} s, max {max(via_feed):.2f} s"
-          " (goal ≤ 5 s)")  # fmt: skip
+    print(
+        f"   feed → watch --publish → nginx → page : median {f:.2f} s, max {max(via_feed):.2f} s"
+        " (goal ≤ 5 s)"
+    )
     print(f"   baseline: store write + publish here : median {d:.2f} s, max {max(direct):.2f} s")
 
 
@@ -177,25 +208,34 @@ def bench_fcp(tmp: Path, runs: int) -> None:
 
     store = shipped_store(tmp)
     publish(store, DATA, tmp / "out")
-    env = dict(os.environ, DASHBOARD_DATA_DIR=str(DATA), DASHBOARD_STORE_DIR=str(store.root),
-               PYTHONPATH=str(ROOT))  # fmt: skip
+    env = dict(
+        os.environ,
+        DASHBOARD_DATA_DIR=str(DATA),
+        DASHBOARD_STORE_DIR=str(store.root),
+        PYTHONPATH=str(ROOT),
+    )
     app = StreamlitServer(env)
     try:
-        with Nginx(tmp / "out" / "current", tmp / "nginx-fcp", free_port()) as server, \
-                sync_playwright() as p:  # fmt: skip
+        with (
+            Nginx(tmp / "out" / "current", tmp / "nginx-fcp", free_port()) as server,
+            sync_playwright() as p,
+        ):
             browser = launch_chromium(p)
             load(browser, f"{app.url}/?round=2", ".js-plotly-plot .bars .point")  # warm caches
             public, streamlit = [], []
             for _ in range(runs):
                 public.append(load(browser, f"{server.url}/", "[data-f='lead-share']"))
-                streamlit.append(load(browser, f"{app.url}/?round=2",
-                                      ".js-plotly-plot .bars .point"))  # fmt: skip
+                streamlit.append(
+                    load(browser, f"{app.url}/?round=2", ".js-plotly-plot .bars .point")
+                )
             browser.close()
     finally:
         app.stop()
     pb, pf = statistics.median(b for b, _ in public), statistics.median(f for _, f in public)
-    sb, sf = (statistics.median(b for b, _ in streamlit),
-              statistics.median(f for _, f in streamlit))  # fmt: skip
+    sb, sf = (
+        statistics.median(b for b, _ in streamlit),
+        statistics.median(f for _, f in streamlit),
+    )
     print(f"c. Slow 4G (150 ms, 1,6 Mb/s), 390 px, cache off, medians of {runs}")
     print(f"   public index.html : {pb / 1024:,.1f} KB, FCP {pf:,.0f} ms (goal ≤ 100 KB)")
     print(f"   Streamlit results : {sb / 1024:,.1f} KB, FCP {sf:,.0f} ms (until the bars)")
@@ -218,12 +258,19 @@ def bench_publish(tmp: Path, runs: int) -> None:
         copy.append(time.perf_counter() - start)
     env = dict(os.environ, DASHBOARD_DATA_DIR=str(DATA), DASHBOARD_STORE_DIR=str(store.root))
     start = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "dashboard", "publish", "--out", str(tmp / "cli")],
-                   cwd=ROOT, env=env, check=True, capture_output=True)  # fmt: skip
+    subprocess.run(
+        [sys.executable, "-m", "dashboard", "publish", "--out", str(tmp / "cli")],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
     cli = time.perf_counter() - start
     f, a, c = statistics.median(fresh), statistics.median(again), statistics.median(copy)
-    print(f"d. publish on the shipped data ({report.files} files, {report.bytes / 1024:.0f} KB"
-          f" + compressed siblings), medians of {runs}")  # fmt: skip
+    print(
+        f"d. publish on the shipped data ({report.files} files, {report.bytes / 1024:.0f} KB"
+        f" + compressed siblings), medians of {runs}"
+    )
     print(f"   publish into a new DIR (in process)   : {f:.2f} s (goal ≤ 1 s)")
     print(f"   publish again, nothing changed        : {a:.2f} s")
     print(f"   baseline: copying the same files      : {c:.3f} s → publish costs {f / c:.0f}×")

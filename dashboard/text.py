@@ -103,7 +103,13 @@ def markdown_link(label: object, url: object) -> str:
     text = markdown(label)
     if safe is None:
         return text
-    for char, code in (("(", "%28"), (")", "%29"), ("[", "%5B"), ("]", "%5D"), ("<", "%3C"),
-                       (">", "%3E")):  # fmt: skip
+    for char, code in (
+        ("(", "%28"),
+        (")", "%29"),
+        ("[", "%5B"),
+        ("]", "%5D"),
+        ("<", "%3C"),
+        (">", "%3E"),
+    ):
         safe = safe.replace(char, code)
     return f"[{text}]({safe})"

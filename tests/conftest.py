@@ -34,12 +34,19 @@ settings.load_profile("suite")
 # A correction published after the definitive result (same round, more votants): what the
 # pages that follow the store must show without a reload.
 LATER_CORRECTION = {
-    "schema": 1, "election": "primaire-2017", "round": 2, "snapshot_id": "t2-later",
-    "as_of": "2017-02-03T10:00:00+01:00", "status": "corrected", "share_base": "exprimes",
-    "bureaux_counted": 7208, "bureaux_total": 7208, "votants": 2_045_400,
+    "schema": 1,
+    "election": "primaire-2017",
+    "round": 2,
+    "snapshot_id": "t2-later",
+    "as_of": "2017-02-03T10:00:00+01:00",
+    "status": "corrected",
+    "share_base": "exprimes",
+    "bureaux_counted": 7208,
+    "bureaux_total": 7208,
+    "votants": 2_045_400,
     "candidates": [{"id": "hamon", "share": 58.7}, {"id": "valls", "share": 41.3}],
     "source_url": "http://127.0.0.1/test",
-}  # fmt: skip
+}
 
 
 def record_later_correction(store_dir: Path) -> None:

@@ -119,8 +119,9 @@ def test_desk_actions_and_undo_via_the_module(app_env):
     data = ROOT / "data"
     doc = results_document(store, data, round_=2)
     assert doc["snapshot_id"] == "t2-definitif"
-    change = actions.mark_snapshot(store, "t2-definitif", "superseded", who="Camille",
-                                reason="chiffre contesté")  # fmt: skip
+    change = actions.mark_snapshot(
+        store, "t2-definitif", "superseded", who="Camille", reason="chiffre contesté"
+    )
     assert results_document(store, data, round_=2)["snapshot_id"] == "t2-0130"
     flags = load_results(store).set_index("snapshot_id").loc["t2-definitif", "flags"].iloc[0]
     assert "marqué « remplacé » : chiffre contesté" in flags
@@ -132,10 +133,18 @@ def test_desk_actions_and_undo_via_the_module(app_env):
     gaz = load_people(data / "people.csv", data / "camps.csv")
     row = reaction_timeline(store, gaz).iloc[0]  # 07:30 Hamon, "appel au rassemblement"
     edit = actions.edit_reaction(
-        store, gaz, blog_id=row["blog_id"], entry_id=row["entry_id"], people=["hamon"],
-        camp="ps-hamon", stance="ralliement", outlet="France Inter", outlet_type="radio",
-        who="Camille", reason="vérifié",
-    )  # fmt: skip
+        store,
+        gaz,
+        blog_id=row["blog_id"],
+        entry_id=row["entry_id"],
+        people=["hamon"],
+        camp="ps-hamon",
+        stance="ralliement",
+        outlet="France Inter",
+        outlet_type="radio",
+        who="Camille",
+        reason="vérifié",
+    )
     after = reaction_timeline(store, gaz).set_index("entry_id").loc[row["entry_id"]]
     assert after["stance"] == "ralliement" and after["outlet"] == "France Inter"
     # Re-ingesting the seed keeps the hand correction.
@@ -161,13 +170,19 @@ def test_desk_actions_and_undo_via_the_module(app_env):
 
 def test_uploads_over_the_limit_and_non_utf8_are_refused(app_env):
     with pytest.raises(ValidationError, match=r"file too large: 2\.0 MB \(limit 1 MB\)"):
-        actions.preview_liveblog(b"x" * (2 * 1024 * 1024), blog_date=None,
-                              source_url="https://e.org", limit_mb=1)  # fmt: skip
+        actions.preview_liveblog(
+            b"x" * (2 * 1024 * 1024), blog_date=None, source_url="https://e.org", limit_mb=1
+        )
     latin1 = "8h24 : Réaction de Benoît Hamon\n\nIl a déclaré « ça suffit ».".encode("cp1252")
 
-    parsed = actions.preview_liveblog(latin1, blog_date=date(2017, 1, 30),
-                                   source_url="https://e.org", limit_mb=5)  # fmt: skip
+    parsed = actions.preview_liveblog(
+        latin1, blog_date=date(2017, 1, 30), source_url="https://e.org", limit_mb=5
+    )
     assert "déclaré" in parsed.entries[0].body  # decoded correctly, not mojibake
     with pytest.raises(ParseError, match="binary data, not text"):
-        actions.preview_liveblog(b"\x00\x01\x02\xff" * 50, blog_date=date(2017, 1, 30),
-                              source_url="https://e.org", limit_mb=5)  # fmt: skip
+        actions.preview_liveblog(
+            b"\x00\x01\x02\xff" * 50,
+            blog_date=date(2017, 1, 30),
+            source_url="https://e.org",
+            limit_mb=5,
+        )

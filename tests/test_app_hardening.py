@@ -40,8 +40,9 @@ def page(name: str) -> AppTest:
 def ingest(env, tmp_path, text: str, source_url: str, name: str = "blog.txt") -> None:
     path = tmp_path / name
     path.write_text(text, encoding="utf-8")
-    proc = run_cli("liveblog", "ingest", str(path), "--date", "2017-01-30",
-                   "--source-url", source_url, env=env)  # fmt: skip
+    proc = run_cli(
+        "liveblog", "ingest", str(path), "--date", "2017-01-30", "--source-url", source_url, env=env
+    )
     assert proc.returncode == 0, proc.stderr
 
 
@@ -59,22 +60,29 @@ def test_reactions_page_survives_a_blog_stored_without_an_http_source(app_env, e
     ingest(env, tmp_path, "9h20 : Une entrée locale\n\nBenoît Hamon remercie.\n", "blog-local")
     at = page("reactions.py").run()
     assert not at.exception, at.exception
-    assert any("source locale" in read(c.value) and "atlantico.fr" in read(c.value)
-               for c in at.caption)  # fmt: skip
+    assert any(
+        "source locale" in read(c.value) and "atlantico.fr" in read(c.value) for c in at.caption
+    )
     assert at.get("plotly_chart")
 
 
 def test_timeline_still_draws_its_points_when_an_update_is_dated_9999(app_env, env, tmp_path):
     # Ingest now refuses such a date; a store written before that (or by hand) may hold one.
-    ingest(env, tmp_path, FUTURE_BLOG.replace("9999-12-31", "2017-01-30"),
-           "https://example.org/d", name="future.jsonld")  # fmt: skip
+    ingest(
+        env,
+        tmp_path,
+        FUTURE_BLOG.replace("9999-12-31", "2017-01-30"),
+        "https://example.org/d",
+        name="future.jsonld",
+    )
     _date_stored_entry(app_env, "Futur", datetime(9999, 12, 31, 12, 0, tzinfo=UTC))
     at = page("reactions.py").run()
     assert not at.exception, at.exception
     assert any("1 entrée(s) datée(s) hors de la période" in w.value for w in at.warning)
     fig = json.loads(at.get("plotly_chart")[0].proto.spec)
-    points = [t for t in fig["data"]
-              if t.get("customdata") and t["name"] != "Annonce des résultats"]  # fmt: skip
+    points = [
+        t for t in fig["data"] if t.get("customdata") and t["name"] != "Annonce des résultats"
+    ]
     assert sum(len(t["customdata"]) for t in points) == 7  # the 6 shipped + the 09:15 one
     breaks = fig["layout"]["xaxis"].get("rangebreaks", [])
     assert all(b["dvalue"] < 10 * 24 * 3600 * 1000 for b in breaks)  # no 8 000-year gap
@@ -104,12 +112,18 @@ def test_live_status_is_interrupted_at_the_first_failed_poll_in_french(app_env, 
     """The reported lag: "Flux actif" stayed green up to 120 s after "connection refused"."""
     monkeypatch.setenv("DASHBOARD_STALE_AFTER", "120")
     now = datetime.now(tz=UTC)
-    write_status(app_env, FeedStatus(
-        url="http://127.0.0.1:1/results.json", last_poll_at=now, last_ok_at=now,
-        last_outcome="erreur", consecutive_errors=1,
-        last_error="http://127.0.0.1:1/results.json: connection refused after 3 attempts "
-        "(is the feed server running?)",
-    ))  # fmt: skip
+    write_status(
+        app_env,
+        FeedStatus(
+            url="http://127.0.0.1:1/results.json",
+            last_poll_at=now,
+            last_ok_at=now,
+            last_outcome="erreur",
+            consecutive_errors=1,
+            last_error="http://127.0.0.1:1/results.json: connection refused after 3 attempts "
+            "(is the feed server running?)",
+        ),
+    )
     at = page("live.py").run()
     assert not at.exception, at.exception
     assert not at.success  # no "Flux actif"

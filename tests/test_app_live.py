@@ -34,8 +34,15 @@ def metric(at: AppTest, label: str) -> str:
 
 def test_fresh_feed_says_when_it_was_updated(app_env):
     now = datetime.now(tz=UTC)
-    write_status(app_env, FeedStatus(url="http://127.0.0.1:1/results.json", last_poll_at=now,
-                                     last_ok_at=now, last_outcome="inchangé"))  # fmt: skip
+    write_status(
+        app_env,
+        FeedStatus(
+            url="http://127.0.0.1:1/results.json",
+            last_poll_at=now,
+            last_ok_at=now,
+            last_outcome="inchangé",
+        ),
+    )
     at = run()
     assert any("Flux actif — mis à jour à" in s.value for s in at.success)
     assert not at.error
@@ -52,14 +59,21 @@ def test_feed_down_shows_the_stale_banner_and_keeps_the_last_figures(app_env):
     keep = table[~table["snapshot_id"].isin(["t2-0130", "t2-definitif"])]
     import pyarrow as pa
 
-    store.replace("results", pa.Table.from_pandas(keep, schema=RESULTS, preserve_index=False),
-                  RESULTS)  # fmt: skip
+    store.replace(
+        "results", pa.Table.from_pandas(keep, schema=RESULTS, preserve_index=False), RESULTS
+    )
     old = datetime.now(tz=UTC) - timedelta(minutes=10)
-    write_status(app_env, FeedStatus(
-        url="http://127.0.0.1:1/results.json", last_poll_at=datetime.now(tz=UTC),
-        last_ok_at=old, last_outcome="erreur", consecutive_errors=12,
-        last_error="connection refused after 3 attempts (is the feed server running?)",
-    ))  # fmt: skip
+    write_status(
+        app_env,
+        FeedStatus(
+            url="http://127.0.0.1:1/results.json",
+            last_poll_at=datetime.now(tz=UTC),
+            last_ok_at=old,
+            last_outcome="erreur",
+            consecutive_errors=12,
+            last_error="connection refused after 3 attempts (is the feed server running?)",
+        ),
+    )
     at = run()
     banner = " ".join(e.value for e in at.error)
     assert "Source interrompue — dernières données valides de 23:50" in banner

@@ -27,8 +27,12 @@ def test_the_seed_is_on_the_timeline_with_camps_and_announcements(app_env):
     fig = timeline(at)
     assert reaction_points(fig) == 6
     names = {t["name"] for t in fig["data"]}
-    assert {"Droite (LR / Fillon)", "Gauche radicale (LFI / Mélenchon)", "PS (exécutif)",
-            "Annonce des résultats"} <= names  # fmt: skip
+    assert {
+        "Droite (LR / Fillon)",
+        "Gauche radicale (LFI / Mélenchon)",
+        "PS (exécutif)",
+        "Annonce des résultats",
+    } <= names
     ann = next(t for t in fig["data"] if t["name"] == "Annonce des résultats")
     assert any("58,87" in label for label in ann["text"])
     table = at.dataframe[-1].value

@@ -65,8 +65,9 @@ def test_round_1_shows_seven_candidates_and_the_2011_comparison(app_env):
     assert metrics(at)["Votants"][0] == "1\u00a0655\u00a0919"
     assert metrics(at)["Qualifiés"] == ("Hamon et Valls", "36,03\u00a0% · 31,48\u00a0%")
     assert len(decode(charts(at)[0]["data"][0]["x"])) == 7
-    assert any("primaire PS 2011" in c.value and "2\u00a0661\u00a0231" in c.value
-               for c in at.caption)  # fmt: skip
+    assert any(
+        "primaire PS 2011" in c.value and "2\u00a0661\u00a0231" in c.value for c in at.caption
+    )
 
 
 def test_time_selector_moves_the_figures(app_env):
@@ -86,12 +87,19 @@ def test_flagged_snapshot_is_shown_to_staff_and_never_current(app_env, tmp_path)
 
     store = Store(app_env)
     doc = {
-        "schema": 1, "election": "primaire-2017", "round": 2, "snapshot_id": "t2-bad",
-        "as_of": "2017-02-03T09:00:00+01:00", "status": "corrected", "share_base": "exprimes",
-        "bureaux_counted": 7000, "bureaux_total": 7208, "votants": 1_900_000,
+        "schema": 1,
+        "election": "primaire-2017",
+        "round": 2,
+        "snapshot_id": "t2-bad",
+        "as_of": "2017-02-03T09:00:00+01:00",
+        "status": "corrected",
+        "share_base": "exprimes",
+        "bureaux_counted": 7000,
+        "bureaux_total": 7208,
+        "votants": 1_900_000,
         "candidates": [{"id": "hamon", "share": 58.0}, {"id": "valls", "share": 42.0}],
         "source_url": "http://127.0.0.1/test",
-    }  # fmt: skip
+    }
     report = record_snapshots(store, document_rows(doc), load_candidates(store), allow_flagged=True)
     assert "t2-bad" in report.flagged
     at = AppTest.from_file(PAGE, default_timeout=30).run()

@@ -46,7 +46,8 @@ def test_one_version_string():
     from dashboard import __version__
 
     hits = [
-        p for p in (ROOT / "dashboard").rglob("*.py")
+        p
+        for p in (ROOT / "dashboard").rglob("*.py")
         if re.search(r"__version__\s*=", p.read_text(encoding="utf-8"))
-    ]  # fmt: skip
+    ]
     assert [p.name for p in hits] == ["__init__.py"] and __version__

@@ -52,9 +52,18 @@ def plain(text: str) -> str:
 def test_done_when_vote_split_png_for_an_article(chromium, env, tmp_path: Path) -> None:
     out = tmp_path / "x.png"
     proc = run_cli(
-        "export", "vote-split", "--format", "png", "--preset", "article", "--round", "2",
-        "--out", str(out), env=env,
-    )  # fmt: skip
+        "export",
+        "vote-split",
+        "--format",
+        "png",
+        "--preset",
+        "article",
+        "--round",
+        "2",
+        "--out",
+        str(out),
+        env=env,
+    )
     assert proc.returncode == 0, proc.stderr.decode()
     png = out.read_bytes()
     assert png[:8] == b"\x89PNG\r\n\x1a\n"
@@ -77,8 +86,9 @@ def test_list_names_the_charts(shipped, capsys: pytest.CaptureFixture[str]) -> N
 def test_svg_at_2350_into_a_folder_is_named_for_the_newsroom(
     chromium, shipped, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code = main(["export", "vote-split", "--format", "svg", "--at", "23:50",
-                 "--out", f"{tmp_path}/"])  # fmt: skip
+    code = main(
+        ["export", "vote-split", "--format", "svg", "--at", "23:50", "--out", f"{tmp_path}/"]
+    )
     assert code == 0, capsys.readouterr().err
     path = tmp_path / "primaire-2017-t2-repartition-2350.svg"
     root = ET.fromstring(path.read_bytes())

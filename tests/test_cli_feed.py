@@ -34,9 +34,12 @@ def live_env(env, tmp_path) -> dict[str, str]:
 @pytest.fixture
 def night_server():
     server = start_replay_server(
-        2, documents=night_documents(Store(DATA / "store"), DATA, 2), speed=0, data_dir=DATA,
+        2,
+        documents=night_documents(Store(DATA / "store"), DATA, 2),
+        speed=0,
+        data_dir=DATA,
         start=datetime(2017, 1, 29, 23, 55, tzinfo=PARIS),
-    )  # fmt: skip
+    )
     yield server
     server.shutdown()
 
@@ -145,8 +148,11 @@ def _start_replay(env, *args: str) -> tuple[subprocess.Popen, str]:
     port = free_port()
     proc = subprocess.Popen(
         [sys.executable, "-m", "dashboard", "feed", "replay", "--port", str(port), *args],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-    )  # fmt: skip
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
     first = proc.stdout.readline().decode()  # printed once the socket listens
     assert f"http://127.0.0.1:{port}/results.json" in first, proc.stderr.read()
     return proc, f"http://127.0.0.1:{port}/results.json"
@@ -192,11 +198,15 @@ def test_liveblog_watch_follows_a_json_ld_blog(cli, live_env):
         "@context": "https://schema.org",
         "@type": "LiveBlogPosting",
         "liveBlogUpdate": [
-            {"@type": "BlogPosting", "datePublished": "2017-01-29T20:41:00+01:00",
-             "headline": "Premiers résultats", "articleBody": "Benoît Hamon en tête.",
-             "url": "https://example.org/direct#p1"},
+            {
+                "@type": "BlogPosting",
+                "datePublished": "2017-01-29T20:41:00+01:00",
+                "headline": "Premiers résultats",
+                "articleBody": "Benoît Hamon en tête.",
+                "url": "https://example.org/direct#p1",
+            },
         ],
-    }  # fmt: skip
+    }
     server = start_replay_server(2, documents=[], speed=0, data_dir=DATA)
     try:
         server.publish(json.dumps(blog).encode(), "application/ld+json")

@@ -31,16 +31,22 @@ class _Terminal(io.StringIO):
 @pytest.mark.parametrize(
     ("argv", "line"),
     [
-        (["liveblog", "parse"],
-         "error: liveblog parse : argument(s) obligatoire(s) manquant(s) : FILE (voir --help)"),
-        (["export", "--format", "gif"],
-         "error: export : argument --format : choix inconnu 'gif' (au choix : 'png', 'svg', "
-         "'pdf', 'html', 'csv', 'json') (voir --help)"),
-        (["results", "show", "--round", "deux"],
-         "error: results show : argument --round : valeur invalide 'deux' (voir --help)"),
+        (
+            ["liveblog", "parse"],
+            "error: liveblog parse : argument(s) obligatoire(s) manquant(s) : FILE (voir --help)",
+        ),
+        (
+            ["export", "--format", "gif"],
+            "error: export : argument --format : choix inconnu 'gif' (au choix : 'png', 'svg', "
+            "'pdf', 'html', 'csv', 'json') (voir --help)",
+        ),
+        (
+            ["results", "show", "--round", "deux"],
+            "error: results show : argument --round : valeur invalide 'deux' (voir --help)",
+        ),
         (["--nope"], "error: argument(s) obligatoire(s) manquant(s) : COMMAND (voir --help)"),
     ],
-)  # fmt: skip
+)
 def test_argument_errors_are_one_french_line_and_exit_2(
     argv: list[str], line: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -96,5 +102,9 @@ def test_progress_on_a_terminal_redraws_one_bar() -> None:
 
 def test_sizes_read_the_french_way() -> None:
     assert [fr_bytes(n) for n in (0, 999, 1_500, 8_200_000, 3 * 10**9)] == [
-        "0\u00a0o", "999\u00a0o", "1,5\u00a0ko", "8,2\u00a0Mo", "3,0\u00a0Go",
-    ]  # fmt: skip
+        "0\u00a0o",
+        "999\u00a0o",
+        "1,5\u00a0ko",
+        "8,2\u00a0Mo",
+        "3,0\u00a0Go",
+    ]

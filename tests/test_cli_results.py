@@ -19,8 +19,18 @@ def test_round_2_definitive_result(cli):
     assert cands["hamon"]["votes"] == 1_181_872 and cands["hamon"]["share"] == 58.69
     assert cands["valls"]["votes"] == 831_871 and cands["valls"]["share"] == 41.31
     assert doc["votants"] == 2_045_343 and doc["share_base"] == "exprimes"
-    assert set(doc) >= {"election", "round", "as_of", "bureaux_counted", "bureaux_total",
-                        "exprimes", "blancs", "nuls", "source_url", "flags"}  # fmt: skip
+    assert set(doc) >= {
+        "election",
+        "round",
+        "as_of",
+        "bureaux_counted",
+        "bureaux_total",
+        "exprimes",
+        "blancs",
+        "nuls",
+        "source_url",
+        "flags",
+    }
 
 
 def test_round_2_at_2350_is_the_count_of_that_minute(cli):

@@ -57,8 +57,13 @@ def test_hide_results_blanks_votes_and_shares_of_the_embargoed_round_only(store_
 
 
 def test_hide_document_nulls_candidates_and_names_the_embargo():
-    doc = {"schema": 1, "election": "primaire-2017", "round": 2, "votants": 10,
-           "candidates": [{"id": "hamon", "votes": 6, "share": 60.0}]}  # fmt: skip
+    doc = {
+        "schema": 1,
+        "election": "primaire-2017",
+        "round": 2,
+        "votants": 10,
+        "candidates": [{"id": "hamon", "votes": 6, "share": 60.0}],
+    }
     hidden = hide_document(doc, ELECTION, BEFORE_CLOSE, "20:00")
     assert hidden["candidates"] == [{"id": "hamon", "votes": None, "share": None}]
     assert hidden["embargo"] == {"until": "2017-01-29T20:00:00+01:00"} and hidden["votants"] == 10
@@ -102,8 +107,9 @@ def test_results_show_and_exports_hide_shares_under_embargo(env, tmp_path):
     assert [c["share"] for c in doc["candidates"]] == [None, None]
     assert doc["embargo"] == {"until": "2199-01-01T19:00:00+01:00"} and doc["votants"] == 2045343
     out = str(tmp_path)
-    proc = run_cli("export", "vote-split", "--format", "json", "--round", "2", "--out", out,
-                   env=env)  # fmt: skip
+    proc = run_cli(
+        "export", "vote-split", "--format", "json", "--round", "2", "--out", out, env=env
+    )
     assert proc.returncode == 2 and b"58,69" not in proc.stdout + proc.stderr
     assert b"pas encore de r\xc3\xa9partition" in proc.stderr
 

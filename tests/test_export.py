@@ -36,9 +36,11 @@ CHROMIUM = Path("/usr/bin/chromium")
 FIXTURES = Path(__file__).parent / "fixtures" / "export"
 SVG_NS = "{http://www.w3.org/2000/svg}"
 SOURCE = ex.source_line(
-    "Haute Autorité des primaires citoyennes", datetime(2017, 1, 29, 23, 50, tzinfo=PARIS),
-    7023, 7208,
-)  # fmt: skip
+    "Haute Autorité des primaires citoyennes",
+    datetime(2017, 1, 29, 23, 50, tzinfo=PARIS),
+    7023,
+    7208,
+)
 LONG_TITLE = (
     "Second tour de la primaire citoyenne : Benoît Hamon l'emporte largement face à "
     "Manuel Valls dans tous les départements"
@@ -55,11 +57,14 @@ def export_browser() -> None:
 def bars(title: str = "Répartition des voix", *, dark: bool = False) -> go.Figure:
     fig = go.Figure(
         go.Bar(
-            y=["Benoît Hamon", "Manuel Valls"], x=[58.69, 41.31], orientation="h",
-            marker_color=["#C2185B", "#1F5FA8"], text=["58,69 %", "41,31 %"],
+            y=["Benoît Hamon", "Manuel Valls"],
+            x=[58.69, 41.31],
+            orientation="h",
+            marker_color=["#C2185B", "#1F5FA8"],
+            text=["58,69 %", "41,31 %"],
             textfont=dict(size=15),
         )
-    )  # fmt: skip
+    )
     fig.update_layout(template=house_template(dark=dark), title=title, showlegend=False)
     return fig
 
@@ -213,11 +218,20 @@ def test_html_draws_the_chart_offline(export_browser, tmp_path: Path) -> None:
     path = tmp_path / "chart.html"
     path.write_bytes(ex.export_chart(lines(), fmt="html", frame=frame()).content)
     dom = subprocess.run(
-        [str(CHROMIUM), "--headless", "--no-sandbox", "--disable-gpu",
-         "--proxy-server=127.0.0.1:9", "--virtual-time-budget=5000", "--dump-dom",
-         path.as_uri()],
-        capture_output=True, text=True, timeout=60,
-    ).stdout  # fmt: skip
+        [
+            str(CHROMIUM),
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--proxy-server=127.0.0.1:9",
+            "--virtual-time-budget=5000",
+            "--dump-dom",
+            path.as_uri(),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    ).stdout
     assert 'class="main-svg"' in dom  # plotly.js ran and drew the SVG
     assert "Benoît Hamon" in dom
 
@@ -266,9 +280,11 @@ def test_json_is_typed_and_describes_the_chart() -> None:
     assert doc["alt_text"] == result.alt_text
     assert doc["columns"] == ["candidat", "voix", "part_pct", "heure"]
     assert doc["rows"][0] == {
-        "candidat": "Benoît Hamon", "voix": 1181872, "part_pct": 58.69,
+        "candidat": "Benoît Hamon",
+        "voix": 1181872,
+        "part_pct": 58.69,
         "heure": "2017-01-29T23:50:00+01:00",
-    }  # fmt: skip
+    }
     assert doc["rows"][1]["voix"] is None
 
 
@@ -337,10 +353,19 @@ def test_nothing_is_cut_or_overlapping_on_any_preset(export_browser, tmp_path: P
         encoding="utf-8",
     )
     dom = subprocess.run(
-        [str(CHROMIUM), "--headless", "--no-sandbox", "--disable-gpu",
-         "--virtual-time-budget=3000", "--dump-dom", page.as_uri()],
-        capture_output=True, text=True, timeout=60,
-    ).stdout  # fmt: skip
+        [
+            str(CHROMIUM),
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--virtual-time-budget=3000",
+            "--dump-dom",
+            page.as_uri(),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    ).stdout
     match = re.search(r"<pre id=\"out\">(.*?)</pre>", dom, re.S)
     assert match, "Chromium did not measure the page"
     measured = json.loads(html.unescape(match.group(1)))

@@ -67,16 +67,19 @@ def test_progress_lines_end_on_their_value_and_cuts_are_marked(shipped_store: St
     b = bundle(shipped_store, "count-progress")
     lines = [t for t in b.fig.data if t.type == "scatter"]
     assert {t.name: plain(t.text[-1]) for t in lines} == {
-        "Benoît Hamon": "58,69 %", "Manuel Valls": "41,31 %",
-    }  # fmt: skip
+        "Benoît Hamon": "58,69 %",
+        "Manuel Valls": "41,31 %",
+    }
     assert all(not any(t.text[:-1]) for t in lines)  # only the last point is labelled
     marks = [a for a in b.fig.layout.annotations if a.name == "break-mark"]
     breaks = b.fig.layout.xaxis2.rangebreaks
     assert len(breaks) == 2 and len(marks) == 2  # 23:50 → 30/01 12:00 → 02/02
     assert [pd.Timestamp(m.x) for m in marks] == [pd.Timestamp(r.values[0]) for r in breaks]
     assert all(BREAK_MARK in m.text for m in marks)
-    assert [m.hovertext for m in marks] == ["axe coupé : 12 h sans relevé",
-                                            "axe coupé : 2 j 12 h sans relevé"]  # fmt: skip
+    assert [m.hovertext for m in marks] == [
+        "axe coupé : 12 h sans relevé",
+        "axe coupé : 2 j 12 h sans relevé",
+    ]
     assert plain(b.subtitle) == (
         "5 relevés publiés du 29/01/2017 20:40 au 02/02/2017 : parts des candidats et bureaux "
         "dépouillés"
@@ -124,9 +127,11 @@ def test_results_stamp_says_definitive_once(shipped_store: Store) -> None:
     from dashboard.results.views import load_candidates, load_results
 
     view = bundles.results_view(
-        load_results(shipped_store), load_candidates(shipped_store),
-        load_election(DATA / "election.toml"), 2,
-    )  # fmt: skip
+        load_results(shipped_store),
+        load_candidates(shipped_store),
+        load_election(DATA / "election.toml"),
+        2,
+    )
     assert view.stamp() == "au 02/02/2017 — définitif"
 
 
@@ -147,9 +152,11 @@ def test_reactions_name_who_spoke_and_their_stance(shipped_store: Store) -> None
 
 
 def test_html_pages_of_a_folder_share_one_plotlyjs(
-    shipped_store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    shipped_store: Store,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
-) -> None:  # fmt: skip
+) -> None:
     monkeypatch.setenv("DASHBOARD_DATA_DIR", str(DATA))
     monkeypatch.setenv("DASHBOARD_STORE_DIR", str(DATA / "store"))
     assert main(["export", "--all", "--format", "html", "--out", str(tmp_path)]) == 0
@@ -220,10 +227,19 @@ def test_every_preset_light_and_dark_keeps_text_clear(shipped_store: Store, tmp_
         encoding="utf-8",
     )
     dom = subprocess.run(
-        [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--virtual-time-budget=3000",
-         "--dump-dom", page.as_uri()],
-        capture_output=True, text=True, timeout=120,
-    ).stdout  # fmt: skip
+        [
+            CHROMIUM,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--virtual-time-budget=3000",
+            "--dump-dom",
+            page.as_uri(),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    ).stdout
     match = re.search(r"<pre id=\"out\">(.*?)</pre>", dom, re.S)
     assert match, "Chromium did not measure the page"
     measured = json.loads(html.unescape(match.group(1)))
@@ -243,8 +259,9 @@ def test_every_preset_light_and_dark_keeps_text_clear(shipped_store: Store, tmp_
             if top < -0.5 or bottom > p.height + 0.5:
                 problems.append(f"{where}: {text!r} leaves the canvas ({top:.0f}–{bottom:.0f})")
             if not inside and float(opacity) >= 0.99 and contrast(_hex(fill), paper) < 4.5:
-                problems.append(f"{where}: {text!r} {fill} on {paper}: "
-                                f"{contrast(_hex(fill), paper):.2f}:1")  # fmt: skip
+                problems.append(
+                    f"{where}: {text!r} {fill} on {paper}: {contrast(_hex(fill), paper):.2f}:1"
+                )
         for i, a in enumerate(texts):
             for b in texts[i + 1 :]:
                 if _overlap(a[1:5], b[1:5]):

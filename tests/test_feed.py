@@ -107,8 +107,11 @@ def session():
 
 
 DOC = json.dumps({"schema": 1, "round": 2}).encode()
-JSON = {"Content-Type": "application/json", "ETag": '"v1"',
-        "Last-Modified": "Sun, 29 Jan 2017 22:50:00 GMT"}  # fmt: skip
+JSON = {
+    "Content-Type": "application/json",
+    "ETag": '"v1"',
+    "Last-Modified": "Sun, 29 Jan 2017 22:50:00 GMT",
+}
 
 
 def test_200_returns_payload_validators_and_archives_it_first(serve, session, tmp_path):

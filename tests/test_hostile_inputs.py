@@ -137,22 +137,26 @@ def _spoil(data_dir: Path, old: str, new: str) -> None:
 
 DATA_BUILD_CASES = {
     "round_twenty_digits": (
-        "primaire-2017,1,t1-1200,", "primaire-2017,99999999999999999999,t1-1200,",
+        "primaire-2017,1,t1-1200,",
+        "primaire-2017,99999999999999999999,t1-1200,",
         "row 2, field 'round': not a plausible count (over a billion): '99999999999999999999'",
     ),
     "as_of_year_one_plus_14": (
-        "2017-01-22T12:00:00+01:00", "0001-01-01T00:00:00+14:00",
+        "2017-01-22T12:00:00+01:00",
+        "0001-01-01T00:00:00+14:00",
         "row 2, field 'as_of': time out of range: '0001-01-01T00:00:00+14:00'",
     ),
     "as_of_far_from_round": (
-        "2017-01-22T12:00:00+01:00", "2031-01-22T12:00:00+01:00",
+        "2017-01-22T12:00:00+01:00",
+        "2031-01-22T12:00:00+01:00",
         "field 'as_of': snapshot t1-1200: dated 22/01/2031 12:00, outside the dates of round 1",
     ),
     "round_not_in_election": (
-        "primaire-2017,1,t1-1200,", "primaire-2017,5,t1-1200,",
+        "primaire-2017,1,t1-1200,",
+        "primaire-2017,5,t1-1200,",
         "field 'round': snapshot t1-1200: round 5 is not a round of primaire-2017",
     ),
-}  # fmt: skip
+}
 
 
 @pytest.mark.parametrize("case", sorted(DATA_BUILD_CASES))
@@ -200,9 +204,12 @@ def test_desk_preview_refuses_the_hostile_blog(name, app_env):
 
 def test_a_list_of_strings_as_article_body_is_read_as_paragraphs_not_a_python_repr(run):
     code, out, err = run(
-        "liveblog", "parse", str(HOSTILE / "jsonld_body_list_of_strings.jsonld"), "--format",
+        "liveblog",
+        "parse",
+        str(HOSTILE / "jsonld_body_list_of_strings.jsonld"),
+        "--format",
         "json",
-    )  # fmt: skip
+    )
     assert (code, err) == (0, "")
     assert '"body": "Fin\\n\\ndu direct."' in out
     assert "['Fin'" not in out
@@ -223,9 +230,11 @@ def test_a_desk_upload_over_the_limit_says_so_not_empty_input(app_env):
     # Over the limit, the bytes reach the function: too large, with the limit.
     with pytest.raises(ValidationError, match=r"file too large: 6\.0 MB \(limit 5 MB"):
         actions.preview_liveblog(
-            b"8h24 : Titre\n" * (6 * 1024 * 1024 // 13 + 1), blog_date=date(2017, 1, 29),
-            source_url=BLOG_URL, limit_mb=5,
-        )  # fmt: skip
+            b"8h24 : Titre\n" * (6 * 1024 * 1024 // 13 + 1),
+            blog_date=date(2017, 1, 29),
+            source_url=BLOG_URL,
+            limit_mb=5,
+        )
     # The uploader drops a file over its limit and hands over nothing: the message says why.
     with pytest.raises(ValidationError, match=r"rien à lire .* d'au plus 5 Mo") as empty:
         actions.preview_liveblog(b"", blog_date=None, source_url=BLOG_URL, limit_mb=5)

@@ -43,8 +43,11 @@ def test_ministry_csv_latin1_with_decimal_comma_reads_every_figure():
     )
     assert (doc["bureaux_counted"], doc["bureaux_total"]) == (7100, 7208)
     assert (doc["votants"], doc["exprimes"], doc["blancs"], doc["nuls"]) == (
-        2_010_000, 1_980_000, 14_000, 16_000,
-    )  # fmt: skip
+        2_010_000,
+        1_980_000,
+        14_000,
+        16_000,
+    )
     by_id = {c["id"]: c for c in doc["candidates"]}
     assert by_id["hamon"]["votes"] == 1_162_000 and by_id["hamon"]["share"] == 58.69
     assert by_id["valls"]["votes"] == 818_000 and by_id["valls"]["share"] == 41.31
@@ -93,14 +96,18 @@ def test_an_unknown_name_is_kept_so_validation_can_flag_it():
         ("Tour;Date;Heure;Nom;Voix\n", "no data rows"),
         ("Tour;Date;Heure;Nom;Voix\n2;29/01/2017;23:00;Hamon;1,5\n", "row 2: field 'Voix'"),
         ("Tour;Date;Heure;Nom;Voix\n2;31/02/2017;23:00;Hamon;1\n", "Date must be dd/mm/yyyy"),
-        ("Tour;Date;Heure;Nom;Voix\n2;29/01/2017;23:00;Hamon;1\n2;29/01/2017;23:05;Valls;1\n",
-         "row 3: 'Heure' is '23:05' here but '23:00' at row 2"),
+        (
+            "Tour;Date;Heure;Nom;Voix\n2;29/01/2017;23:00;Hamon;1\n2;29/01/2017;23:05;Valls;1\n",
+            "row 3: 'Heure' is '23:05' here but '23:00' at row 2",
+        ),
         ("Tour;Date;Heure;Nom;% Voix/Exp\n2;29/01/2017;23:00;Hamon;120\n", "within 0–100"),
         ("Tour;Date;Heure;Statut;Nom;Voix\n2;29/01/2017;23:00;bof;Hamon;1\n", "'Statut'"),
-        ("Tour;Date;Heure;Nom;Voix;Nom;Voix\n2;29/01/2017;23:00;Hamon;1;Valls;2\n",
-         "one row per candidate"),
+        (
+            "Tour;Date;Heure;Nom;Voix;Nom;Voix\n2;29/01/2017;23:00;Hamon;1;Valls;2\n",
+            "one row per candidate",
+        ),
     ],
-)  # fmt: skip
+)
 def test_malformed_ministry_csv_is_one_clear_error(text, message):
     with pytest.raises(FeedError) as err:
         parse(text.encode("latin-1"), name="feed.csv")
@@ -160,18 +167,38 @@ def test_format_detection(payload, content_type, name, expected):
 def _round_2_doc(hamon: int, valls: int, blancs: int, nuls: int) -> dict:
     exprimes = hamon + valls
     return {
-        "schema": 1, "election": ELECTION, "round": 2, "snapshot_id": None,
-        "as_of": "2017-01-29T23:50:00+01:00", "status": "partial", "kind": "count",
-        "bureaux_counted": 7023, "bureaux_total": 7208, "votants": exprimes + blancs + nuls,
-        "exprimes": exprimes, "blancs": blancs, "nuls": nuls, "share_base": "exprimes",
+        "schema": 1,
+        "election": ELECTION,
+        "round": 2,
+        "snapshot_id": None,
+        "as_of": "2017-01-29T23:50:00+01:00",
+        "status": "partial",
+        "kind": "count",
+        "bureaux_counted": 7023,
+        "bureaux_total": 7208,
+        "votants": exprimes + blancs + nuls,
+        "exprimes": exprimes,
+        "blancs": blancs,
+        "nuls": nuls,
+        "share_base": "exprimes",
         "candidates": [
-            {"id": "hamon", "name": "Benoît Hamon", "votes": hamon,
-             "share": round(100 * hamon / exprimes, 2) if exprimes else None},
-            {"id": "valls", "name": "Manuel Valls", "votes": valls,
-             "share": round(100 * valls / exprimes, 2) if exprimes else None},
+            {
+                "id": "hamon",
+                "name": "Benoît Hamon",
+                "votes": hamon,
+                "share": round(100 * hamon / exprimes, 2) if exprimes else None,
+            },
+            {
+                "id": "valls",
+                "name": "Manuel Valls",
+                "votes": valls,
+                "share": round(100 * valls / exprimes, 2) if exprimes else None,
+            },
         ],
-        "source_url": "feed.csv", "note": None, "flags": [],
-    }  # fmt: skip
+        "source_url": "feed.csv",
+        "note": None,
+        "flags": [],
+    }
 
 
 @settings(max_examples=60, deadline=None)

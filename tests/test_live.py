@@ -78,9 +78,15 @@ def feed():
 def poll(store, session, tmp_path):
     def run(url: str, **kw):
         return poll_once(
-            url, store=store, data_dir=DATA, raw_dir=tmp_path / "raw", session=session,
-            timeout=FAST, election_id="primaire-2017", **kw,
-        )  # fmt: skip
+            url,
+            store=store,
+            data_dir=DATA,
+            raw_dir=tmp_path / "raw",
+            session=session,
+            timeout=FAST,
+            election_id="primaire-2017",
+            **kw,
+        )
 
     return run
 
@@ -104,9 +110,12 @@ def next_document(**changes) -> dict:
     """A consistent document five minutes after 23:50."""
     doc = json.loads((FIXTURES / "counts_go_down.json").read_text(encoding="utf-8"))
     doc.update(
-        snapshot_id="t2-2355", bureaux_counted=7080, votants=2_004_000, note=None,
+        snapshot_id="t2-2355",
+        bureaux_counted=7080,
+        votants=2_004_000,
+        note=None,
         candidates=[{"id": "hamon", "share": 58.86}, {"id": "valls", "share": 41.14}],
-    )  # fmt: skip
+    )
     doc.update(changes)
     return doc
 
@@ -148,9 +157,14 @@ def test_validators_survive_a_new_session_like_a_new_process(feed, store, tmp_pa
         fresh = make_session(retries=0, backoff=0)  # nothing shared but the store folder
         fresh.trust_env = False
         result = poll_once(
-            server.url, store=store, data_dir=DATA, raw_dir=tmp_path / "raw", session=fresh,
-            timeout=FAST, election_id="primaire-2017",
-        )  # fmt: skip
+            server.url,
+            store=store,
+            data_dir=DATA,
+            raw_dir=tmp_path / "raw",
+            session=fresh,
+            timeout=FAST,
+            election_id="primaire-2017",
+        )
         outcomes.append(result.http_status)
         fresh.close()
     assert outcomes == [200, 304]
@@ -266,19 +280,38 @@ def test_errors_count_up_and_clear_on_the_next_good_poll(feed, poll, store):
 @pytest.mark.parametrize(
     "name, sid, expected",
     [
-        ("counts_go_down.json", "t2-2355-baisse",
-         ["bureaux dépouillés en baisse : 6\u00a0950 contre 7\u00a0023",
-          "votants en baisse : 1\u00a0990\u00a0000 contre 2\u00a0000\u00a0255"]),
-        ("shares_contradict_votes.json", "t2-2358-parts",
-         ["hamon : part publiée 60,50\u00a0% ≠ 58,73\u00a0%",
-          "valls : part publiée 39,50\u00a0% ≠ 41,27\u00a0%"]),
-        ("totals_contradict.json", "t2-2359-totaux",
-         ["exprimés + blancs + nuls (2\u00a0010\u00a0000) ≠ votants (2\u00a0005\u00a0000)",
-          "somme des voix des candidats (1\u00a0976\u00a0000) ≠ exprimés (1\u00a0975\u00a0000)"]),
-        ("out_of_order.json", "t2-2230-retard",
-         ["relevé du 29/01 22:30 arrivé après celui du 29/01 23:50 (ordre inversé)"]),
+        (
+            "counts_go_down.json",
+            "t2-2355-baisse",
+            [
+                "bureaux dépouillés en baisse : 6\u00a0950 contre 7\u00a0023",
+                "votants en baisse : 1\u00a0990\u00a0000 contre 2\u00a0000\u00a0255",
+            ],
+        ),
+        (
+            "shares_contradict_votes.json",
+            "t2-2358-parts",
+            [
+                "hamon : part publiée 60,50\u00a0% ≠ 58,73\u00a0%",
+                "valls : part publiée 39,50\u00a0% ≠ 41,27\u00a0%",
+            ],
+        ),
+        (
+            "totals_contradict.json",
+            "t2-2359-totaux",
+            [
+                "exprimés + blancs + nuls (2\u00a0010\u00a0000) ≠ votants (2\u00a0005\u00a0000)",
+                "somme des voix des candidats (1\u00a0976\u00a0000)"
+                " ≠ exprimés (1\u00a0975\u00a0000)",
+            ],
+        ),
+        (
+            "out_of_order.json",
+            "t2-2230-retard",
+            ["relevé du 29/01 22:30 arrivé après celui du 29/01 23:50 (ordre inversé)"],
+        ),
     ],
-)  # fmt: skip
+)
 def test_a_wrong_document_is_stored_flagged_and_never_current(
     name, sid, expected, feed, poll, store
 ):
@@ -352,8 +385,9 @@ def test_ministry_csv_feed_end_to_end(feed, poll, store):
     doc = current(store)
     assert doc["as_of"] == "2017-01-30T00:30:00+01:00" and doc["exprimes"] == 1_980_000
     assert {c["id"]: c["votes"] for c in doc["candidates"]} == {
-        "hamon": 1_162_000, "valls": 818_000,
-    }  # fmt: skip
+        "hamon": 1_162_000,
+        "valls": 818_000,
+    }
 
 
 def test_an_empty_store_gets_its_candidates_from_data(feed, session, tmp_path):
@@ -361,9 +395,14 @@ def test_an_empty_store_gets_its_candidates_from_data(feed, session, tmp_path):
     server = feed(documents=night_documents(Store(DATA / "store"), DATA, 2))
     server.step()  # 12:00, the midday turnout
     result = poll_once(
-        server.url, store=live, data_dir=DATA, raw_dir=tmp_path / "raw", session=session,
-        timeout=FAST, election_id="primaire-2017",
-    )  # fmt: skip
+        server.url,
+        store=live,
+        data_dir=DATA,
+        raw_dir=tmp_path / "raw",
+        session=session,
+        timeout=FAST,
+        election_id="primaire-2017",
+    )
     assert result.outcome == "nouveau" and live.exists("candidates")
     assert current(live)["snapshot_id"] == "t2-1200"
 
@@ -373,8 +412,12 @@ def test_an_empty_store_gets_its_candidates_from_data(feed, session, tmp_path):
 
 def test_status_round_trips_and_tells_stale():
     ok_at = datetime(2017, 1, 29, 22, 50, 5, tzinfo=UTC)
-    status = FeedStatus("http://127.0.0.1:8765/results.json", last_ok_at=ok_at,
-                        last_poll_at=ok_at, last_snapshot_id="t2-2350")  # fmt: skip
+    status = FeedStatus(
+        "http://127.0.0.1:8765/results.json",
+        last_ok_at=ok_at,
+        last_poll_at=ok_at,
+        last_snapshot_id="t2-2350",
+    )
     again = FeedStatus.from_json(status.to_json())
     assert again == status
     assert again.updated_text() == "mis à jour à 23:50:05"  # Paris time
@@ -407,10 +450,19 @@ def test_watch_follows_the_night_and_survives_the_feed_going_down(feed, store, s
             server.shutdown()  # the organisers' site goes down
 
     polls = watch(
-        server.url, every=30, max_polls=4, on_poll=lambda r: lines.append(r.line()),
-        sleep=between_polls, clock=lambda: now[0], store=store, data_dir=DATA,
-        raw_dir=tmp_path / "raw", session=session, timeout=FAST, election_id="primaire-2017",
-    )  # fmt: skip
+        server.url,
+        every=30,
+        max_polls=4,
+        on_poll=lambda r: lines.append(r.line()),
+        sleep=between_polls,
+        clock=lambda: now[0],
+        store=store,
+        data_dir=DATA,
+        raw_dir=tmp_path / "raw",
+        session=session,
+        timeout=FAST,
+        election_id="primaire-2017",
+    )
     assert polls == 4 and sleeps == [30, 30, 30]
     outcomes = [line.split(" ", 1)[1] for line in lines]
     assert outcomes[0] == "200 inchangé"  # t2-2040 is already in the store
@@ -453,13 +505,17 @@ def _blog(*updates: tuple[str, str, str]) -> bytes:
             "@type": "LiveBlogPosting",
             "headline": "Primaire de la gauche : la soirée du second tour",
             "liveBlogUpdate": [
-                {"@type": "BlogPosting", "datePublished": when, "headline": head,
-                 "articleBody": body}
+                {
+                    "@type": "BlogPosting",
+                    "datePublished": when,
+                    "headline": head,
+                    "articleBody": body,
+                }
                 for when, head, body in updates
             ],
         },
         ensure_ascii=False,
-    ).encode("utf-8")  # fmt: skip
+    ).encode("utf-8")
 
 
 UPDATES = [
@@ -481,16 +537,30 @@ def test_liveblog_watch_adds_new_entries_idempotently(feed, session, tmp_path):
         now[0] += seconds
         if len(lines) == 2:  # a third update is posted after the second poll
             server.publish(
-                _blog(*UPDATES, ("2017-01-29T21:30:00+01:00", "Participation",
-                                 "Plus de 2 millions de votants.")),
+                _blog(
+                    *UPDATES,
+                    (
+                        "2017-01-29T21:30:00+01:00",
+                        "Participation",
+                        "Plus de 2 millions de votants.",
+                    ),
+                ),
                 "application/ld+json",
-            )  # fmt: skip
+            )
 
     polls = watch_liveblog(
-        server.url, every=60, max_polls=4, on_poll=lambda r: lines.append(r.line()),
-        sleep=between, clock=lambda: now[0], store=live, data_dir=DATA,
-        raw_dir=tmp_path / "raw", session=session, timeout=FAST,
-    )  # fmt: skip
+        server.url,
+        every=60,
+        max_polls=4,
+        on_poll=lambda r: lines.append(r.line()),
+        sleep=between,
+        clock=lambda: now[0],
+        store=live,
+        data_dir=DATA,
+        raw_dir=tmp_path / "raw",
+        session=session,
+        timeout=FAST,
+    )
     assert polls == 4
     assert [line.split(" ", 1)[1] for line in lines] == [
         "200 2 nouvelle(s) entrée(s), 0 modifiée(s)",
@@ -500,8 +570,10 @@ def test_liveblog_watch_adds_new_entries_idempotently(feed, session, tmp_path):
     ]
     entries = current_entries(live)
     assert list(entries["headline"]) == [
-        "Premiers résultats", "Valls reconnaît sa défaite", "Participation",
-    ]  # fmt: skip
+        "Premiers résultats",
+        "Valls reconnaît sa défaite",
+        "Participation",
+    ]
     status = read_status(live.root, BLOG_STATUS_FILE)
     assert status.url == server.url and status.last_error is None and status.polls == 4
     assert read_status(live.root) is None  # the results feed status is another file
@@ -514,9 +586,13 @@ def test_liveblog_poll_of_a_broken_blog_stores_nothing(feed, session, tmp_path):
     server = feed()
     server.publish(b'{"@type": "LiveBlogPosting", "liveBlogUpdate": [{"headline": "x"}]}')
     result = poll_liveblog_once(
-        server.url, store=live, data_dir=DATA, raw_dir=tmp_path / "raw", session=session,
+        server.url,
+        store=live,
+        data_dir=DATA,
+        raw_dir=tmp_path / "raw",
+        session=session,
         timeout=FAST,
-    )  # fmt: skip
+    )
     assert result.outcome == "erreur" and "missing 'datePublished'" in result.error
     assert not live.exists("liveblog_entries")
     assert result.raw_path.exists()  # archived before parsing, even when it fails

@@ -564,10 +564,32 @@ def test_markup_that_html_parser_rejects_is_still_read():
 
 
 HTML_PIECES = st.sampled_from(
-    ["<p>", "</p>", "<div>", "</div>", "<br>", "<!--", "-->", "<![CDATA[", "]]>", "<!", "<?",
-     "&", "&#x110000;", "<script>", "</script>", '<script type="application/ld+json">', "{",
-     "<", ">", "</", "8h24 : ", "21h10. Titre. ", "\n"]
-)  # fmt: skip
+    [
+        "<p>",
+        "</p>",
+        "<div>",
+        "</div>",
+        "<br>",
+        "<!--",
+        "-->",
+        "<![CDATA[",
+        "]]>",
+        "<!",
+        "<?",
+        "&",
+        "&#x110000;",
+        "<script>",
+        "</script>",
+        '<script type="application/ld+json">',
+        "{",
+        "<",
+        ">",
+        "</",
+        "8h24 : ",
+        "21h10. Titre. ",
+        "\n",
+    ]
+)
 
 
 def assert_well_formed(blog) -> None:
@@ -764,27 +786,65 @@ def run_liveblog(*args: str, tmp_path: Path, stdin: bytes | None = None):
 
 def test_cli_parse_json_on_the_seed(tmp_path):
     proc = run_liveblog(
-        "parse", str(SEED), "--date", "2017-01-30", "--source-url", SEED_URL, "--format", "json",
+        "parse",
+        str(SEED),
+        "--date",
+        "2017-01-30",
+        "--source-url",
+        SEED_URL,
+        "--format",
+        "json",
         tmp_path=tmp_path,
-    )  # fmt: skip
+    )
     assert proc.returncode == 0, proc.stderr.decode()
     rows = json.loads(proc.stdout)
     assert [list(r) for r in rows] == [
-        ["id", "date", "time", "headline", "body", "permalink", "people", "outlet", "camp",
-         "stance", "quotes"]
-    ] * 6  # fmt: skip
+        [
+            "id",
+            "date",
+            "time",
+            "headline",
+            "body",
+            "permalink",
+            "people",
+            "outlet",
+            "camp",
+            "stance",
+            "quotes",
+        ]
+    ] * 6
     assert [(r["time"], r["headline"], r["people"], r["outlet"], r["camp"]) for r in rows] == [
-        ("08:24", "Jean-Pierre Raffarin", ["Jean-Pierre Raffarin"], "Europe 1",
-         "Droite (LR / Fillon)"),
-        ("08:15", "Jérôme Chartier sur France 2", ["Jérôme Chartier"], "France 2 / Télématin",
-         "Droite (LR / Fillon)"),
-        ("08:02", "Un ralliement qui commence plutôt mal", ["Alain Calmette"],
-         "Twitter / communiqué", "PS (Valls) → En Marche !"),
-        ("07:51", "Pas de rassemblement du côté du Front de Gauche", ["Alexis Corbière"], "RMC",
-         "Gauche radicale (LFI / Mélenchon)"),
+        (
+            "08:24",
+            "Jean-Pierre Raffarin",
+            ["Jean-Pierre Raffarin"],
+            "Europe 1",
+            "Droite (LR / Fillon)",
+        ),
+        (
+            "08:15",
+            "Jérôme Chartier sur France 2",
+            ["Jérôme Chartier"],
+            "France 2 / Télématin",
+            "Droite (LR / Fillon)",
+        ),
+        (
+            "08:02",
+            "Un ralliement qui commence plutôt mal",
+            ["Alain Calmette"],
+            "Twitter / communiqué",
+            "PS (Valls) → En Marche !",
+        ),
+        (
+            "07:51",
+            "Pas de rassemblement du côté du Front de Gauche",
+            ["Alexis Corbière"],
+            "RMC",
+            "Gauche radicale (LFI / Mélenchon)",
+        ),
         ("07:40", "Un lourd silence", ["François Hollande"], "Twitter", "PS (exécutif)"),
         ("07:30", "Rassemblement", ["Benoît Hamon"], None, "PS (Hamon)"),
-    ]  # fmt: skip
+    ]
     assert {r["date"] for r in rows} == {"2017-01-30"}
     assert rows[0]["permalink"] == f"{SEED_URL}#{rows[0]['id']}"
     assert rows[0]["stance"] == "critique"
@@ -823,12 +883,15 @@ def test_cli_parse_infers_the_date_and_reads_jsonld(tmp_path):
         (["parse", "missing.txt", "--date", "2017-01-30"], None, "missing.txt: no such file"),
         (["parse", str(FIXTURES / "empty.txt"), "--date", "2017-01-30"], None, "empty input"),
         (["parse", "-", "--date", "2017-01-30"], b"GIF89a\x00\x01\x00", "binary data"),
-        (["parse", str(FIXTURES / "no_timestamps.txt"), "--date", "2017-01-30"], None,
-         "no time-stamped entries"),
+        (
+            ["parse", str(FIXTURES / "no_timestamps.txt"), "--date", "2017-01-30"],
+            None,
+            "no time-stamped entries",
+        ),
         (["parse", str(SEED)], None, "--date YYYY-MM-DD"),
         (["parse", str(FIXTURES)], None, "is a folder"),
     ],
-)  # fmt: skip
+)
 def test_cli_user_errors_are_one_line_exit_2(tmp_path, args, stdin, message):
     proc = run_liveblog(*args, tmp_path=tmp_path, stdin=stdin)
     err = proc.stderr.decode()

@@ -91,9 +91,13 @@ def test_current_entries_and_reactions_for_the_page(store, gazetteer):
     reactions = current_reactions(store)
     assert list(reactions.columns) == REACTIONS.names
     assert list(reactions["people_names"]) == [
-        ["Benoît Hamon"], ["François Hollande"], ["Alexis Corbière"], ["Alain Calmette"],
-        ["Jérôme Chartier"], ["Jean-Pierre Raffarin"],
-    ]  # fmt: skip
+        ["Benoît Hamon"],
+        ["François Hollande"],
+        ["Alexis Corbière"],
+        ["Alain Calmette"],
+        ["Jérôme Chartier"],
+        ["Jean-Pierre Raffarin"],
+    ]
     assert reactions["outlet"].iloc[0] is None  # None, not NaN (NaN is truthy)
     assert current_lead(store, blog_id_for(SEED_URL)).startswith("Benoît Hamon a été")
 

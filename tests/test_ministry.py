@@ -71,10 +71,13 @@ def test_real_national_file_validates_ok(cli, tmp_path):
 def test_real_national_file_reads_every_column(tmp_path):
     data = _data(tmp_path, "presidentielle-2022")
     (doc,) = parse_wide(
-        NATIONAL_T2.read_bytes(), candidates=parse_candidates_csv(data / "candidates.csv"),
-        source=str(NATIONAL_T2), election_id="presidentielle-2022", name=NATIONAL_T2.name,
+        NATIONAL_T2.read_bytes(),
+        candidates=parse_candidates_csv(data / "candidates.csv"),
+        source=str(NATIONAL_T2),
+        election_id="presidentielle-2022",
+        name=NATIONAL_T2.name,
         as_of=datetime(2022, 4, 28, 14, 19, tzinfo=PARIS),
-    )  # fmt: skip
+    )
     body = doc.document
     assert (body["round"], body["status"], body["share_base"]) == (2, "definitive", "exprimes")
     assert (body["inscrits"], body["abstentions"], body["votants"]) == (
@@ -84,8 +87,9 @@ def test_real_national_file_reads_every_column(tmp_path):
     )
     assert (body["blancs"], body["nuls"], body["exprimes"]) == (2233904, 805249, 32057325)
     assert [(c["id"], c["votes"], c["share"]) for c in body["candidates"]] == [
-        ("macron", 18768639, 58.55), ("le-pen", 13288686, 41.45),
-    ]  # fmt: skip
+        ("macron", 18768639, 58.55),
+        ("le-pen", 13288686, 41.45),
+    ]
     assert doc.turnout["abstentions_ins"] == 28.01 and doc.turnout["exprimes_vot"] == 91.34
     assert doc.flags == []
 
@@ -116,10 +120,13 @@ def test_per_departement_file_gives_one_row_set_per_departement(cli, tmp_path):
     path = FIXTURES / "dpt-2022-t1-definitif-extrait.txt"
     data = _data(tmp_path, "presidentielle-2022")
     docs = parse_wide(
-        path.read_bytes(), candidates=parse_candidates_csv(data / "candidates.csv"),
-        source=str(path), election_id="presidentielle-2022", name=path.name,
+        path.read_bytes(),
+        candidates=parse_candidates_csv(data / "candidates.csv"),
+        source=str(path),
+        election_id="presidentielle-2022",
+        name=path.name,
         as_of=datetime(2022, 4, 14, 15, 23, tzinfo=PARIS),
-    )  # fmt: skip
+    )
     assert [(d.area.level, d.area.code) for d in docs] == [
         ("département", c) for c in ("01", "2A", "75", "ZA", "ZZ")
     ]
@@ -150,9 +157,13 @@ def test_xml_document_gives_the_same_figures_as_its_csv_twin(tmp_path):
     moment = datetime(2017, 3, 17, 15, 40, tzinfo=PARIS)
     twin = FIXTURES / "dpt-essai-2017-t2-jumeau-des-xml.txt"
     csv_docs = parse_wide(
-        twin.read_bytes(), candidates=candidates, source="twin",
-        election_id="presidentielle-2017", name=twin.name, as_of=moment,
-    )  # fmt: skip
+        twin.read_bytes(),
+        candidates=candidates,
+        source="twin",
+        election_id="presidentielle-2017",
+        name=twin.name,
+        as_of=moment,
+    )
     for name, csv_doc in zip(
         ("xml-essai-2017-dpt-075-paris.xml", "xml-essai-2017-dpt-971-guadeloupe.xml"),
         csv_docs,
@@ -179,13 +190,18 @@ def test_xml_document_validates(cli, tmp_path):
 @pytest.mark.parametrize(
     ("payload", "message"),
     [
-        (b'<?xml version="1.0"?><!DOCTYPE l [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;&a;">]>'
-         b"<Election>&b;</Election>", "a DTD or entities is refused"),
+        (
+            b'<?xml version="1.0"?><!DOCTYPE l [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;&a;">]>'
+            b"<Election>&b;</Election>",
+            "a DTD or entities is refused",
+        ),
         (b"<Election><Scrutin><Type>Pr", "malformed XML at line 1"),
-        (b"<Election><Scrutin><Type>X</Type><Annee>2017</Annee></Scrutin></Election>",
-         "no <Tours>"),
+        (
+            b"<Election><Scrutin><Type>X</Type><Annee>2017</Annee></Scrutin></Election>",
+            "no <Tours>",
+        ),
     ],
-)  # fmt: skip
+)
 def test_bad_xml_is_one_line(cli, tmp_path, payload, message):
     path = tmp_path / "feed.xml"
     path.write_bytes(payload)
@@ -242,8 +258,9 @@ def test_watch_follows_the_index_to_the_national_document(cli, served, tmp_path)
     shutil.copy(FIXTURES / "xml-essai-2017-index.xml", root / "index.xml")
     shutil.copy(FIXTURES / "xml-essai-2017-fe-construit.xml", root / "FE.xml")
     data = _data(tmp_path, "presidentielle-2017-essai")
-    proc = cli("results", "watch", f"{base}/index.xml", "--every", "0.01", "--max-polls", "2",
-               data=data)  # fmt: skip
+    proc = cli(
+        "results", "watch", f"{base}/index.xml", "--every", "0.01", "--max-polls", "2", data=data
+    )
     assert proc.returncode == 0, proc
     polls = [line for line in proc.stdout.splitlines() if line[:2].isdigit()]
     assert "nouveau relevé t2-20170317T153749" in polls[0]
@@ -265,7 +282,7 @@ def test_watch_follows_the_index_to_the_national_document(cli, served, tmp_path)
         ((b";58,55;", b";158,55;"), "field '% Voix/Exp' of Emmanuel MACRON: a share must be"),
         ((b"N\xb0Panneau;Sexe;Nom;", b"N\xb0Panneau;Sexe;Nam;"), "row 1: missing column(s): Nom"),
     ],
-)  # fmt: skip
+)
 def test_bad_wide_file_is_one_line_naming_row_and_field(cli, tmp_path, edit, message):
     path = tmp_path / "resultats-par-niveau-fe-t2-france-entiere.txt"
     path.write_bytes(NATIONAL_T2.read_bytes().replace(*edit))
@@ -279,17 +296,25 @@ def test_bad_wide_file_is_one_line_naming_row_and_field(cli, tmp_path, edit, mes
         # an unknown name is kept (a slug of itself) and flagged
         ((b";MACRON;Emmanuel;", b";MACRONN;Emmanuel;"), "candidat inconnu : emmanuel-macronn"),
         # the turnout block is checked: abstentions = inscrits − votants
-        ((b";13655861;28,01;", b";13655961;28,01;"),
-         "abstentions (13\u00a0655\u00a0961) ≠ inscrits − votants (13\u00a0655\u00a0861)"),
+        (
+            (b";13655861;28,01;", b";13655961;28,01;"),
+            "abstentions (13\u00a0655\u00a0961) ≠ inscrits − votants (13\u00a0655\u00a0861)",
+        ),
         # and every rate against its counts
         ((b";65,76;91,34;", b";65,76;91,84;"), "% Exp/Vot publié 91,84"),
     ],
-)  # fmt: skip
+)
 def test_names_and_turnout_are_checked(cli, tmp_path, edit, reason):
     path = tmp_path / "resultats-par-niveau-fe-t2-france-entiere.txt"
     path.write_bytes(NATIONAL_T2.read_bytes().replace(*edit))
-    proc = cli("results", "validate", str(path), "--as-of", AS_OF_T2,
-               data=_data(tmp_path, "presidentielle-2022"))  # fmt: skip
+    proc = cli(
+        "results",
+        "validate",
+        str(path),
+        "--as-of",
+        AS_OF_T2,
+        data=_data(tmp_path, "presidentielle-2022"),
+    )
     assert proc.returncode == 1 and "serait enregistré signalé" in proc.stdout
     assert reason in proc.stdout
 
@@ -354,16 +379,30 @@ def test_data_build_refuses_a_ministry_file_that_fails(cli, tmp_path):
 def test_fetch_stores_a_national_file_and_only_checks_areas(cli, served, tmp_path):
     root, base = served
     shutil.copy(NATIONAL_T2, root / "resultats-par-niveau-fe-t2-france-entiere.txt")
-    shutil.copy(FIXTURES / "dpt-2022-t2-definitif-extrait.txt",
-                root / "resultats-par-niveau-dpt-t2-france-entiere.txt")  # fmt: skip
+    shutil.copy(
+        FIXTURES / "dpt-2022-t2-definitif-extrait.txt",
+        root / "resultats-par-niveau-dpt-t2-france-entiere.txt",
+    )
     data = _data(tmp_path, "presidentielle-2022")
-    areas = cli("results", "fetch", f"{base}/resultats-par-niveau-dpt-t2-france-entiere.txt",
-                "--as-of", AS_OF_T2, data=data)  # fmt: skip
+    areas = cli(
+        "results",
+        "fetch",
+        f"{base}/resultats-par-niveau-dpt-t2-france-entiere.txt",
+        "--as-of",
+        AS_OF_T2,
+        data=data,
+    )
     assert areas.returncode == 0, areas
     assert "zones : 5 zones vérifiées, 0 signalée, non enregistrées" in areas.stdout
     assert Store(tmp_path / "store").read_df("results", RESULTS).empty
-    national = cli("results", "fetch", f"{base}/resultats-par-niveau-fe-t2-france-entiere.txt",
-                   "--as-of", AS_OF_T2, data=data)  # fmt: skip
+    national = cli(
+        "results",
+        "fetch",
+        f"{base}/resultats-par-niveau-fe-t2-france-entiere.txt",
+        "--as-of",
+        AS_OF_T2,
+        data=data,
+    )
     assert national.returncode == 0 and "nouveau relevé t2-20220428T141900" in national.stdout
     rows = Store(tmp_path / "store").read_df("results", RESULTS)
     assert list(rows["votes"]) == [18768639, 13288686]

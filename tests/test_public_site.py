@@ -70,13 +70,23 @@ def test_every_round_and_count_moment_has_its_page(shipped_site: Path) -> None:
     pages = sorted(p.relative_to(shipped_site).as_posix() for p in shipped_site.rglob("*.html"))
     assert pages == [
         "404.html",
-        "embed/count-progress.html", "embed/reactions-timeline.html", "embed/vote-split.html",
-        "index.html", "reactions/index.html",
-        "tour-1/1200.html", "tour-1/1900.html", "tour-1/2030.html", "tour-1/2200.html",
-        "tour-1/2300.html", "tour-1/index.html",
-        "tour-2/0000.html", "tour-2/2040.html", "tour-2/2145.html", "tour-2/2350.html",
+        "embed/count-progress.html",
+        "embed/reactions-timeline.html",
+        "embed/vote-split.html",
+        "index.html",
+        "reactions/index.html",
+        "tour-1/1200.html",
+        "tour-1/1900.html",
+        "tour-1/2030.html",
+        "tour-1/2200.html",
+        "tour-1/2300.html",
+        "tour-1/index.html",
+        "tour-2/0000.html",
+        "tour-2/2040.html",
+        "tour-2/2145.html",
+        "tour-2/2350.html",
         "tour-2/index.html",
-    ]  # fmt: skip
+    ]
 
 
 def test_latest_json_is_the_feed_document_of_results_show(shipped_site: Path) -> None:
@@ -92,8 +102,9 @@ def test_each_snapshot_has_its_json_and_french_csv(shipped_site: Path) -> None:
     assert raw.startswith(b"\xef\xbb\xbf")
     rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
     assert [(r["candidat"], r["part (%)"]) for r in rows] == [
-        ("Benoît Hamon", "58,87"), ("Manuel Valls", "41,13")
-    ]  # fmt: skip
+        ("Benoît Hamon", "58,87"),
+        ("Manuel Valls", "41,13"),
+    ]
 
 
 def test_reactions_page_lists_each_entry_with_anchor_count_and_source(shipped_site: Path) -> None:
@@ -217,8 +228,9 @@ def hostile_site(tmp_path: Path, data_dir: Path) -> Path:
     (data_dir / "results.csv").write_text(buf.getvalue(), encoding="utf-8")
     store = Store(tmp_path / "store")
     build_store(data_dir, store)
-    parsed = read_liveblog(HOSTILE_BLOG.encode(), blog_date=None,
-                           source_url="https://blog.example.org/direct")  # fmt: skip
+    parsed = read_liveblog(
+        HOSTILE_BLOG.encode(), blog_date=None, source_url="https://blog.example.org/direct"
+    )
     people = load_people(data_dir / "people.csv", data_dir / "camps.csv")
     ingest_liveblog(store, parsed, source_url="https://blog.example.org/direct", gazetteer=people)
     publish(store, data_dir, tmp_path / "public")

@@ -23,8 +23,18 @@ def test_watch_with_publish_puts_the_new_snapshot_on_the_public_site(
 ) -> None:
     live = dict(env, DASHBOARD_STORE_DIR=str(tmp_path / "live"))
     out = tmp_path / "public"
-    done = run_cli("results", "watch", night_server.url, "--every", "0.2", "--max-polls", "2",
-                   "--publish", str(out), env=live)  # fmt: skip
+    done = run_cli(
+        "results",
+        "watch",
+        night_server.url,
+        "--every",
+        "0.2",
+        "--max-polls",
+        "2",
+        "--publish",
+        str(out),
+        env=live,
+    )
     log = done.stdout.decode()
     assert done.returncode == 0, (log, done.stderr.decode())
     lines = log.splitlines()
@@ -47,12 +57,18 @@ def test_staff_nginx_config_is_accepted_by_nginx(tmp_path: Path) -> None:
     conf.write_text(
         f"{user}pid {tmp_path}/nginx.pid;\nerror_log {tmp_path}/error.log;\n"
         "events {}\nhttp {\n"
-        + "".join(f"  {k}_temp_path {tmp_path}/{k};\n"
-                  for k in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
+        + "".join(
+            f"  {k}_temp_path {tmp_path}/{k};\n"
+            for k in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+        )
         + f"  include {ROOT}/deploy/nginx-staff.conf;\n}}\n",
         encoding="utf-8",
-    )  # fmt: skip
-    done = subprocess.run([binary, "-t", "-p", str(tmp_path), "-c", str(conf)],
-                          capture_output=True, text=True, check=False)  # fmt: skip
+    )
+    done = subprocess.run(
+        [binary, "-t", "-p", str(tmp_path), "-c", str(conf)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr
     assert "syntax is ok" in done.stderr

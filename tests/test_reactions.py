@@ -81,13 +81,31 @@ def react(g: Gazetteer, body: str, headline: str | None = None):
 def test_gazetteer_has_everyone_of_the_facts_file(shipped):
     names = {p.name for p in shipped.people.values()}
     for name in (
-        "Jean-Pierre Raffarin", "Fabien Namias", "Jérôme Chartier", "Alain Calmette",
-        "Alexis Corbière", "Jean-Luc Mélenchon", "François Hollande", "Benoît Hamon",
-        "Manuel Valls", "Yannick Jadot", "Emmanuel Macron", "François Fillon", "Martine Aubry",
-        "Arnaud Montebourg", "Vincent Peillon", "Sylvia Pinel", "François de Rugy",
-        "Jean-Luc Bennahmias", "Gérard Collomb", "Bernard Cazeneuve",
-        "Jean-Christophe Cambadélis", "Philippe Poutou", "Thomas Clay", "Christophe Borgel",
-    ):  # fmt: skip
+        "Jean-Pierre Raffarin",
+        "Fabien Namias",
+        "Jérôme Chartier",
+        "Alain Calmette",
+        "Alexis Corbière",
+        "Jean-Luc Mélenchon",
+        "François Hollande",
+        "Benoît Hamon",
+        "Manuel Valls",
+        "Yannick Jadot",
+        "Emmanuel Macron",
+        "François Fillon",
+        "Martine Aubry",
+        "Arnaud Montebourg",
+        "Vincent Peillon",
+        "Sylvia Pinel",
+        "François de Rugy",
+        "Jean-Luc Bennahmias",
+        "Gérard Collomb",
+        "Bernard Cazeneuve",
+        "Jean-Christophe Cambadélis",
+        "Philippe Poutou",
+        "Thomas Clay",
+        "Christophe Borgel",
+    ):
         assert name in names
 
 
@@ -104,9 +122,16 @@ def test_gazetteer_aliases_camps_and_journalists(shipped):
     assert list(camps.columns) == ["camp_id", "label", "colour", "display_order"]
     assert camps["colour"].str.fullmatch(r"#[0-9A-F]{6}").all()
     assert camps["colour"].is_unique
-    assert {"Droite (LR / Fillon)", "Gauche radicale (LFI / Mélenchon)", "PS (Valls)",
-            "PS (Hamon)", "PS (exécutif)", "Écologistes (EELV)", "Centre (En Marche !)",
-            "Médias"} <= set(camps["label"])  # fmt: skip
+    assert {
+        "Droite (LR / Fillon)",
+        "Gauche radicale (LFI / Mélenchon)",
+        "PS (Valls)",
+        "PS (Hamon)",
+        "PS (exécutif)",
+        "Écologistes (EELV)",
+        "Centre (En Marche !)",
+        "Médias",
+    } <= set(camps["label"])
     # Candidates keep their colour from candidates.csv.
     assert shipped.camps["ps-hamon"].colour == "#C2185B"
     assert shipped.camps["ps-valls"].colour == "#1F5FA8"
@@ -131,14 +156,19 @@ def test_seed_reactions(shipped):
         got.append((entry.hhmm, r.speakers, r.outlet, r.outlet_type, r.camp_label, r.stance))
     assert got == [
         ("08:24", ("raffarin",), "Europe 1", "radio", "Droite (LR / Fillon)", "critique"),
-        ("08:15", ("chartier",), "France 2 / Télématin", "tv", "Droite (LR / Fillon)",
-         "critique"),
-        ("08:02", ("calmette",), "Twitter / communiqué", "social", "PS (Valls) → En Marche !",
-         "ralliement"),
+        ("08:15", ("chartier",), "France 2 / Télématin", "tv", "Droite (LR / Fillon)", "critique"),
+        (
+            "08:02",
+            ("calmette",),
+            "Twitter / communiqué",
+            "social",
+            "PS (Valls) → En Marche !",
+            "ralliement",
+        ),
         ("07:51", ("corbiere",), "RMC", "radio", "Gauche radicale (LFI / Mélenchon)", "refus"),
         ("07:40", ("hollande",), "Twitter", "social", "PS (exécutif)", "silence"),
         ("07:30", ("hamon",), None, None, "PS (Hamon)", "appel au rassemblement"),
-    ]  # fmt: skip
+    ]
 
 
 def test_seed_details(shipped):
@@ -308,15 +338,21 @@ def test_unbalanced_straight_quote_is_not_invented(fictional):
 @pytest.mark.parametrize(
     ("body", "stance", "rule"),
     [
-        ("Claire Fontaine a annoncé son ralliement à Paul Girard.", "ralliement",
-         "annonce-ralliement"),
+        (
+            "Claire Fontaine a annoncé son ralliement à Paul Girard.",
+            "ralliement",
+            "annonce-ralliement",
+        ),
         ("Claire Fontaine se rallie à Paul Girard.", "ralliement", "ralliement-a"),
         ("Claire Fontaine exclut tout ralliement à Paul Girard.", "refus", "exclut"),
         ("Claire Fontaine : pas de rassemblement possible.", "refus", "pas-de"),
         ("Il lui est impossible de soutenir Paul Girard.", "refus", "impossible-de-soutenir"),
         ("Claire Fontaine ne soutiendra pas Paul Girard.", "refus", "ne-soutiendra-pas"),
-        ("Claire Fontaine appelle au rassemblement.", "appel au rassemblement",
-         "appel-au-rassemblement"),
+        (
+            "Claire Fontaine appelle au rassemblement.",
+            "appel au rassemblement",
+            "appel-au-rassemblement",
+        ),
         ("Claire Fontaine a taclé Paul Girard.", "critique", "critique"),
         ("Claire Fontaine dénonce une erreur.", "critique", "critique"),
         ("Un lourd silence du côté de Claire Fontaine.", "silence", "silence"),
@@ -325,18 +361,24 @@ def test_unbalanced_straight_quote_is_not_invented(fictional):
         ("Claire Fontaine a visité un marché.", None, None),
         # voting instructions
         ("Claire Fontaine ne donne aucune consigne de vote.", "refus", "pas-de-consigne"),
-        ("Claire Fontaine ne donne pas de consigne de vote pour le second tour.", "refus",
-         "pas-de-consigne"),
+        (
+            "Claire Fontaine ne donne pas de consigne de vote pour le second tour.",
+            "refus",
+            "pas-de-consigne",
+        ),
         ("Chez Paul Girard, pas de consigne.", "refus", "pas-de-consigne"),
-        ("Claire Fontaine donne une consigne de vote en faveur de Paul Girard.", "soutien",
-         "consigne-de-vote"),
+        (
+            "Claire Fontaine donne une consigne de vote en faveur de Paul Girard.",
+            "soutien",
+            "consigne-de-vote",
+        ),
         ("Le parti lance un appel à voter pour Paul Girard.", "soutien", "appel-a-voter"),
         ("Claire Fontaine appelle à voter pour Paul Girard.", "soutien", "appel-a-voter"),
         ("Claire Fontaine annonce qu'elle votera pour Paul Girard.", "soutien", "votera-pour"),
         ("Claire Fontaine votera blanc.", None, None),
         ("Claire Fontaine ne votera pas pour Paul Girard.", "refus", "ne-soutiendra-pas"),
     ],
-)  # fmt: skip
+)
 def test_stance_rules(fictional, body, stance, rule):
     r = react(fictional, body)
     assert (r.stance, r.stance_rule) == (stance, rule)
@@ -451,30 +493,45 @@ def test_an_editor_adds_a_stance_rule_and_an_outlet_without_code(tmp_path):
     (tmp_path / "outlets.csv").write_text(outlets + "Sud Ouest,Sud Ouest|Sud-Ouest,press,,\n")
     g = load_people(tmp_path / "people.csv")
     r = extract_reaction(Item("x", None, "Un élu salue la victoire, dit-il à Sud Ouest."), g)
-    assert (r.stance, r.stance_rule, r.stance_evidence) == ("soutien", "salue-victoire",
-                                                            "salue la victoire")  # fmt: skip
+    assert (r.stance, r.stance_rule, r.stance_evidence) == (
+        "soutien",
+        "salue-victoire",
+        "salue la victoire",
+    )
     assert (r.outlet, r.outlet_type) == ("Sud Ouest", "press")
 
 
 @pytest.mark.parametrize(
     ("file", "line", "message"),
     [
-        ("stance_rules.csv", r"bad,soutien,(unclosed,,x", "row 2, field 'pattern': pattern does "
-         "not compile: missing ), unterminated subpattern"),
-        ("stance_rules.csv", r"bad,soutien,a*,,x", "row 2, field 'pattern': pattern matches an "
-         "empty text"),
-        ("stance_rules.csv", r"bad,bravo,\bbravo\b,,x", "row 2, field 'stance': stance must be "
-         "one of"),
+        (
+            "stance_rules.csv",
+            r"bad,soutien,(unclosed,,x",
+            "row 2, field 'pattern': pattern does not compile: missing ), unterminated subpattern",
+        ),
+        (
+            "stance_rules.csv",
+            r"bad,soutien,a*,,x",
+            "row 2, field 'pattern': pattern matches an empty text",
+        ),
+        (
+            "stance_rules.csv",
+            r"bad,bravo,\bbravo\b,,x",
+            "row 2, field 'stance': stance must be one of",
+        ),
         ("stance_rules.csv", r"bad,soutien,\bbravo\b,oui,x", "row 2, field 'negatable'"),
         ("stance_rules.csv", r"bad,soutien,\bbravo\b,,", "row 2, field 'explanation'"),
         ("stance_rules.csv", r"Bad Id,soutien,\bbravo\b,,x", "row 2, field 'rule'"),
         ("outlets.csv", "Radio X,Radio X,podcast,,", "row 2, field 'type': type must be one of"),
         ("outlets.csv", "Radio X,Radio X,radio,loose,", "row 2, field 'match'"),
-        ("outlets.csv", "Radio X,RTL,radio,,", "field 'aliases': spelling 'RTL' is already "
-         "'Radio X''s (row 2)"),
+        (
+            "outlets.csv",
+            "Radio X,RTL,radio,,",
+            "field 'aliases': spelling 'RTL' is already 'Radio X''s (row 2)",
+        ),
         ("outlets.csv", ",X,radio,,", "row 2, field 'name': empty name"),
     ],
-)  # fmt: skip
+)
 def test_a_bad_rule_is_a_one_line_error_naming_file_row_and_field(tmp_path, file, line, message):
     for name in ("people.csv", "camps.csv", "outlets.csv", "stance_rules.csv"):
         shutil.copy(DATA / name, tmp_path / name)
@@ -511,9 +568,10 @@ def test_no_candidate_or_party_is_named_in_the_reaction_code():
     strings = " ".join(
         fold_same_length(node.value).lower()
         for node in ast.walk(tree)
-        if isinstance(node, ast.Constant) and isinstance(node.value, str)
+        if isinstance(node, ast.Constant)
+        and isinstance(node.value, str)
         and id(node) not in docstrings
-    )  # fmt: skip
+    )
     g = load_people(DATA / "people.csv")
     names = {n for p in g.people.values() for n in (p.name, *p.aliases, p.party) if n}
     names |= {"macron", "en marche", "en\\s+marche"}

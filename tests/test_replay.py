@@ -127,13 +127,17 @@ def test_csv_path_serves_the_same_snapshot_in_the_ministry_layout(replay):
     assert body.splitlines()[0].startswith(b"Tour;Date;Heure")
     candidates = parse_candidates_csv(DATA / "candidates.csv")
     parsed = parse_feed(
-        body, candidates=candidates, source="x", election_id="primaire-2017",
+        body,
+        candidates=candidates,
+        source="x",
+        election_id="primaire-2017",
         content_type=headers["Content-Type"],
-    )  # fmt: skip
+    )
     assert parsed.document["votants"] == 2_000_255
     assert {c["id"]: c["share"] for c in parsed.document["candidates"]} == {
-        "hamon": 58.87, "valls": 41.13,
-    }  # fmt: skip
+        "hamon": 58.87,
+        "valls": 41.13,
+    }
 
 
 def test_fail_rate_answers_that_fraction_with_500_repeatably(replay):

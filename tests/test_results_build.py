@@ -55,36 +55,46 @@ def _add_correction(path: Path) -> None:
     """Append a new snapshot (a correction of the definitive round 2) to the source."""
     lines = path.read_text(encoding="utf-8").splitlines()
     new = [
-        line.replace("t2-definitif", "t2-correction").replace(",definitive,", ",corrected,")
+        line.replace("t2-definitif", "t2-correction")
+        .replace(",definitive,", ",corrected,")
         .replace("2017-02-02T00:00:00", "2017-02-03T10:00:00")
-        for line in lines if ",t2-definitif," in line
-    ]  # fmt: skip
+        for line in lines
+        if ",t2-definitif," in line
+    ]
     path.write_text("\n".join(lines + new) + "\n", encoding="utf-8")
 
 
 NEW_HAMON = "corrected,count,7208,7208,2045343,2013743,,,hamon,1181872,"
 BAD = {
-    "negative_votes": (lambda p: _edit(p, NEW_HAMON, NEW_HAMON.replace(",1181872,", ",-1181872,")),
-                       "negative"),
-    "non_numeric_votes": (lambda p: _edit(p, NEW_HAMON,
-                                          NEW_HAMON.replace(",1181872,", ",1.2M,")),
-                          "not a number"),
-    "totals_dont_add_up": (lambda p: _edit(p, NEW_HAMON,
-                                           NEW_HAMON.replace(",1181872,", ",1181000,")),
-                           "somme des voix"),
-    "missing_column": (lambda p: _edit(p, "election_id,round,", "election,round,"),
-                       "missing column"),
+    "negative_votes": (
+        lambda p: _edit(p, NEW_HAMON, NEW_HAMON.replace(",1181872,", ",-1181872,")),
+        "negative",
+    ),
+    "non_numeric_votes": (
+        lambda p: _edit(p, NEW_HAMON, NEW_HAMON.replace(",1181872,", ",1.2M,")),
+        "not a number",
+    ),
+    "totals_dont_add_up": (
+        lambda p: _edit(p, NEW_HAMON, NEW_HAMON.replace(",1181872,", ",1181000,")),
+        "somme des voix",
+    ),
+    "missing_column": (
+        lambda p: _edit(p, "election_id,round,", "election,round,"),
+        "missing column",
+    ),
     "empty_file": (lambda p: p.write_bytes(b""), "empty file"),
-    "latin1_bytes": (lambda p: p.write_bytes(p.read_text(encoding="utf-8")
-                                             .encode("latin-1", "replace")),
-                     "not UTF-8"),
+    "latin1_bytes": (
+        lambda p: p.write_bytes(p.read_text(encoding="utf-8").encode("latin-1", "replace")),
+        "not UTF-8",
+    ),
     "duplicate_snapshot": (
         lambda p: p.write_text(
-            p.read_text(encoding="utf-8")
-            + p.read_text(encoding="utf-8").splitlines()[-1] + "\n", encoding="utf-8"),
+            p.read_text(encoding="utf-8") + p.read_text(encoding="utf-8").splitlines()[-1] + "\n",
+            encoding="utf-8",
+        ),
         "duplicate",
     ),
-}  # fmt: skip
+}
 
 
 @pytest.mark.parametrize("case", sorted(BAD))
@@ -149,8 +159,9 @@ def test_allow_flagged_stores_a_failing_snapshot_flagged_and_never_current(data_
     store = Store(tmp_path / "s")
     report = build_store(data_dir, store, allow_flagged=True)
     assert "t2-definitif" in report.flagged
-    proc = cli("results", "show", "--round", "2", "--format", "json",
-               DASHBOARD_STORE_DIR=str(store.root))  # fmt: skip
+    proc = cli(
+        "results", "show", "--round", "2", "--format", "json", DASHBOARD_STORE_DIR=str(store.root)
+    )
     doc = json.loads(proc.stdout)
     assert doc["snapshot_id"] != "t2-definitif"
     assert doc["as_of"].startswith("2017-01-30")

@@ -14,12 +14,18 @@ from dashboard.store import Store, write_atomic
 def _cands(*ids: str) -> pa.Table:
     return pa.Table.from_pylist(
         [
-            {"election_id": "e", "candidate_id": i, "name": i.title(), "party": None,
-             "colour": "#123456", "display_order": n}
+            {
+                "election_id": "e",
+                "candidate_id": i,
+                "name": i.title(),
+                "party": None,
+                "colour": "#123456",
+                "display_order": n,
+            }
             for n, i in enumerate(ids)
         ],
         schema=CANDIDATES,
-    )  # fmt: skip
+    )
 
 
 def test_round_trip_keeps_schema_and_values(tmp_path):

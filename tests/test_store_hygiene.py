@@ -13,9 +13,13 @@ from dashboard.model import CANDIDATES
 from dashboard.store import Store, write_bytes_atomic
 
 ROW = {
-    "election_id": "e", "candidate_id": "c", "name": "N", "party": None, "colour": "#000000",
+    "election_id": "e",
+    "candidate_id": "c",
+    "name": "N",
+    "party": None,
+    "colour": "#000000",
     "display_order": 1,
-}  # fmt: skip
+}
 
 
 def _table() -> pa.Table:
@@ -36,8 +40,10 @@ def test_temp_files_of_a_killed_writer_are_removed_at_the_next_write(tmp_path):
     assert not orphan.exists()
     assert young.exists()
     assert sorted(p.name for p in store.root.iterdir()) == [
-        ".candidates.parquet.w0rk1n.tmp", ".lock", "candidates.parquet",
-    ]  # fmt: skip
+        ".candidates.parquet.w0rk1n.tmp",
+        ".lock",
+        "candidates.parquet",
+    ]
 
 
 def test_store_files_and_folders_are_world_readable_whatever_the_umask(tmp_path):

@@ -72,8 +72,10 @@ CRASH = textwrap.dedent(
 def crash_writer(store_dir: Path, point: str) -> int:
     proc = subprocess.run(
         [sys.executable, "-c", CRASH, str(store_dir), point, SID],
-        cwd=ROOT, capture_output=True, timeout=60,
-    )  # fmt: skip
+        cwd=ROOT,
+        capture_output=True,
+        timeout=60,
+    )
     return proc.returncode
 
 

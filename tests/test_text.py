@@ -22,9 +22,18 @@ def test_control_characters_go_but_lines_stay():
 
 @pytest.mark.parametrize(
     "hostile",
-    ["# Titre", "![x](https://evil.example/t.png)", "[lien](https://evil.example)",
-     ":red[rouge]", "$x^2$", "<b>gras</b>", "**gras**", "`code`", "a_b_c"],
-)  # fmt: skip
+    [
+        "# Titre",
+        "![x](https://evil.example/t.png)",
+        "[lien](https://evil.example)",
+        ":red[rouge]",
+        "$x^2$",
+        "<b>gras</b>",
+        "**gras**",
+        "`code`",
+        "a_b_c",
+    ],
+)
 def test_markdown_escapes_every_sign(hostile):
     out = markdown(hostile).replace(WORD_JOINER, "")
     # Each special character is preceded by a backslash: removing them gives the text back.
@@ -40,12 +49,21 @@ def test_html_escapes_tags_and_quotes():
 
 @pytest.mark.parametrize(
     "url, safe",
-    [("https://www.atlantico.fr/x#1", "https://www.atlantico.fr/x#1"),
-     ("http://127.0.0.1:8765/results.json", "http://127.0.0.1:8765/results.json"),
-     ("javascript:alert(1)", None), ("JAVASCRIPT:alert(1)", None), ("data:text/html,x", None),
-     ("blog-local", None), ("/relative", None), ("https://", None), ("", None), (None, None),
-     ("https://exa mple.com", None), (f"https://a.fr/{RLO}x", None)],
-)  # fmt: skip
+    [
+        ("https://www.atlantico.fr/x#1", "https://www.atlantico.fr/x#1"),
+        ("http://127.0.0.1:8765/results.json", "http://127.0.0.1:8765/results.json"),
+        ("javascript:alert(1)", None),
+        ("JAVASCRIPT:alert(1)", None),
+        ("data:text/html,x", None),
+        ("blog-local", None),
+        ("/relative", None),
+        ("https://", None),
+        ("", None),
+        (None, None),
+        ("https://exa mple.com", None),
+        (f"https://a.fr/{RLO}x", None),
+    ],
+)
 def test_only_absolute_http_urls_become_links(url, safe):
     assert http_url(url) == safe
 

@@ -132,9 +132,10 @@ def _code_strings(path: Path) -> list[str]:
             if node.body and isinstance(node.body[0], ast.Expr):
                 docs.add(id(node.body[0].value))
     return [
-        n.value for n in ast.walk(tree)
+        n.value
+        for n in ast.walk(tree)
         if isinstance(n, ast.Constant) and isinstance(n.value, str) and id(n) not in docs
-    ]  # fmt: skip
+    ]
 
 
 def test_no_candidate_or_colour_is_hard_coded():

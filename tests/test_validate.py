@@ -12,10 +12,22 @@ KNOWN = {"a", "b"}
 
 def snap(**over) -> pd.DataFrame:
     base = dict(
-        election_id="e", round=2, snapshot_id="s", as_of=pd.Timestamp("2017-01-29 23:50+01:00"),
-        status="partial", kind="count", bureaux_counted=10, bureaux_total=20, votants=1000,
-        exprimes=960, blancs=30, nuls=10, share_base="exprimes", source_url="u", note=None,
-    )  # fmt: skip
+        election_id="e",
+        round=2,
+        snapshot_id="s",
+        as_of=pd.Timestamp("2017-01-29 23:50+01:00"),
+        status="partial",
+        kind="count",
+        bureaux_counted=10,
+        bureaux_total=20,
+        votants=1000,
+        exprimes=960,
+        blancs=30,
+        nuls=10,
+        share_base="exprimes",
+        source_url="u",
+        note=None,
+    )
     votes = over.pop("votes", {"a": 600, "b": 360})
     shares = over.pop("shares", {"a": 62.5, "b": 37.5})
     base.update(over)
@@ -54,8 +66,14 @@ def test_each_rule_flags_its_failure(over, expected):
 
 
 def test_counts_going_down_are_flagged_against_the_previous_snapshot():
-    before = snap(bureaux_counted=15, votants=1100, exprimes=None, blancs=None, nuls=None,
-                  votes={"a": None, "b": None})  # fmt: skip
+    before = snap(
+        bureaux_counted=15,
+        votants=1100,
+        exprimes=None,
+        blancs=None,
+        nuls=None,
+        votes={"a": None, "b": None},
+    )
     now = snap(bureaux_counted=12)
     found = flags(now, previous=before)
     assert any("bureaux dépouillés en baisse" in f for f in found)
@@ -64,9 +82,14 @@ def test_counts_going_down_are_flagged_against_the_previous_snapshot():
 
 
 def test_votants_base_counts_blancs_and_nuls_in_the_hundred_percent():
-    rows = snap(share_base="votants", votes={"a": 600, "b": 360},
-                shares={"a": 60.0, "b": 36.0})  # fmt: skip
+    rows = snap(share_base="votants", votes={"a": 600, "b": 360}, shares={"a": 60.0, "b": 36.0})
     assert flags(rows) == []  # 60 + 36 + 3 (blancs) + 1 (nuls) = 100
-    rows = snap(share_base="votants", votes={"a": None, "b": None}, blancs=None, nuls=None,
-                exprimes=None, shares={"a": 62.0, "b": 40.0})  # fmt: skip
+    rows = snap(
+        share_base="votants",
+        votes={"a": None, "b": None},
+        blancs=None,
+        nuls=None,
+        exprimes=None,
+        shares={"a": 62.0, "b": 40.0},
+    )
     assert any("dépasse 100" in f for f in flags(rows))

@@ -50,9 +50,13 @@ class Watcher:
 
     def __init__(self, args: list[str], env: dict[str, str]) -> None:
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "dashboard", *args], cwd=ROOT, env=env,
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        )  # fmt: skip
+            [sys.executable, "-m", "dashboard", *args],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         self.lines: queue.Queue[str] = queue.Queue()
         threading.Thread(target=self._read, daemon=True).start()
 
@@ -88,9 +92,11 @@ class Watcher:
 @pytest.fixture
 def live_env(tmp_path) -> dict[str, str]:
     return data_env(
-        tmp_path / "live-store", tmp_path / "raw", DASHBOARD_FEED_RETRIES="0",
+        tmp_path / "live-store",
+        tmp_path / "raw",
+        DASHBOARD_FEED_RETRIES="0",
         DASHBOARD_FEED_READ_TIMEOUT="3",
-    )  # fmt: skip
+    )
 
 
 def watch_sequence(

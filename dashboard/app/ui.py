@@ -259,15 +259,22 @@ def export_panel(bundle: ChartBundle, *, key: str) -> None:
     with st.container(border=True):
         c1, c2, c3 = st.columns([2, 1, 1])
         preset = c1.selectbox(
-            "Format d'image", list(render.PRESETS),
-            format_func=lambda p: render.PRESETS[p].label, key=f"{key}-preset",
-        )  # fmt: skip
+            "Format d'image",
+            list(render.PRESETS),
+            format_func=lambda p: render.PRESETS[p].label,
+            key=f"{key}-preset",
+        )
         fmt = c2.selectbox("Fichier", render.FORMATS, key=f"{key}-fmt")
         dark = c3.toggle("Sombre", key=f"{key}-dark")
         name = render.filename(
-            bundle.election_slug, bundle.round, bundle.slug, bundle.file_moment, fmt,
-            preset=preset, dark=dark,
-        )  # fmt: skip
+            bundle.election_slug,
+            bundle.round,
+            bundle.slug,
+            bundle.file_moment,
+            fmt,
+            preset=preset,
+            dark=dark,
+        )
 
         def exported() -> bytes:
             # Runs on click, in its own thread; the export module serialises Chromium.
@@ -276,9 +283,13 @@ def export_panel(bundle: ChartBundle, *, key: str) -> None:
             ).content
 
         st.download_button(
-            f"Télécharger {name}", data=exported, file_name=name, mime=render.MIME[fmt],
-            key=f"{key}-download", icon=":material/download:",
-        )  # fmt: skip
+            f"Télécharger {name}",
+            data=exported,
+            file_name=name,
+            mime=render.MIME[fmt],
+            key=f"{key}-download",
+            icon=":material/download:",
+        )
         st.caption(f"Texte alternatif : {markdown(bundle.alt_text)}")
         if fmt == "html":
             st.code(render.embed_snippet(name, preset, title=bundle.title), language="html")
@@ -286,6 +297,9 @@ def export_panel(bundle: ChartBundle, *, key: str) -> None:
             framed = render.frame_figure(bundle.fig, render.Frame.of(bundle), preset, dark=dark)
             p = render.PRESETS[preset]
             st.plotly_chart(
-                framed, theme=None, key=f"{key}-framed", width=min(p.width, 900),
+                framed,
+                theme=None,
+                key=f"{key}-framed",
+                width=min(p.width, 900),
                 config={"staticPlot": True},
-            )  # fmt: skip
+            )

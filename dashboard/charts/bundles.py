@@ -169,28 +169,47 @@ def vote_split_bundle(view: ResultsView, template: go.layout.Template) -> ChartB
     subtitle = f"{BASE_LABEL[base]} · au {moment} — {status}"
     winners = view.winners()
     fig = build_vote_split(
-        view.shares, template=template, title=title, subtitle=subtitle,
-        winners=winners, winner_label=rnd.winner_label,
-    )  # fmt: skip
+        view.shares,
+        template=template,
+        title=title,
+        subtitle=subtitle,
+        winners=winners,
+        winner_label=rnd.winner_label,
+    )
     data = view.shares[["name", "votes", "share", "share_published", "share_base"]].rename(
-        columns={"name": "candidat", "votes": "voix", "share": "part_pct",
-                 "share_published": "part_publiee_pct", "share_base": "base"}
-    )  # fmt: skip
+        columns={
+            "name": "candidat",
+            "votes": "voix",
+            "share": "part_pct",
+            "share_published": "part_publiee_pct",
+            "share_base": "base",
+        }
+    )
     parts = [
         f"{n} {fr_pct(s)}" + (f" ({fr_int(v)} voix)" if not pd.isna(v) else "")
-        for n, s, v in zip(view.shares["name"], view.shares["share"], view.shares["votes"],
-                           strict=True)
-    ]  # fmt: skip
+        for n, s, v in zip(
+            view.shares["name"], view.shares["share"], view.shares["votes"], strict=True
+        )
+    ]
     lead = f"{view.shares['name'].iloc[0]} {'arrive en tête' if not winners else rnd.winner_label}"
     alt = (
         f"Diagramme en barres, {title}, {BASE_LABEL[base]}, résultats {status}s au "
         f"{moment} : {', '.join(parts)}. {lead}."
     )
     return ChartBundle(
-        spec.name, spec.slug, fig, data, title, subtitle,
-        view.source_line(view.share_snapshot), alt, view.election.id, view.round,
-        view.share_as_of, view.share_time_known,
-    )  # fmt: skip
+        spec.name,
+        spec.slug,
+        fig,
+        data,
+        title,
+        subtitle,
+        view.source_line(view.share_snapshot),
+        alt,
+        view.election.id,
+        view.round,
+        view.share_as_of,
+        view.share_time_known,
+    )
 
 
 def progress_bundle(view: ResultsView, template: go.layout.Template) -> ChartBundle:
@@ -213,16 +232,37 @@ def progress_bundle(view: ResultsView, template: go.layout.Template) -> ChartBun
     if start.date() == end.date() or (end - start) < pd.Timedelta(hours=12):
         span = f"{count} publiés dans la soirée du {start:%d/%m/%Y}"
     else:
-        span = (f"{count} publiés du {fr_moment(start, known=first_known, sep=' ')} au "
-                f"{fr_moment(end, known=last_known, sep=' ')}")  # fmt: skip
+        span = (
+            f"{count} publiés du {fr_moment(start, known=first_known, sep=' ')} au "
+            f"{fr_moment(end, known=last_known, sep=' ')}"
+        )
     subtitle = f"{span} : parts des candidats et bureaux dépouillés"
     fig = build_progress(prog, template=template, title=title, subtitle=subtitle)
-    data = prog[["as_of", "status", "name", "share", "share_base", "bureaux_counted",
-                 "bureaux_total", "votants", "source_url"]].rename(
-        columns={"as_of": "heure", "status": "statut", "name": "candidat", "share": "part_pct",
-                 "share_base": "base", "bureaux_counted": "bureaux_depouilles",
-                 "bureaux_total": "bureaux_total", "votants": "votants", "source_url": "source"}
-    )  # fmt: skip
+    data = prog[
+        [
+            "as_of",
+            "status",
+            "name",
+            "share",
+            "share_base",
+            "bureaux_counted",
+            "bureaux_total",
+            "votants",
+            "source_url",
+        ]
+    ].rename(
+        columns={
+            "as_of": "heure",
+            "status": "statut",
+            "name": "candidat",
+            "share": "part_pct",
+            "share_base": "base",
+            "bureaux_counted": "bureaux_depouilles",
+            "bureaux_total": "bureaux_total",
+            "votants": "votants",
+            "source_url": "source",
+        }
+    )
     leader = prog[prog["snapshot_id"] == last["snapshot_id"]].sort_values("share").iloc[-1]
     alt = (
         f"Courbes de l'évolution du dépouillement, {rnd.label}, de "
@@ -233,9 +273,19 @@ def progress_bundle(view: ResultsView, template: go.layout.Template) -> ChartBun
     )
     rows = view.results[view.results["snapshot_id"] == last["snapshot_id"]]
     return ChartBundle(
-        spec.name, spec.slug, fig, data, title, subtitle, view.source_line(rows), alt,
-        view.election.id, view.round, end.to_pydatetime(), last_known,
-    )  # fmt: skip
+        spec.name,
+        spec.slug,
+        fig,
+        data,
+        title,
+        subtitle,
+        view.source_line(rows),
+        alt,
+        view.election.id,
+        view.round,
+        end.to_pydatetime(),
+        last_known,
+    )
 
 
 def build_chart(
@@ -325,8 +375,7 @@ def announcements(results: pd.DataFrame, candidates: pd.DataFrame, round_: int) 
     snaps = snaps[snaps["kind"] == "count"]
     rows = []
     for _, snap in snaps.iterrows():
-        lead = query.shares(query.snapshot_rows(results, snap["snapshot_id"]),
-                                candidates).iloc[0]  # fmt: skip
+        lead = query.shares(query.snapshot_rows(results, snap["snapshot_id"]), candidates).iloc[0]
         surname = str(lead["name"]).split()[-1]
         status = status_fr(str(snap["status"]))
         votants = "" if pd.isna(snap["votants"]) else f", {fr_int(snap['votants'])} votants"
@@ -402,14 +451,32 @@ def timeline_bundle(
         f"{pd.Timestamp(last):%d/%m %H:%M}, par {'camp' if by == 'camp' else 'personne'}, "
         "et les annonces de résultats"
     )
-    fig = build_timeline(frame, template=template, announcements=ann, by=by, title=title,
-                         subtitle=subtitle)  # fmt: skip
-    data = frame[["published_at", "headline", "people_names", "camp_label", "outlet", "stance",
-                  "count_then", "permalink"]].rename(
-        columns={"published_at": "heure", "headline": "titre", "people_names": "personnes",
-                 "camp_label": "camp", "outlet": "média", "stance": "position",
-                 "count_then": "dépouillement", "permalink": "source"}
-    )  # fmt: skip
+    fig = build_timeline(
+        frame, template=template, announcements=ann, by=by, title=title, subtitle=subtitle
+    )
+    data = frame[
+        [
+            "published_at",
+            "headline",
+            "people_names",
+            "camp_label",
+            "outlet",
+            "stance",
+            "count_then",
+            "permalink",
+        ]
+    ].rename(
+        columns={
+            "published_at": "heure",
+            "headline": "titre",
+            "people_names": "personnes",
+            "camp_label": "camp",
+            "outlet": "média",
+            "stance": "position",
+            "count_then": "dépouillement",
+            "permalink": "source",
+        }
+    )
     data["personnes"] = data["personnes"].map(lambda p: ", ".join(p))
     camps = frame.groupby("camp_label").size().sort_values(ascending=False)
     alt = (
@@ -424,6 +491,15 @@ def timeline_bundle(
     )
     source_line = f"Source : {hosts} (live blog) ; résultats : {election.organiser}"
     return ChartBundle(
-        spec.name, spec.slug, fig, data, title, subtitle, source_line, alt, election.id,
-        round_, pd.Timestamp(last).to_pydatetime(),
-    )  # fmt: skip
+        spec.name,
+        spec.slug,
+        fig,
+        data,
+        title,
+        subtitle,
+        source_line,
+        alt,
+        election.id,
+        round_,
+        pd.Timestamp(last).to_pydatetime(),
+    )

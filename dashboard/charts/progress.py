@@ -53,17 +53,32 @@ def add_break_marks(
         days, rest = divmod(hours, 24)
         gap = f"{hours} h" if not days else f"{days} j" + (f" {rest} h" if rest else "")
         fig.add_shape(
-            type="line", xref=xref, yref="paper", x0=at, x1=at, y0=0, y1=1, layer="below",
+            type="line",
+            xref=xref,
+            yref="paper",
+            x0=at,
+            x1=at,
+            y0=0,
+            y1=1,
+            layer="below",
             line=dict(color=muted, width=1, dash="dot"),
-        )  # fmt: skip
+        )
         fig.add_annotation(
             # Just under the axis line, between the tick labels (the cut lies midway between
             # two snapshots), where no data label can be.
-            x=at, xref=xref, y=0, yref=yref, yanchor=yanchor, text=f"<b>{BREAK_MARK}</b>",
+            x=at,
+            xref=xref,
+            y=0,
+            yref=yref,
+            yanchor=yanchor,
+            text=f"<b>{BREAK_MARK}</b>",
             showarrow=False,
-            font=dict(size=14, color=muted), bgcolor=paper, borderpad=1,
-            hovertext=f"axe coupé : {gap} sans relevé", name="break-mark",
-        )  # fmt: skip
+            font=dict(size=14, color=muted),
+            bgcolor=paper,
+            borderpad=1,
+            hovertext=f"axe coupé : {gap} sans relevé",
+            name="break-mark",
+        )
 
 
 def visible_span(times: pd.Series) -> timedelta:
@@ -90,9 +105,13 @@ def build_progress(
     df["known"] = known
     base = str(df["share_base"].dropna().iloc[-1]) if len(df) else "exprimes"
     fig = make_subplots(
-        rows=2, cols=1, shared_xaxes=True, row_heights=[0.68, 0.32], vertical_spacing=0.08,
+        rows=2,
+        cols=1,
+        shared_xaxes=True,
+        row_heights=[0.68, 0.32],
+        vertical_spacing=0.08,
         subplot_titles=(BASE_LABEL.get(base, base), "Bureaux dépouillés"),
-    )  # fmt: skip
+    )
     with_shares = df[df["share"].notna()]
     for cid, rows in with_shares.groupby("candidate_id", sort=False):
         rows = rows.sort_values("t")
@@ -100,41 +119,57 @@ def build_progress(
         shares = [float(s) for s in rows["share"]]
         fig.add_trace(
             go.Scatter(
-                x=rows["t"], y=shares, mode="lines+markers+text",
+                x=rows["t"],
+                y=shares,
+                mode="lines+markers+text",
                 name=plotly_text(first["name"]),
                 line=dict(color=colour_or_muted(first["colour"]), width=3),
                 marker=dict(size=8),
                 # The line's end carries its value: the figure a reader looks for.
                 text=[""] * (len(shares) - 1) + [fr_pct(shares[-1])],
-                textposition="middle right", cliponaxis=False,
+                textposition="middle right",
+                cliponaxis=False,
                 textfont=dict(size=14, color=template.layout.font.color),
                 # The name goes in as escaped custom data, never into the template itself
                 # (a "%{…}" in a name would be read as a placeholder).
-                customdata=[[fr_pct(float(s)), st, plotly_text(first["name"]), m]
-                            for s, st, m in zip(rows["share"], rows["status"].map(status_fr),
-                                                rows["moment"], strict=True)],
+                customdata=[
+                    [fr_pct(float(s)), st, plotly_text(first["name"]), m]
+                    for s, st, m in zip(
+                        rows["share"], rows["status"].map(status_fr), rows["moment"], strict=True
+                    )
+                ],
                 hovertemplate="<b>%{customdata[2]}</b><br>%{customdata[3]}<br>"
                 "%{customdata[0]} · %{customdata[1]}<extra></extra>",
                 legendgroup=str(cid),
             ),
-            row=1, col=1,
-        )  # fmt: skip
+            row=1,
+            col=1,
+        )
     snaps = df.drop_duplicates("snapshot_id").sort_values("t")
     counted = snaps[snaps["bureaux_counted"].notna()]
     fig.add_trace(
         go.Bar(
-            x=counted["t"], y=[int(v) for v in counted["bureaux_counted"]],
-            marker=dict(color="#9aa5b1"), name="Bureaux dépouillés", showlegend=False,
-            text=[fr_int(v) for v in counted["bureaux_counted"]], textposition="outside",
+            x=counted["t"],
+            y=[int(v) for v in counted["bureaux_counted"]],
+            marker=dict(color="#9aa5b1"),
+            name="Bureaux dépouillés",
+            showlegend=False,
+            text=[fr_int(v) for v in counted["bureaux_counted"]],
+            textposition="outside",
             cliponaxis=False,
-            customdata=[[_pct(p), fr_int(v), m] for p, v, m in zip(counted["bureaux_pct"],
-                        counted["votants"], counted["moment"], strict=True)],
+            customdata=[
+                [_pct(p), fr_int(v), m]
+                for p, v, m in zip(
+                    counted["bureaux_pct"], counted["votants"], counted["moment"], strict=True
+                )
+            ],
             hovertemplate="%{customdata[2]}<br>%{y:,} bureaux %{customdata[0]}<br>"
             "votants : %{customdata[1]}<extra></extra>",
             width=1000 * 60 * 25,
         ),
-        row=2, col=1,
-    )  # fmt: skip
+        row=2,
+        col=1,
+    )
     fig.update_layout(
         template=template,
         title=title_layout(title, subtitle),

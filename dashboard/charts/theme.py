@@ -36,7 +36,7 @@ def house_template(*, dark: bool = False) -> go.layout.Template:
                 yref="container",
                 automargin=True,
                 subtitle=dict(font=dict(size=14, color=muted)),
-            ),  # fmt: skip
+            ),
             paper_bgcolor=paper,
             plot_bgcolor=paper,
             margin=dict(l=16, r=24, t=72, b=48),

@@ -62,35 +62,58 @@ def build_timeline(
         rows = df[df["camp_text"] == camp]
         fig.add_trace(
             go.Scatter(
-                x=rows["t"], y=rows["row"], mode="markers+text", name=str(camp),
+                x=rows["t"],
+                y=rows["row"],
+                mode="markers+text",
+                name=str(camp),
                 # By camp the y axis names the camps; by person the legend gives the colours.
                 showlegend=by != "camp",
                 # Who and what, not only when: "08:24 Raffarin · critique" (by person the row
                 # already names them).
-                text=[_point_label(t, names, stance, by=by) for t, names, stance in zip(
-                      rows["t"], rows["people_names"], rows["stance"], strict=True)],
+                text=[
+                    _point_label(t, names, stance, by=by)
+                    for t, names, stance in zip(
+                        rows["t"], rows["people_names"], rows["stance"], strict=True
+                    )
+                ],
                 # Neighbours in one row alternate above/below so their times don't collide.
-                textposition=["top center" if i % 2 == 0 else "bottom center"
-                              for i in range(len(rows))],
+                textposition=[
+                    "top center" if i % 2 == 0 else "bottom center" for i in range(len(rows))
+                ],
                 textfont=dict(size=11, color=muted),
                 cliponaxis=False,
                 marker=dict(
-                    size=16, color=str(rows["camp_colour"].iloc[0]),
+                    size=16,
+                    color=str(rows["camp_colour"].iloc[0]),
                     symbol=[SYMBOLS.get(str(o), "circle-open") for o in rows["outlet_type"]],
                     line=dict(width=1.5, color="#ffffff"),
                 ),
                 customdata=[
-                    [eid, f"{t:%H:%M}", person, plotly_text(head or ""), plotly_text(outlet or "—"),
-                     plotly_text(stance or "—"), plotly_text(then)]
+                    [
+                        eid,
+                        f"{t:%H:%M}",
+                        person,
+                        plotly_text(head or ""),
+                        plotly_text(outlet or "—"),
+                        plotly_text(stance or "—"),
+                        plotly_text(then),
+                    ]
                     for eid, t, person, head, outlet, stance, then in zip(
-                        rows["entry_id"], rows["t"], rows["person"], rows["headline"],
-                        rows["outlet"], rows["stance"], rows["count_then"], strict=True)
+                        rows["entry_id"],
+                        rows["t"],
+                        rows["person"],
+                        rows["headline"],
+                        rows["outlet"],
+                        rows["stance"],
+                        rows["count_then"],
+                        strict=True,
+                    )
                 ],
                 hovertemplate="<b>%{customdata[1]} — %{customdata[2]}</b><br>%{customdata[3]}"
                 "<br>%{customdata[4]} · %{customdata[5]}<br><i>%{customdata[6]}</i>"
                 "<extra></extra>",
             )
-        )  # fmt: skip
+        )
     times = list(df["t"])
     if announcements is not None and len(announcements):
         ann = announcements.copy()
@@ -100,22 +123,29 @@ def build_timeline(
         times += list(ann["t"])
         fig.add_trace(
             go.Scatter(
-                x=ann["t"], y=[RESULTS_ROW] * len(ann), mode="markers+text",
-                name="Annonce des résultats", text=[plotly_text(s) for s in ann["short"]],
+                x=ann["t"],
+                y=[RESULTS_ROW] * len(ann),
+                mode="markers+text",
+                name="Annonce des résultats",
+                text=[plotly_text(s) for s in ann["short"]],
                 showlegend=False,
                 # Neighbouring announcements alternate above/below; labels may overhang
                 # the plot's edges rather than be cut.
-                textposition=["top center" if i % 2 == 0 else "bottom center"
-                              for i in range(len(ann))],
-                cliponaxis=False, textfont=dict(size=11, color=muted),
+                textposition=[
+                    "top center" if i % 2 == 0 else "bottom center" for i in range(len(ann))
+                ],
+                cliponaxis=False,
+                textfont=dict(size=11, color=muted),
                 marker=dict(symbol="line-ns-open", size=22, color=muted, line=dict(width=2)),
-                customdata=[[f"annonce:{s}", fr_moment(t, known=k, year=False, sep=" "),
-                             plotly_text(lab)]
-                            for s, t, k, lab in zip(ann["snapshot_id"], ann["t"],
-                                                    ann["time_known"], ann["label"], strict=True)],
+                customdata=[
+                    [f"annonce:{s}", fr_moment(t, known=k, year=False, sep=" "), plotly_text(lab)]
+                    for s, t, k, lab in zip(
+                        ann["snapshot_id"], ann["t"], ann["time_known"], ann["label"], strict=True
+                    )
+                ],
                 hovertemplate="<b>%{customdata[1]}</b><br>%{customdata[2]}<extra></extra>",
             )
-        )  # fmt: skip
+        )
         for t in ann["t"]:
             fig.add_vline(x=t, line=dict(color="#d0d4d9", width=1, dash="dot"))
     rows_order = [RESULTS_ROW] if announcements is not None and len(announcements) else []
@@ -126,8 +156,9 @@ def build_timeline(
     )
     pd_times = pd.Series(times)
     # Ticks at the announcements and the first/last reaction; points carry their own time.
-    candidates_ticks = sorted(set(ann["t"]) if announcements is not None and len(announcements)
-                              else set())  # fmt: skip
+    candidates_ticks = sorted(
+        set(ann["t"]) if announcements is not None and len(announcements) else set()
+    )
     if len(df):
         candidates_ticks = sorted(set(candidates_ticks) | {df["t"].min(), df["t"].max()})
     ticks: list = []
@@ -149,18 +180,23 @@ def build_timeline(
     for kind, symbol in (*SYMBOLS.items(), ("", "circle-open")):
         fig.add_trace(
             go.Scatter(
-                x=[None], y=[None], mode="markers",
+                x=[None],
+                y=[None],
+                mode="markers",
                 name=OUTLET_TYPE_FR.get(kind, "média non précisé"),
                 marker=dict(symbol=symbol, size=11, color=muted),
-                hoverinfo="skip", showlegend=True,
+                hoverinfo="skip",
+                showlegend=True,
             )
-        )  # fmt: skip
+        )
     fig.update_yaxes(
-        categoryorder="array", categoryarray=list(reversed(rows_order)), type="category",
+        categoryorder="array",
+        categoryarray=list(reversed(rows_order)),
+        type="category",
         fixedrange=True,
         # Room under the lowest row for its labels below the points, above the time ticks.
         range=[-0.9, len(rows_order) - 0.5],
-    )  # fmt: skip
+    )
     unknown = (
         set(ann.loc[~ann["time_known"].astype(bool), "t"])
         if announcements is not None and len(announcements)

@@ -88,14 +88,23 @@ def build_vote_split(
         # Under the bars: it shows between them and never runs across a label.
         fig.add_vline(x=50, line=dict(color=muted, width=1.5, dash="dot"), layer="below")
         fig.add_annotation(
-            x=50, y=1, yref="paper", yanchor="bottom", text="majorité 50 %",
-            showarrow=False, font=dict(size=12, color=muted),
-        )  # fmt: skip
+            x=50,
+            y=1,
+            yref="paper",
+            yanchor="bottom",
+            text="majorité 50 %",
+            showarrow=False,
+            font=dict(size=12, color=muted),
+        )
     for winner in (w for w in winners if w in set(df["candidate_id"])):
         at = list(df["candidate_id"]).index(winner)
         fig.add_annotation(
-            x=0, y=labels[at],
-            text=plotly_text(winner_label), showarrow=False, xanchor="left", xshift=8,
+            x=0,
+            y=labels[at],
+            text=plotly_text(winner_label),
+            showarrow=False,
+            xanchor="left",
+            xshift=8,
             font=dict(size=13, color=readable_on(colours[at])),
-        )  # fmt: skip
+        )
     return fig

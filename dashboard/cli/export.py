@@ -49,9 +49,10 @@ def add_export_commands(subparsers: Any) -> None:
     p.add_argument(
         "--preset",
         choices=tuple(PRESETS),
-        help="canvas: " + ", ".join(f"{k} {v.width}×{v.height}" for k, v in PRESETS.items())
+        help="canvas: "
+        + ", ".join(f"{k} {v.width}×{v.height}" for k, v in PRESETS.items())
         + " (default: article; with --all: every preset)",
-    )  # fmt: skip
+    )
     p.add_argument("--round", type=int, default=None, help="round number (default: the last round)")
     p.add_argument("--at", help="HH:MM on election night (Paris time): the chart as it was then")
     p.add_argument("--dark", action="store_true", help="dark variant of the images")
@@ -112,8 +113,11 @@ def _export_all(args: argparse.Namespace, bundles: Any) -> int:
     formats = [args.format] if args.format else list(FORMATS)
     presets = [args.preset] if args.preset else list(PRESETS)
     # The data does not depend on the canvas: one CSV/JSON per chart.
-    jobs = [(fmt, preset) for fmt in formats
-            for preset in (presets if fmt not in DATA_FORMATS else presets[:1])]  # fmt: skip
+    jobs = [
+        (fmt, preset)
+        for fmt in formats
+        for preset in (presets if fmt not in DATA_FORMATS else presets[:1])
+    ]
     failed: dict[str, str] = {}
     with Progress(total=len(jobs) * len(bundles.CHARTS)) as progress:
         for name in bundles.CHARTS:
@@ -129,9 +133,14 @@ def _export_all(args: argparse.Namespace, bundles: Any) -> int:
             for fmt, preset in jobs:
                 # A folder of pages shares one plotly.js (written once) instead of 4.7 MB each.
                 result = export_chart(
-                    bundle.fig, fmt=fmt, preset=preset, frame=bundle, data=bundle.data,
-                    dark=args.dark, plotlyjs="shared",
-                )  # fmt: skip
+                    bundle.fig,
+                    fmt=fmt,
+                    preset=preset,
+                    frame=bundle,
+                    data=bundle.data,
+                    dark=args.dark,
+                    plotlyjs="shared",
+                )
                 path = out_dir / _file_name(bundle, fmt, preset, dark=args.dark)
                 write_bytes_atomic(path, result.content)
                 for size in write_assets(out_dir, result):
@@ -158,9 +167,14 @@ def write_assets(folder: Path, result: ExportResult) -> list[int]:
 
 def _file_name(bundle: Any, fmt: str, preset: str, *, dark: bool) -> str:
     return filename(
-        bundle.election_slug, bundle.round, bundle.slug, bundle.file_moment, fmt,
-        preset=preset, dark=dark,
-    )  # fmt: skip
+        bundle.election_slug,
+        bundle.round,
+        bundle.slug,
+        bundle.file_moment,
+        fmt,
+        preset=preset,
+        dark=dark,
+    )
 
 
 def describe(result: ExportResult) -> str:

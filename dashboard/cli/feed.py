@@ -52,14 +52,18 @@ def _round(text: str) -> int:
 def add_document_options(parser: argparse.ArgumentParser) -> None:
     """--as-of and --round: what a ministry file may not say itself."""
     parser.add_argument(
-        "--as-of", type=_as_of, metavar="TIME",
+        "--as-of",
+        type=_as_of,
+        metavar="TIME",
         help="when the figures were published (ISO 8601, Paris time) for a file that does "
         "not say (no 'Date de l'export'; an XML document read without its index)",
-    )  # fmt: skip
+    )
     parser.add_argument(
-        "--round", type=_round, metavar="N",
+        "--round",
+        type=_round,
+        metavar="N",
         help="round of a ministry wide file whose name does not say (…-t1-…)",
-    )  # fmt: skip
+    )
 
 
 def cmd_results_fetch(args: argparse.Namespace) -> int:
@@ -87,9 +91,14 @@ def cmd_results_watch(args: argparse.Namespace) -> int:
         republish(result)
 
     polls = watch(
-        args.url, every=every, max_polls=args.max_polls, on_poll=on_poll,
-        timeout=poll_timeout(args), as_of=args.as_of, round_=args.round,
-    )  # fmt: skip
+        args.url,
+        every=every,
+        max_polls=args.max_polls,
+        on_poll=on_poll,
+        timeout=poll_timeout(args),
+        as_of=args.as_of,
+        round_=args.round,
+    )
     say(f"{polls} relevé(s) du flux")
     return 0 if results and results[-1].ok else 1
 
@@ -111,10 +120,18 @@ def cmd_feed_replay(args: argparse.Namespace) -> int:
 
         round_ = load_election(settings.data_dir() / "election.toml").last_round.number
     server = start_replay_server(
-        round_, speed=args.speed, port=args.port, start=args.start, store=store,
-        fail_rate=args.fail_rate, slow=args.slow, corrupt=args.corrupt,
-        down_after=args.down_after, seed=args.seed, log=None if args.quiet else log,
-    )  # fmt: skip
+        round_,
+        speed=args.speed,
+        port=args.port,
+        start=args.start,
+        store=store,
+        fail_rate=args.fail_rate,
+        slow=args.slow,
+        corrupt=args.corrupt,
+        down_after=args.down_after,
+        seed=args.seed,
+        log=None if args.quiet else log,
+    )
     holder.append(server)
     say(
         f"replay du tour {round_} ×{args.speed:g} depuis {server.clock():%d/%m %H:%M} : "
@@ -176,9 +193,10 @@ def add_poll_options(parser: argparse.ArgumentParser, every: str) -> None:
         "--timeout", type=float, help="seconds to wait for an answer (default: setting)"
     )
     parser.add_argument(
-        "--publish", metavar="DIR",
+        "--publish",
+        metavar="DIR",
         help="republish the public site into DIR after each new snapshot or entry",
-    )  # fmt: skip
+    )
 
 
 def add_feed_commands(
@@ -215,9 +233,10 @@ def add_feed_commands(
     )
     replay.add_argument("--port", type=int, default=8765, help="port on 127.0.0.1 (default 8765)")
     replay.add_argument(
-        "--start", help="replay clock start, HH:MM on election night (default: just before "
+        "--start",
+        help="replay clock start, HH:MM on election night (default: just before "
         "the round's first snapshot)",
-    )  # fmt: skip
+    )
     replay.add_argument(
         "--fail-rate", type=_rate, default=0.0, help="fraction of requests answered HTTP 500"
     )
@@ -225,9 +244,14 @@ def add_feed_commands(
         "--slow", type=_seconds, default=0.0, help="seconds to wait before each answer"
     )
     replay.add_argument(
-        "--corrupt", type=_rate, nargs="?", const=1.0, default=0.0, metavar="RATE",
+        "--corrupt",
+        type=_rate,
+        nargs="?",
+        const=1.0,
+        default=0.0,
+        metavar="RATE",
         help="serve truncated (malformed) documents: always, or this fraction of the time",
-    )  # fmt: skip
+    )
     replay.add_argument(
         "--down-after", type=int, metavar="N", help="go down (refuse connections) after N requests"
     )

@@ -25,9 +25,18 @@ if TYPE_CHECKING:
     from dashboard.feed.watch import PollResult
 
 JSON_KEYS = (
-    "id", "date", "time", "headline", "body", "permalink", "people", "outlet", "camp",
-    "stance", "quotes",
-)  # fmt: skip
+    "id",
+    "date",
+    "time",
+    "headline",
+    "body",
+    "permalink",
+    "people",
+    "outlet",
+    "camp",
+    "stance",
+    "quotes",
+)
 
 
 def _date(value: str) -> dt.date:
@@ -48,9 +57,12 @@ def gazetteer() -> Gazetteer:
 
 def _read(args: argparse.Namespace, source_url: str) -> ParsedBlog:
     return read_liveblog(
-        read_input(args.file), blog_date=args.date, source_url=source_url,
-        where=input_name(args.file), election=election_of(settings.data_dir()),
-    )  # fmt: skip
+        read_input(args.file),
+        blog_date=args.date,
+        source_url=source_url,
+        where=input_name(args.file),
+        election=election_of(settings.data_dir()),
+    )
 
 
 def entry_json(entry: Entry, reaction: Reaction) -> dict[str, Any]:
@@ -71,8 +83,15 @@ def entry_json(entry: Entry, reaction: Reaction) -> dict[str, Any]:
 
 
 # The table is read by people: French headers (the JSON keys stay the documented English ones).
-TABLE_HEADERS = {"date": "date", "time": "heure", "headline": "titre", "people": "personnes",
-                 "outlet": "média", "camp": "camp", "stance": "position"}  # fmt: skip
+TABLE_HEADERS = {
+    "date": "date",
+    "time": "heure",
+    "headline": "titre",
+    "people": "personnes",
+    "outlet": "média",
+    "camp": "camp",
+    "stance": "position",
+}
 READ_AS = {"text": "texte", "html": "page HTML", "jsonld": "JSON-LD"}
 
 
@@ -91,9 +110,14 @@ def _cut(text: str | None, width: int) -> str:
 
 def _table(rows: list[dict[str, Any]]) -> str:
     columns = (
-        ("date", 10), ("time", 5), ("headline", 44), ("people", 24), ("outlet", 22),
-        ("camp", 26), ("stance", 22),
-    )  # fmt: skip
+        ("date", 10),
+        ("time", 5),
+        ("headline", 44),
+        ("people", 24),
+        ("outlet", 22),
+        ("camp", 26),
+        ("stance", 22),
+    )
     lines = ["  ".join(TABLE_HEADERS[name].ljust(width) for name, width in columns).rstrip()]
     for row in rows:
         cells = []
@@ -147,9 +171,13 @@ def cmd_liveblog_watch(args: argparse.Namespace) -> int:
         republish(result)
 
     polls = watch_liveblog(
-        args.url, every=every, max_polls=args.max_polls, on_poll=on_poll,
-        blog_date=args.date, timeout=poll_timeout(args),
-    )  # fmt: skip
+        args.url,
+        every=every,
+        max_polls=args.max_polls,
+        on_poll=on_poll,
+        blog_date=args.date,
+        timeout=poll_timeout(args),
+    )
     say(f"{polls} relevé(s) du direct")
     return 0 if results and results[-1].ok else 1
 

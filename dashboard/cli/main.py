@@ -25,13 +25,15 @@ class UsageError(DashboardError):
 _ARGPARSE_FR = (
     (r"the following arguments are required: (.*)", r"argument(s) obligatoire(s) manquant(s) : \1"),
     (r"unrecognized arguments: (.*)", r"argument(s) inconnu(s) : \1"),
-    (r"argument (\S+): invalid choice: (.*?) \(choose from (.*)\)",
-     r"argument \1 : choix inconnu \2 (au choix : \3)"),
+    (
+        r"argument (\S+): invalid choice: (.*?) \(choose from (.*)\)",
+        r"argument \1 : choix inconnu \2 (au choix : \3)",
+    ),
     (r"argument (\S+): invalid (\w+) value: (.*)", r"argument \1 : valeur invalide \3"),
     (r"argument (\S+): expected one argument", r"argument \1 : une valeur attendue"),
     (r"argument (\S+): not allowed with argument (\S+)", r"argument \1 : incompatible avec \2"),
     (r"argument (\S+): (.*)", r"argument \1 : \2"),
-)  # fmt: skip
+)
 
 
 def argparse_fr(message: str) -> str:

@@ -81,8 +81,11 @@ class Progress:
             self._draw(name)
         else:
             width = len(str(self.total))
-            print(f"[{self.count:>{width}}/{self.total}] {name} ({fr_bytes(size)})",
-                  file=self._stream, flush=True)  # fmt: skip
+            print(
+                f"[{self.count:>{width}}/{self.total}] {name} ({fr_bytes(size)})",
+                file=self._stream,
+                flush=True,
+            )
 
     def skipped(self, files: int) -> None:
         """`files` announced in `total` will not be written."""

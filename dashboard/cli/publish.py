@@ -36,9 +36,10 @@ def add_publish_commands(sub: argparse._SubParsersAction) -> None:
     )
     pub.add_argument("--out", required=True, help="folder of the published sites")
     pub.add_argument(
-        "--images", action="store_true",
+        "--images",
+        action="store_true",
         help="also draw each chart's framed PNG/SVG (Chromium; only those not yet published)",
-    )  # fmt: skip
+    )
     pub.add_argument(
         "--base-url", default="", help="public address of the site, for the embed snippets"
     )

@@ -57,15 +57,28 @@ def _json(value: Any) -> str | None:
 
 
 def _audit(
-    store: Store, *, who: str, action: str, target: str, before: Any, after: Any,
-    reason: str = "", reverts: str | None = None,
-) -> str:  # fmt: skip
+    store: Store,
+    *,
+    who: str,
+    action: str,
+    target: str,
+    before: Any,
+    after: Any,
+    reason: str = "",
+    reverts: str | None = None,
+) -> str:
     change_id = uuid.uuid4().hex[:12]
     row = {
-        "change_id": change_id, "at": datetime.now(tz=UTC), "who": who, "action": action,
-        "target": target, "before": _json(before), "after": _json(after),
-        "reason": reason or None, "reverts": reverts,
-    }  # fmt: skip
+        "change_id": change_id,
+        "at": datetime.now(tz=UTC),
+        "who": who,
+        "action": action,
+        "target": target,
+        "before": _json(before),
+        "after": _json(after),
+        "reason": reason or None,
+        "reverts": reverts,
+    }
     store.append(AUDIT_TABLE, pa.Table.from_pylist([row], schema=AUDIT), AUDIT)
     return change_id
 
@@ -131,10 +144,19 @@ def ingest_preview(
     who = _who(who)
     with store.transaction():  # the entries and their audit row land together or not at all
         report = ingest_liveblog(store, parsed, source_url=source_url, gazetteer=gazetteer)
-        after = {"blog_id": report.blog_id, "summary": report.summary(),
-                 "entries": [e.id for e in parsed.entries]}  # fmt: skip
-        cid = _audit(store, who=who, action="ingest_liveblog", target=f"blog:{report.blog_id}",
-                     before=None, after=after)  # fmt: skip
+        after = {
+            "blog_id": report.blog_id,
+            "summary": report.summary(),
+            "entries": [e.id for e in parsed.entries],
+        }
+        cid = _audit(
+            store,
+            who=who,
+            action="ingest_liveblog",
+            target=f"blog:{report.blog_id}",
+            before=None,
+            after=after,
+        )
     return Change(cid, "ingest_liveblog", f"blog:{report.blog_id}", report.summary())
 
 
@@ -193,19 +215,38 @@ def edit_reaction(
 
 
 def _write_reaction(
-    store: Store, before: dict[str, Any], after: dict[str, Any], *, who: str, reason: str,
-    action: str, reverts: str | None = None,
-) -> Change:  # fmt: skip
+    store: Store,
+    before: dict[str, Any],
+    after: dict[str, Any],
+    *,
+    who: str,
+    reason: str,
+    action: str,
+    reverts: str | None = None,
+) -> Change:
     table = pa.Table.from_pylist([after], schema=REACTIONS)
     store.append(REACTIONS_TABLE, table, REACTIONS)
     target = f"reaction:{after['blog_id']}/{after['entry_id']}/{after['version']}"
-    fields = ("people", "people_names", "camp", "stance", "outlet", "outlet_type",
-              "stance_rule", "stance_evidence")  # fmt: skip
+    fields = (
+        "people",
+        "people_names",
+        "camp",
+        "stance",
+        "outlet",
+        "outlet_type",
+        "stance_rule",
+        "stance_evidence",
+    )
     cid = _audit(
-        store, who=who, action=action, target=target,
-        before={k: before.get(k) for k in fields}, after={k: after.get(k) for k in fields},
-        reason=reason, reverts=reverts,
-    )  # fmt: skip
+        store,
+        who=who,
+        action=action,
+        target=target,
+        before={k: before.get(k) for k in fields},
+        after={k: after.get(k) for k in fields},
+        reason=reason,
+        reverts=reverts,
+    )
     return Change(cid, action, target, f"{target} corrigée")
 
 
@@ -244,8 +285,15 @@ def add_snapshot(
         report = record_snapshots(store, rows, candidates, allow_flagged=False, where="le relevé")
         if not report.added:
             raise ValidationError(f"snapshot {sid} is already stored with these figures")
-        cid = _audit(store, who=who, action="add_snapshot", target=f"snapshot:{sid}",
-                     before=None, after=doc, reason=reason)  # fmt: skip
+        cid = _audit(
+            store,
+            who=who,
+            action="add_snapshot",
+            target=f"snapshot:{sid}",
+            before=None,
+            after=doc,
+            reason=reason,
+        )
     return Change(cid, "add_snapshot", f"snapshot:{sid}", f"relevé {sid} ajouté")
 
 
@@ -263,14 +311,25 @@ def mark_snapshot(
             raise ValidationError(f"no snapshot {snapshot_id}")
         before = current_marks(store).get(snapshot_id)
         cid = uuid.uuid4().hex[:12]
-        row = {"snapshot_id": snapshot_id, "mark": mark, "reason": reason or None, "who": who,
-               "at": datetime.now(tz=UTC), "change_id": cid}  # fmt: skip
+        row = {
+            "snapshot_id": snapshot_id,
+            "mark": mark,
+            "reason": reason or None,
+            "who": who,
+            "at": datetime.now(tz=UTC),
+            "change_id": cid,
+        }
         store.append(MARKS_TABLE, pa.Table.from_pylist([row], schema=MARKS), MARKS)
         audit_id = _audit(
-            store, who=who, action="mark_snapshot", target=f"snapshot:{snapshot_id}",
+            store,
+            who=who,
+            action="mark_snapshot",
+            target=f"snapshot:{snapshot_id}",
             before={"mark": before["mark"], "reason": before["reason"]} if before else None,
-            after={"mark": mark, "reason": reason}, reason=reason, reverts=reverts,
-        )  # fmt: skip
+            after={"mark": mark, "reason": reason},
+            reason=reason,
+            reverts=reverts,
+        )
     return Change(audit_id, "mark_snapshot", f"snapshot:{snapshot_id}", f"{snapshot_id} : {mark}")
 
 
@@ -301,8 +360,9 @@ def _undo(store: Store, change_id: str, *, who: str) -> Change:
         restored = dict(current)
         restored.update(json.loads(change["before"]))
         restored["recorded_at"] = datetime.now(tz=UTC)
-        return _write_reaction(store, current, restored, who=who, reason=reason,
-                               action="undo", reverts=change_id)  # fmt: skip
+        return _write_reaction(
+            store, current, restored, who=who, reason=reason, action="undo", reverts=change_id
+        )
     if change["action"] == "mark_snapshot":
         sid = target.split(":", 1)[1]
         before = None if pd.isna(change["before"]) else json.loads(change["before"])
@@ -317,7 +377,20 @@ def _undo(store: Store, change_id: str, *, who: str) -> Change:
 
 
 __all__ = [
-    "AUDIT_TABLE", "ENTRIES_TABLE", "MARKS_TABLE", "Change", "add_snapshot", "apply_marks",
-    "audit_log", "check_upload", "current_marks", "edit_reaction", "ingest_preview",
-    "mark_snapshot", "parse_count", "parse_share", "preview_liveblog", "undo",
-]  # fmt: skip
+    "AUDIT_TABLE",
+    "ENTRIES_TABLE",
+    "MARKS_TABLE",
+    "Change",
+    "add_snapshot",
+    "apply_marks",
+    "audit_log",
+    "check_upload",
+    "current_marks",
+    "edit_reaction",
+    "ingest_preview",
+    "mark_snapshot",
+    "parse_count",
+    "parse_share",
+    "preview_liveblog",
+    "undo",
+]

@@ -394,8 +394,13 @@ def _text_annotation(name: str, lines: list[str], x: float, y: float, **kw: Any)
 
 
 def _logo_uri(path: Path) -> str:
-    kinds = {".png": "image/png", ".svg": "image/svg+xml", ".jpg": "image/jpeg",
-             ".jpeg": "image/jpeg", ".webp": "image/webp"}  # fmt: skip
+    kinds = {
+        ".png": "image/png",
+        ".svg": "image/svg+xml",
+        ".jpg": "image/jpeg",
+        ".jpeg": "image/jpeg",
+        ".webp": "image/webp",
+    }
     mime = kinds.get(path.suffix.lower())
     if mime is None:
         raise DashboardError(f"logo {path}: use a PNG, SVG, JPEG or WebP file")
@@ -858,10 +863,17 @@ def _html_page(
         # with room under it for what builders put just above the plot (subplot titles).
         rows = _legend_rows(names, 0.9 * preset.width, preset.font_size)
         plot.update_layout(
-            legend=dict(orientation="h", xref="container", yref="container", x=0.01,
-                        xanchor="left", y=1, yanchor="top"),
+            legend=dict(
+                orientation="h",
+                xref="container",
+                yref="container",
+                x=0.01,
+                xanchor="left",
+                y=1,
+                yanchor="top",
+            ),
             margin_t=round((rows * 1.7 + 1.6) * preset.font_size),
-        )  # fmt: skip
+        )
     div = pio.to_html(
         plot,
         full_html=False,
@@ -1045,17 +1057,26 @@ def export_chart(
     if fmt == "png":
         content = _png_with_text(
             content,
-            {"Title": title, "Description": alt, "Source": frame.source_line,
-             "Author": frame.credit},
-        )  # fmt: skip
+            {
+                "Title": title,
+                "Description": alt,
+                "Source": frame.source_line,
+                "Author": frame.credit,
+            },
+        )
     elif fmt == "svg":
         content = _svg_accessible(content, title, alt)
     else:
         content = _pdf_with_info(
             content,
-            {"Title": title, "Subject": alt, "Author": frame.credit,
-             "Keywords": frame.source_line, "Creator": "dashboard export"},
-        )  # fmt: skip
+            {
+                "Title": title,
+                "Subject": alt,
+                "Author": frame.credit,
+                "Keywords": frame.source_line,
+                "Creator": "dashboard export",
+            },
+        )
     return ExportResult(content, MIME[fmt], fmt, alt)
 
 

@@ -289,20 +289,36 @@ CLOCK_HEADER = "X-Replay-Clock"  # ISO time of the feed's own clock (replay serv
 
 
 _FRENCH = (
-    (re.compile(r"connection refused(?P<tries> after \d+ attempts)?(?: \(is the feed server "
-                r"running\?\))?"), "connexion refusée{tries} : le serveur du flux est-il lancé ?"),
-    (re.compile(r"the feed answered (?P<what>HTTP \d{3}|a server error)(?P<tries> after \d+ "
-                r"attempts)?(?P<reason>.*)"), "le flux a répondu {what}{tries}{reason}"),
-    (re.compile(r"no connection within (?P<s>[\d.]+) s(?P<tries> after \d+ attempts)?"),
-     "pas de connexion en {s} s{tries}"),
-    (re.compile(r"no answer within (?P<s>[\d.]+) s(?P<tries> after \d+ attempts)?"),
-     "pas de réponse en {s} s{tries}"),
-    (re.compile(r"the connection broke while reading the answer"),
-     "connexion coupée pendant la lecture de la réponse"),
+    (
+        re.compile(
+            r"connection refused(?P<tries> after \d+ attempts)?(?: \(is the feed server "
+            r"running\?\))?"
+        ),
+        "connexion refusée{tries} : le serveur du flux est-il lancé ?",
+    ),
+    (
+        re.compile(
+            r"the feed answered (?P<what>HTTP \d{3}|a server error)(?P<tries> after \d+ "
+            r"attempts)?(?P<reason>.*)"
+        ),
+        "le flux a répondu {what}{tries}{reason}",
+    ),
+    (
+        re.compile(r"no connection within (?P<s>[\d.]+) s(?P<tries> after \d+ attempts)?"),
+        "pas de connexion en {s} s{tries}",
+    ),
+    (
+        re.compile(r"no answer within (?P<s>[\d.]+) s(?P<tries> after \d+ attempts)?"),
+        "pas de réponse en {s} s{tries}",
+    ),
+    (
+        re.compile(r"the connection broke while reading the answer"),
+        "connexion coupée pendant la lecture de la réponse",
+    ),
     (re.compile(r"not a valid URL"), "adresse invalide"),
     (re.compile(r"too many redirects"), "trop de redirections"),
     (re.compile(r"cannot fetch \((?P<why>.*)\)"), "lecture impossible ({why})"),
-)  # fmt: skip
+)
 
 
 def french_error(line: str) -> str:
@@ -360,10 +376,16 @@ def fetch(
             clock = response.headers.get(CLOCK_HEADER)
             if status == 304:
                 return FetchResult(
-                    url, 304, None, response.headers.get("ETag") or sent.etag,
+                    url,
+                    304,
+                    None,
+                    response.headers.get("ETag") or sent.etag,
                     response.headers.get("Last-Modified") or sent.last_modified,
-                    response.headers.get("Content-Type", ""), fetched_at, None, clock,
-                )  # fmt: skip
+                    response.headers.get("Content-Type", ""),
+                    fetched_at,
+                    None,
+                    clock,
+                )
             if status == 204:
                 return FetchResult(url, 204, None, None, None, "", fetched_at, None, clock)
             if status != 200:

@@ -334,8 +334,11 @@ def _handler_for(server: ReplayServer) -> type[BaseHTTPRequestHandler]:
                 if corrupt:
                     body = body[: len(body) // 2]  # cut mid-document: malformed JSON / CSV
                     etag = _etag(body)
-                headers = {"ETag": etag, "Last-Modified": _http_date(entry.last_modified),
-                           "Cache-Control": "no-cache"}  # fmt: skip
+                headers = {
+                    "ETag": etag,
+                    "Last-Modified": _http_date(entry.last_modified),
+                    "Cache-Control": "no-cache",
+                }
                 if self._not_modified(etag, entry.last_modified):
                     self._send(304, b"", None, headers)
                     return
@@ -421,6 +424,14 @@ def start_replay_server(
                 raise
             raise FeedError(f"--start must be HH:MM (e.g. 20:30), got {start!r}") from exc
     return ReplayServer(
-        documents, speed=speed, port=port, start=start, fail_rate=fail_rate, slow=slow,
-        corrupt=corrupt, down_after=down_after, seed=seed, log=log,
-    )  # fmt: skip
+        documents,
+        speed=speed,
+        port=port,
+        start=start,
+        fail_rate=fail_rate,
+        slow=slow,
+        corrupt=corrupt,
+        down_after=down_after,
+        seed=seed,
+        log=log,
+    )

@@ -240,8 +240,12 @@ def poll_once(
     try:
         sent = quarantine.request_validators(store.root, url, load_validators(store.root, url))
         fetched = fetch(
-            url, raw_dir=raw_dir, validators=sent, session=session, timeout=timeout,
-        )  # fmt: skip
+            url,
+            raw_dir=raw_dir,
+            validators=sent,
+            session=session,
+            timeout=timeout,
+        )
         result.polled_at, result.http_status = fetched.fetched_at, fetched.status
         if fetched.source_clock:
             status.source_clock = fetched.source_clock
@@ -255,17 +259,25 @@ def poll_once(
             candidates = ensure_candidates(store, data_dir)
             with _refusing(store.root, fetched, result):
                 payload = judged.read_payload(
-                    fetched.payload or b"", candidates=candidates, source=url,
-                    election_id=election_id, content_type=fetched.content_type, name=url,
-                    as_of=as_of, round_=round_,
-                )  # fmt: skip
+                    fetched.payload or b"",
+                    candidates=candidates,
+                    source=url,
+                    election_id=election_id,
+                    content_type=fetched.content_type,
+                    name=url,
+                    as_of=as_of,
+                    round_=round_,
+                )
             source, read = url, fetched  # the payload whose documents are judged
             if payload.index is not None:  # the media feed's index: on to its FE.xml
                 index, source = payload.index, payload.index.national_url(url)
                 national = fetch(
-                    source, raw_dir=raw_dir, validators=load_validators(store.root, source),
-                    session=session, timeout=timeout,
-                )  # fmt: skip
+                    source,
+                    raw_dir=raw_dir,
+                    validators=load_validators(store.root, source),
+                    session=session,
+                    timeout=timeout,
+                )
                 result.raw_path, result.note = national.raw_path, index.summary()
                 if national.status in (204, 304):
                     result.outcome = EMPTY if national.status == 204 else UNCHANGED
@@ -275,16 +287,25 @@ def poll_once(
                     read = national
                     with _refusing(store.root, national, result):
                         payload = judged.read_payload(
-                            national.payload or b"", candidates=candidates, source=source,
-                            election_id=election_id, content_type=national.content_type,
-                            name=source, as_of=index.latest() or as_of, status=index.status(),
-                        )  # fmt: skip
+                            national.payload or b"",
+                            candidates=candidates,
+                            source=source,
+                            election_id=election_id,
+                            content_type=national.content_type,
+                            name=source,
+                            as_of=index.latest() or as_of,
+                            status=index.status(),
+                        )
             if payload is not None:
                 with _refusing(store.root, read, result):
                     verdicts = judged.record(
-                        store, payload.documents, candidates=candidates,
-                        election_id=election_id, where=source, election=election,
-                    )  # fmt: skip
+                        store,
+                        payload.documents,
+                        candidates=candidates,
+                        election_id=election_id,
+                        where=source,
+                        election=election,
+                    )
                     _outcome(result, verdicts, source)
             if payload is not None and source != url and national.status == 200:
                 save_validators(store.root, source, national.validators)
@@ -440,8 +461,12 @@ def watch(
     with writer_lock(store.root):
         return _every(
             lambda: poll_once(url, store=store, every=every, **poll_options),
-            every, max_polls, on_poll, sleep, clock,
-        )  # fmt: skip
+            every,
+            max_polls,
+            on_poll,
+            sleep,
+            clock,
+        )
 
 
 def _every(
@@ -520,9 +545,13 @@ def poll_liveblog_once(
     try:
         sent = quarantine.request_validators(store.root, url, load_validators(store.root, url))
         fetched = fetch(
-            url, raw_dir=raw_dir, validators=sent, session=session, timeout=timeout,
+            url,
+            raw_dir=raw_dir,
+            validators=sent,
+            session=session,
+            timeout=timeout,
             accept=BLOG_ACCEPT,
-        )  # fmt: skip
+        )
         result.polled_at, result.http_status = fetched.fetched_at, fetched.status
         result.raw_path = fetched.raw_path
         _check_refused(store.root, fetched, sent, result)
@@ -532,9 +561,12 @@ def poll_liveblog_once(
             gazetteer = _gazetteer(data_dir)
             with _refusing(store.root, fetched, result):
                 parsed = read_liveblog(
-                    fetched.payload or b"", blog_date=blog_date, source_url=url, where=url,
+                    fetched.payload or b"",
+                    blog_date=blog_date,
+                    source_url=url,
+                    where=url,
                     election=election,
-                )  # fmt: skip
+                )
                 report = ingest_liveblog(store, parsed, source_url=url, gazetteer=gazetteer)
             result.entries_added, result.entries_updated = report.added, report.updated
             result.outcome = NEW if report.added or report.updated else UNCHANGED
@@ -563,5 +595,9 @@ def watch_liveblog(
     with writer_lock(store.root, BLOG_WRITER_LOCK, "live-blog watcher"):
         return _every(
             lambda: poll_liveblog_once(url, store=store, every=every, **poll_options),
-            every, max_polls, on_poll, sleep, clock,
-        )  # fmt: skip
+            every,
+            max_polls,
+            on_poll,
+            sleep,
+            clock,
+        )

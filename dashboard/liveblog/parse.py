@@ -248,16 +248,37 @@ def html_to_text(markup: str) -> str:
 _SP = r"[ \t\u00a0\u202f]"
 _WEEKDAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
 _MONTHS = {
-    "janvier": 1, "février": 2, "fevrier": 2, "mars": 3, "avril": 4, "mai": 5, "juin": 6,
-    "juillet": 7, "août": 8, "aout": 8, "septembre": 9, "octobre": 10, "novembre": 11,
-    "décembre": 12, "decembre": 12,
-}  # fmt: skip
+    "janvier": 1,
+    "février": 2,
+    "fevrier": 2,
+    "mars": 3,
+    "avril": 4,
+    "mai": 5,
+    "juin": 6,
+    "juillet": 7,
+    "août": 8,
+    "aout": 8,
+    "septembre": 9,
+    "octobre": 10,
+    "novembre": 11,
+    "décembre": 12,
+    "decembre": 12,
+}
 
 # Month names and the abbreviations pages print ("8 juil., 2024 2h05").
 _MONTH_ABBREVIATIONS = {
-    "janv": 1, "févr": 2, "fevr": 2, "fév": 2, "avr": 4, "juil": 7, "sept": 9, "oct": 10,
-    "nov": 11, "déc": 12, "dec": 12,
-}  # fmt: skip
+    "janv": 1,
+    "févr": 2,
+    "fevr": 2,
+    "fév": 2,
+    "avr": 4,
+    "juil": 7,
+    "sept": 9,
+    "oct": 10,
+    "nov": 11,
+    "déc": 12,
+    "dec": 12,
+}
 _MONTH_WORDS = {**_MONTHS, **_MONTH_ABBREVIATIONS}
 _MONTH_ALTERNATIVES = "|".join(sorted(_MONTH_WORDS, key=len, reverse=True))
 # A bullet or a symbol before the stamp: "• 23h11:", "- 22h15 :", "► 21 h 34 :".
@@ -398,9 +419,18 @@ def _stamp_from_groups(g: re.Match[str], start: int, end: int, line: int) -> _St
         return None  # "31/02 12:00" is no date
     minutes = hour * 60 + minute
     return _Stamp(
-        start, end, line, minutes, full_date, day_month, weekday, sep, rest, weak,
+        start,
+        end,
+        line,
+        minutes,
+        full_date,
+        day_month,
+        weekday,
+        sep,
+        rest,
+        weak,
         colon=g["ch"] is not None,
-    )  # fmt: skip
+    )
 
 
 def _midline_stamps(line: str, pos: int, number: int, offset: int) -> list[_Stamp]:

@@ -636,10 +636,14 @@ def load_stance_rules(path: Path | str) -> tuple[StanceRule, ...]:
             raise SourceError("empty explanation", **where, field="explanation")
         rules.append(
             StanceRule(
-                row["stance"], rule_id, pattern, flag == "true", row["explanation"],
+                row["stance"],
+                rule_id,
+                pattern,
+                flag == "true",
+                row["explanation"],
                 _needles(pattern),
             )
-        )  # fmt: skip
+        )
     return tuple(rules)
 
 

@@ -48,9 +48,17 @@ LIVEBLOGS_TABLE = "liveblogs"
 UTC = dt.UTC
 
 _REACTION_FIELDS = (
-    "people", "people_names", "mentioned", "camp", "outlet", "outlet_type", "stance",
-    "stance_rule", "stance_evidence", "quotes",
-)  # fmt: skip
+    "people",
+    "people_names",
+    "mentioned",
+    "camp",
+    "outlet",
+    "outlet_type",
+    "stance",
+    "stance_rule",
+    "stance_evidence",
+    "quotes",
+)
 
 
 def blog_id_for(source_url: str) -> str:
@@ -130,9 +138,15 @@ def _latest_rows(table: pa.Table, keys: tuple[str, ...]) -> list[dict[str, Any]]
 
 
 _NULLABLE_TEXT = (
-    "headline", "camp", "outlet", "outlet_type", "stance", "stance_rule", "stance_evidence",
+    "headline",
+    "camp",
+    "outlet",
+    "outlet_type",
+    "stance",
+    "stance_rule",
+    "stance_evidence",
     "lead",
-)  # fmt: skip
+)
 _LISTS = ("people", "people_names", "mentioned", "quotes")
 
 
@@ -395,10 +409,31 @@ def reaction_timeline(
         row["deep_link"] = "?entry=" + entry["entry_id"]
         rows.append(row)
     columns = [
-        "blog_id", "entry_id", "version", "published_at", "date", "time", "headline", "body",
-        "permalink", "deep_link", "source_url", "blog_order", "people", "people_names",
-        "mentioned", "camp", "camp_label", "camp_colour", "camp_order", "outlet",
-        "outlet_type", "stance", "stance_rule", "stance_evidence", "quotes",
-    ]  # fmt: skip
+        "blog_id",
+        "entry_id",
+        "version",
+        "published_at",
+        "date",
+        "time",
+        "headline",
+        "body",
+        "permalink",
+        "deep_link",
+        "source_url",
+        "blog_order",
+        "people",
+        "people_names",
+        "mentioned",
+        "camp",
+        "camp_label",
+        "camp_colour",
+        "camp_order",
+        "outlet",
+        "outlet_type",
+        "stance",
+        "stance_rule",
+        "stance_evidence",
+        "quotes",
+    ]
     schema = pa.schema([pa.field(c, pa.string()) for c in columns])  # names only, for _frame
     return _frame(rows, schema)

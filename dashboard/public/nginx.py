@@ -80,8 +80,10 @@ class Nginx:
         """`nginx -t` on the generated configuration (one-line error when it fails)."""
         done = subprocess.run(
             [self.binary, "-t", "-p", str(self.prefix), "-c", str(self.conf)],
-            capture_output=True, text=True, check=False,
-        )  # fmt: skip
+            capture_output=True,
+            text=True,
+            check=False,
+        )
         if done.returncode != 0:
             raise DashboardError(" ".join(done.stderr.split()))
 
@@ -89,8 +91,9 @@ class Nginx:
         self.check()
         self.proc = subprocess.Popen(
             [self.binary, "-p", str(self.prefix), "-c", str(self.conf), "-g", "daemon off;"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-        )  # fmt: skip
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:

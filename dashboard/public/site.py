@@ -203,8 +203,16 @@ class Builder:
             if share_sid not in self._shares:
                 self._shares[share_sid] = query.shares(share_rows, src.candidates)
             shares = self._shares[share_sid]
-        return ResultsView(src.election, round_, at, src.results, src.candidates, self.rows(sid),
-                           share_rows, shares)  # fmt: skip
+        return ResultsView(
+            src.election,
+            round_,
+            at,
+            src.results,
+            src.candidates,
+            self.rows(sid),
+            share_rows,
+            shares,
+        )
 
     def vote_split(self, view: ResultsView) -> ChartBundle:
         """The app's vote-split bundle, once per snapshot (pages of one snapshot share it)."""
@@ -228,10 +236,9 @@ class Builder:
         bars = svg.vote_split_bars(bundle.fig, ids)
         label = self.src.election.round(view.round).winner_label
         narrow, wide = (
-            svg.vote_split_svg(bundle.fig, bars, width=w, label=bundle.alt_text,
-                               winner_label=label)
+            svg.vote_split_svg(bundle.fig, bars, width=w, label=bundle.alt_text, winner_label=label)
             for w in (NARROW, WIDE)
-        )  # fmt: skip
+        )
         return bundle, narrow, wide
 
     def progress_charts(self, round_: int, until: datetime | None = None) -> tuple[str, str]:
@@ -247,8 +254,9 @@ class Builder:
         t = self.src.timeline
         assert t is not None
         if self._timeline is None:
-            narrow, wide = (svg.timeline_svg(t.fig, width=w, label=t.alt_text)
-                            for w in (NARROW, WIDE))  # fmt: skip
+            narrow, wide = (
+                svg.timeline_svg(t.fig, width=w, label=t.alt_text) for w in (NARROW, WIDE)
+            )
             self._timeline = (narrow, wide)
         return self._timeline
 
@@ -388,7 +396,7 @@ class Builder:
                 ["Candidat", "Voix", "Part", "Part publiée"],
                 rows,
                 {1, 2, 3},
-            )  # fmt: skip
+            )
         )
         # The live poller updates these cells in place (data-f="share-<id>").
         out[-1] = _mark_cells(out[-1], view.shares)
@@ -434,7 +442,7 @@ class Builder:
                 ["Heure", "Statut", "Candidat", "Part", "Bureaux", "Votants"],
                 rows,
                 {3, 4, 5},
-            )  # fmt: skip
+            )
         )
         if moment is None:
             out.append(downloads(root, self._image_links(bundle)))
@@ -485,17 +493,23 @@ class Builder:
         live = None
         if moment is None and round_ == self.current:
             live = {
-                "latest": "data/latest.json", "every": str(self.every), "round": str(round_),
+                "latest": "data/latest.json",
+                "every": str(self.every),
+                "round": str(round_),
                 "winner-label": rnd.winner_label,
-            }  # fmt: skip
+            }
         title = f"{src.election.short_name} — {rnd.label} : résultats"
         if moment is not None:
             title += f" au {moment.as_of:%d/%m %H:%M}"
         current = path if moment is None else f"tour-{round_}/index.html"
         self.files[path] = self.shell.page(
-            path, title=title, description=f"Résultats du {rnd.label}, {view.stamp()}",
-            main=main, current=current, live=live,
-        )  # fmt: skip
+            path,
+            title=title,
+            description=f"Résultats du {rnd.label}, {view.stamp()}",
+            main=main,
+            current=current,
+            live=live,
+        )
 
     # -- reactions and embeds
 
@@ -653,16 +667,26 @@ def snapshot_csv(doc: dict[str, Any]) -> bytes:
 
     rows = [
         {
-            "relevé": doc["snapshot_id"], "tour": doc["round"], "heure": doc["as_of"],
-            "statut": status_fr(doc["status"]), "type": doc["kind"],
-            "bureaux dépouillés": doc["bureaux_counted"], "bureaux": doc["bureaux_total"],
-            "votants": doc["votants"], "exprimés": doc["exprimes"], "blancs": doc["blancs"],
-            "nuls": doc["nuls"], "base": doc["share_base"], "candidat": c["name"],
-            "voix": c["votes"], "part (%)": c["share"], "source": doc["source_url"],
+            "relevé": doc["snapshot_id"],
+            "tour": doc["round"],
+            "heure": doc["as_of"],
+            "statut": status_fr(doc["status"]),
+            "type": doc["kind"],
+            "bureaux dépouillés": doc["bureaux_counted"],
+            "bureaux": doc["bureaux_total"],
+            "votants": doc["votants"],
+            "exprimés": doc["exprimes"],
+            "blancs": doc["blancs"],
+            "nuls": doc["nuls"],
+            "base": doc["share_base"],
+            "candidat": c["name"],
+            "voix": c["votes"],
+            "part (%)": c["share"],
+            "source": doc["source_url"],
             "note": doc["note"],
         }
         for c in doc["candidates"]
-    ]  # fmt: skip
+    ]
     return data_csv(pd.DataFrame(rows))
 
 
@@ -811,9 +835,14 @@ def publish(
 
 
 def _publish_locked(
-    store: Store, data_dir: Path, out: Path, images: bool, every: int | None, base_url: str,
+    store: Store,
+    data_dir: Path,
+    out: Path,
+    images: bool,
+    every: int | None,
+    base_url: str,
     keep: int,
-) -> PublishReport:  # fmt: skip
+) -> PublishReport:
     link = out / CURRENT
     previous = link.resolve() if link.is_symlink() and link.resolve().is_dir() else None
     digest = inputs_digest(store, data_dir, images=images, every=every, base_url=base_url)
@@ -849,8 +878,9 @@ def _publish_locked(
         report.bytes += len(content) if content else (tmp / rel).stat().st_size
         if rel.endswith(TEXT_TYPES):
             siblings = set(_COMPRESSORS) if reused and prev is not None else set()
-            linked = {ext for ext in siblings if _link(prev.with_name(prev.name + ext),
-                                                       tmp / (rel + ext))}  # fmt: skip
+            linked = {
+                ext for ext in siblings if _link(prev.with_name(prev.name + ext), tmp / (rel + ext))
+            }
             for ext, packed in _compressed(content or (tmp / rel).read_bytes(), linked).items():
                 _write(tmp / (rel + ext), packed, None)
             report.files += len(linked) + len(_COMPRESSORS) - len(linked)
@@ -933,7 +963,8 @@ def _draw_images(todo: dict[str, ChartBundle]) -> dict[str, bytes]:
     drawn = {}
     for name, bundle in todo.items():
         ext = name.rsplit(".", 1)[1]
-        result = export_chart(bundle.fig, fmt=ext, preset="article", frame=Frame.of(bundle),
-                              data=bundle.data)  # fmt: skip
+        result = export_chart(
+            bundle.fig, fmt=ext, preset="article", frame=Frame.of(bundle), data=bundle.data
+        )
         drawn[name] = result.content
     return drawn

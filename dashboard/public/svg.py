@@ -80,11 +80,17 @@ def vote_split_bars(fig: go.Figure, ids_by_name: dict[str, str]) -> list[Bar]:
     rows = zip(trace.y, trace.x, trace.text, trace.marker.color, trace.customdata, strict=True)
     bars = [
         # The share alone: the figure's label also carries the votes, drawn apart here.
-        Bar(ids_by_name.get(str(cd[0]), ""), _label(y), float(x),
-            re.split(r"<br>| · ", str(t))[0], str(cd[1]), str(c),
-            ids_by_name.get(str(cd[0])) in winners)
+        Bar(
+            ids_by_name.get(str(cd[0]), ""),
+            _label(y),
+            float(x),
+            re.split(r"<br>| · ", str(t))[0],
+            str(cd[1]),
+            str(c),
+            ids_by_name.get(str(cd[0])) in winners,
+        )
         for y, x, t, c, cd in rows
-    ]  # fmt: skip
+    ]
     return list(reversed(bars))  # the figure draws the lowest first
 
 
@@ -106,8 +112,14 @@ def vote_split_svg(
         y = top + i * row
         name = bar.label.removesuffix(" ✓")
         weight = "700" if bar.winner else "400"
-        body.append(_text(left, y + 14, name + (f" ✓ {winner_label}" if bar.winner else ""),
-                          font_weight=weight))  # fmt: skip
+        body.append(
+            _text(
+                left,
+                y + 14,
+                name + (f" ✓ {winner_label}" if bar.winner else ""),
+                font_weight=weight,
+            )
+        )
         end = x_of(bar.share)
         at = end + 6
         if two_way and at < x_of(50) + 4 and at + _text_width(bar.text, bold=True) > x_of(50) - 4:
@@ -116,8 +128,7 @@ def vote_split_svg(
             f'<rect data-bar="{html(bar.candidate_id)}" x="{_num(left)}" y="{_num(y + 20)}" '
             f'width="{_num(end - left)}" height="22" rx="2" fill="{html(bar.colour)}"/>'
         )
-        body.append(_text(at, y + 36, bar.text, font_weight="700",
-                          data_share=bar.candidate_id))  # fmt: skip
+        body.append(_text(at, y + 36, bar.text, font_weight="700", data_share=bar.candidate_id))
     if two_way:
         mid = x_of(50)
         # Dashed across the bars only, so that it never runs through a name above a bar.
@@ -126,10 +137,13 @@ def vote_split_svg(
             f'y2="{_num(top + i * row + 45)}" stroke="{MUTED}" stroke-width="1.5" '
             f'stroke-dasharray="3 3"/>'
             for i in range(len(bars))
-        ] + [f'<line x1="{_num(mid)}" x2="{_num(mid)}" y1="18" y2="{_num(top - 2)}" '
-             f'stroke="{MUTED}" stroke-width="1.5"/>']  # fmt: skip
-        body.append(_text(mid, 14, "majorité 50 %", text_anchor="middle", fill=MUTED,
-                          font_size="12"))  # fmt: skip
+        ] + [
+            f'<line x1="{_num(mid)}" x2="{_num(mid)}" y1="18" y2="{_num(top - 2)}" '
+            f'stroke="{MUTED}" stroke-width="1.5"/>'
+        ]
+        body.append(
+            _text(mid, 14, "majorité 50 %", text_anchor="middle", fill=MUTED, font_size="12")
+        )
     return _svg(width, height, label, body, f' data-scale="{span / (hi - lo):.4f}"')
 
 
@@ -185,8 +199,9 @@ def _ticks(axis: TimeAxis, y: float, ticks: Sequence[datetime], min_gap: float) 
         last = x
         ts = pd.Timestamp(t)
         out.append(_text(x, y, f"{ts:%d/%m}", text_anchor="middle", fill=MUTED, font_size="11"))
-        out.append(_text(x, y + 13, f"{ts:%H:%M}", text_anchor="middle", fill=MUTED,
-                         font_size="11"))  # fmt: skip
+        out.append(
+            _text(x, y + 13, f"{ts:%H:%M}", text_anchor="middle", fill=MUTED, font_size="11")
+        )
     return out
 
 
@@ -214,11 +229,16 @@ def progress_data(fig: go.Figure) -> Progress:
     """The traces of a count-progress figure as plain values (plotly attribute access is
     slow; a site draws each figure several times)."""
     lines = [
-        Line(str(t.name), str(t.line.color or MUTED), [pd.Timestamp(x) for x in t.x],
-             [float(y) for y in t.y],
-             [str(c[0]) for c in t.customdata] if t.customdata is not None else [""] * len(t.x))
-        for t in fig.data if t.type == "scatter"
-    ]  # fmt: skip
+        Line(
+            str(t.name),
+            str(t.line.color or MUTED),
+            [pd.Timestamp(x) for x in t.x],
+            [float(y) for y in t.y],
+            [str(c[0]) for c in t.customdata] if t.customdata is not None else [""] * len(t.x),
+        )
+        for t in fig.data
+        if t.type == "scatter"
+    ]
     bars = next((t for t in fig.data if t.type == "bar"), None)
     bx = [pd.Timestamp(x) for x in bars.x] if bars is not None else []
     by = [float(y) for y in bars.y] if bars is not None else []
@@ -253,10 +273,13 @@ def progress_svg(data: Progress, *, width: int, label: str, until: datetime | No
     v = lo
     while v <= hi + 1e-9:
         y = y_of(v)
-        body.append(f'<line x1="{_num(left)}" x2="{_num(width - right)}" y1="{_num(y)}" '
-                    f'y2="{_num(y)}" stroke="{GRID}"/>')  # fmt: skip
-        body.append(_text(left - 4, y + 4, f"{int(v)} %", text_anchor="end", fill=MUTED,
-                          font_size="11"))  # fmt: skip
+        body.append(
+            f'<line x1="{_num(left)}" x2="{_num(width - right)}" y1="{_num(y)}" '
+            f'y2="{_num(y)}" stroke="{GRID}"/>'
+        )
+        body.append(
+            _text(left - 4, y + 4, f"{int(v)} %", text_anchor="end", fill=MUTED, font_size="11")
+        )
         v += step
     ends: list[tuple[float, str, str]] = []
     for trace in data.lines:
@@ -265,8 +288,9 @@ def progress_svg(data: Progress, *, width: int, label: str, until: datetime | No
             continue
         pts = [(axis.x(trace.x[i]), y_of(trace.y[i])) for i in idx]
         colour = html(trace.colour)
-        path = " ".join(f"{'M' if k == 0 else 'L'}{_num(x)} {_num(y)}" for k, (x, y) in
-                        enumerate(pts))  # fmt: skip
+        path = " ".join(
+            f"{'M' if k == 0 else 'L'}{_num(x)} {_num(y)}" for k, (x, y) in enumerate(pts)
+        )
         body.append(f'<path d="{path}" fill="none" stroke="{colour}" stroke-width="2.5"/>')
         body += [f'<circle cx="{_num(x)}" cy="{_num(y)}" r="3.5" fill="{colour}"/>' for x, y in pts]
         last = trace.labels[idx[-1]]
@@ -278,22 +302,38 @@ def progress_svg(data: Progress, *, width: int, label: str, until: datetime | No
     for y, text, colour in ends:
         y = max(y + 4, (placed[-1] + 14) if placed else -1e9)
         placed.append(y)
-        body.append(_text(width - right + 4, y, text, fill=colour, font_size="12",
-                          font_weight="700"))  # fmt: skip
+        body.append(
+            _text(width - right + 4, y, text, fill=colour, font_size="12", font_weight="700")
+        )
     base_y = top + share_h + gap + bar_h
     if data.bars_x:
         idx = keep(data.bars_x)
         peak = max((data.bars_y[i] for i in idx), default=1.0) or 1.0
         for i in idx:
             x, h = axis.x(data.bars_x[i]), bar_h * data.bars_y[i] / peak * 0.78
-            body.append(f'<rect x="{_num(x - 7)}" y="{_num(base_y - h)}" width="14" '
-                        f'height="{_num(h)}" fill="#9aa5b1"/>')  # fmt: skip
-            body.append(_text(x, base_y - h - 4, fr_int(data.bars_y[i]), text_anchor="middle",
-                              font_size="10", fill=MUTED))  # fmt: skip
-        body.append(_text(left - 30, top + share_h + gap - 8, "Bureaux dépouillés", fill=MUTED,
-                          font_size="11"))  # fmt: skip
-    body.append(f'<line x1="{_num(left)}" x2="{_num(width - right)}" y1="{_num(base_y)}" '
-                f'y2="{_num(base_y)}" stroke="{MUTED}"/>')  # fmt: skip
+            body.append(
+                f'<rect x="{_num(x - 7)}" y="{_num(base_y - h)}" width="14" '
+                f'height="{_num(h)}" fill="#9aa5b1"/>'
+            )
+            body.append(
+                _text(
+                    x,
+                    base_y - h - 4,
+                    fr_int(data.bars_y[i]),
+                    text_anchor="middle",
+                    font_size="10",
+                    fill=MUTED,
+                )
+            )
+        body.append(
+            _text(
+                left - 30, top + share_h + gap - 8, "Bureaux dépouillés", fill=MUTED, font_size="11"
+            )
+        )
+    body.append(
+        f'<line x1="{_num(left)}" x2="{_num(width - right)}" y1="{_num(base_y)}" '
+        f'y2="{_num(base_y)}" stroke="{MUTED}"/>'
+    )
     body += [_break_mark(x, base_y) for x in axis.breaks()]
     body += _ticks(axis, base_y + 16, ticks, 40)
     return _svg(width, base_y + 34, label, body)
@@ -322,10 +362,17 @@ def timeline_dots(fig: go.Figure) -> tuple[list[Dot], list[tuple[datetime, str]]
             if str(data[0]).startswith("annonce:"):
                 announced.append((pd.Timestamp(x).to_pydatetime(), str(data[2])))
             else:
-                dots.append(Dot(str(data[0]), pd.Timestamp(x).to_pydatetime(), str(trace.name),
-                                str(trace.marker.color)))  # fmt: skip
-    order = [str(c) for c in (fig.layout.yaxis.categoryarray or ()) if str(c) in
-             {d.camp for d in dots}]  # fmt: skip
+                dots.append(
+                    Dot(
+                        str(data[0]),
+                        pd.Timestamp(x).to_pydatetime(),
+                        str(trace.name),
+                        str(trace.marker.color),
+                    )
+                )
+    order = [
+        str(c) for c in (fig.layout.yaxis.categoryarray or ()) if str(c) in {d.camp for d in dots}
+    ]
     order += sorted({d.camp for d in dots} - set(order))
     return dots, announced, list(reversed(order))
 
@@ -352,8 +399,10 @@ def timeline_svg(fig: go.Figure, *, width: int, label: str) -> str:
     for i, camp in enumerate(camps):
         y = top + i * row
         body.append(_text(left, y + 13, camp, fill=MUTED, font_size="12"))
-        body.append(f'<line x1="{_num(left)}" x2="{_num(width - right)}" y1="{_num(y + 28)}" '
-                    f'y2="{_num(y + 28)}" stroke="{GRID}"/>')  # fmt: skip
+        body.append(
+            f'<line x1="{_num(left)}" x2="{_num(width - right)}" y1="{_num(y + 28)}" '
+            f'y2="{_num(y + 28)}" stroke="{GRID}"/>'
+        )
         for d in (d for d in dots if d.camp == camp):
             body.append(
                 f'<a href="#entry-{html(d.entry_id)}" '

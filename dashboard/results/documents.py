@@ -126,9 +126,12 @@ def parse_feed(
     else:
         charset = _charset(content_type)
         doc = ministry_document(
-            payload, candidates=candidates, source=source, election_id=election_id,
+            payload,
+            candidates=candidates,
+            source=source,
+            election_id=election_id,
             encoding=charset,
-        )  # fmt: skip
+        )
     return FeedDocument(fmt, doc, _rows(doc, source))
 
 
@@ -174,8 +177,18 @@ def parse_json_document(payload: bytes, *, source: str) -> dict[str, Any]:
 
 
 _FOLDED_RENAME = {fold(k): v for k, v in RENAME.items()}
-_READ = {"round", "date", "time", "status", "election", "last_name", "first_name",
-         *COUNT_FIELDS, "votes", "share_published"}  # fmt: skip
+_READ = {
+    "round",
+    "date",
+    "time",
+    "status",
+    "election",
+    "last_name",
+    "first_name",
+    *COUNT_FIELDS,
+    "votes",
+    "share_published",
+}
 
 
 def _column_key(header: str) -> str:

@@ -65,8 +65,15 @@ RATES = {
     "exprimes_ins": ("% Exp/Ins", "exprimes", "inscrits"),
     "exprimes_vot": ("% Exp/Vot", "exprimes", "votants"),
 }
-GROUP_KEYS = ("panel", "sex", "last_name", "first_name", "votes", "share_inscrits",
-              "share_published")  # fmt: skip
+GROUP_KEYS = (
+    "panel",
+    "sex",
+    "last_name",
+    "first_name",
+    "votes",
+    "share_inscrits",
+    "share_published",
+)
 RATE_TOLERANCE = SHARE_TOLERANCE + 0.005  # a rate published to 2 decimals, as shares are
 _FOLDED = {fold(k): v for k, v in RENAME.items()}
 
@@ -175,7 +182,7 @@ def parse_wide(
                 election_id=election_id,
                 as_of=as_of,
                 round_=round_ or round_from_name(name or source),
-            )  # fmt: skip
+            )
         )
     if not out:
         raise FeedError(f"{source}: no data rows")
@@ -275,9 +282,15 @@ class _WideLayout:
             raise FeedError(f"{where}: no candidate in this row")
         turnout["candidates"] = shares_ins
         doc = _document(
-            election_id, tour, moment, self._status(where, cell), turnout, entries, area,
+            election_id,
+            tour,
+            moment,
+            self._status(where, cell),
+            turnout,
+            entries,
+            area,
             self.source,
-        )  # fmt: skip
+        )
         return MinistryDocument(area, doc, turnout, f"row {row_no}", turnout_flags(turnout))
 
     def _area(self, cell) -> Area:
@@ -322,8 +335,12 @@ class _WideLayout:
 # "Etat saisie": every area entered (Complet) or not yet. Complet is taken as the definitive
 # count: the ministry publishes the same word for the night's complete count and for the
 # figures proclaimed days later.
-ENTRY_STATES = {"complet": "definitive", "partiel": "partial", "en cours": "partial",
-                "incomplet": "partial"}  # fmt: skip
+ENTRY_STATES = {
+    "complet": "definitive",
+    "partiel": "partial",
+    "en cours": "partial",
+    "incomplet": "partial",
+}
 
 
 def _known(candidates: pd.DataFrame, election_id: str) -> pd.DataFrame:
@@ -468,8 +485,14 @@ _XML_AREAS = {  # element holding <Tours> → (level, code path, name path)
     "Commune": ("commune", "CodSubCom", "LibSubCom"),
     "CirElec": ("circonscription", "CodCirElec", "LibCirElec"),
 }
-_MENTIONS = {"inscrits": "Inscrits", "abstentions": "Abstentions", "votants": "Votants",
-             "blancs": "Blancs", "nuls": "Nuls", "exprimes": "Exprimes"}  # fmt: skip
+_MENTIONS = {
+    "inscrits": "Inscrits",
+    "abstentions": "Abstentions",
+    "votants": "Votants",
+    "blancs": "Blancs",
+    "nuls": "Nuls",
+    "exprimes": "Exprimes",
+}
 _XML_RATES = {
     "abstentions_ins": "Abstentions/RapportInscrit",
     "votants_ins": "Votants/RapportInscrit",
@@ -517,8 +540,10 @@ def parse_xml(
         mentions = tour.find("Mentions")
         if mentions is None:
             raise FeedError(f"{where}: no <Mentions> (an index of communes, not results?)")
-        turnout = {k: _xml_number(where, mentions, f"{tag}/Nombre", parse_count)
-                   for k, tag in _MENTIONS.items()}  # fmt: skip
+        turnout = {
+            k: _xml_number(where, mentions, f"{tag}/Nombre", parse_count)
+            for k, tag in _MENTIONS.items()
+        }
         turnout.update(
             {k: _xml_number(where, mentions, p, parse_share) for k, p in _XML_RATES.items()}
         )
@@ -625,7 +650,7 @@ def parse_index(payload: bytes | Element, *, source: str) -> MinistryIndex:
                 _text(dpt, "LibDpt"),
                 _index_time(source, dpt),
                 _text(dpt, "Complet") == "O",
-            )  # fmt: skip
+            )
         )
     for reg in root.findall("Regions/Region"):
         code3 = _text(reg, "CodReg3Car")
@@ -637,7 +662,7 @@ def parse_index(payload: bytes | Element, *, source: str) -> MinistryIndex:
                 _text(reg, "LibReg"),
                 _index_time(source, reg),
                 _text(reg, "Complet") == "O",
-            )  # fmt: skip
+            )
         )
     return MinistryIndex(election, tuple(entries))
 

@@ -92,16 +92,37 @@ def progress(results: pd.DataFrame, round_: int, candidates: pd.DataFrame) -> pd
     df = df.loc[is_valid(df)]
     if df.empty:
         return pd.DataFrame(
-            columns=["as_of", "snapshot_id", "status", "kind", "candidate_id", "name", "colour",
-                     "share", "share_base", "bureaux_counted", "bureaux_total", "bureaux_pct",
-                     "votants", "note"]
-        )  # fmt: skip
+            columns=[
+                "as_of",
+                "snapshot_id",
+                "status",
+                "kind",
+                "candidate_id",
+                "name",
+                "colour",
+                "share",
+                "share_base",
+                "bureaux_counted",
+                "bureaux_total",
+                "bureaux_pct",
+                "votants",
+                "note",
+            ]
+        )
     parts = []
     for sid, rows in df.groupby("snapshot_id", sort=False):
         s = shares(rows.reset_index(drop=True), candidates)
         first = rows.iloc[0]
-        for col in ("as_of", "status", "kind", "bureaux_counted", "bureaux_total", "votants",
-                    "note", "source_url"):  # fmt: skip
+        for col in (
+            "as_of",
+            "status",
+            "kind",
+            "bureaux_counted",
+            "bureaux_total",
+            "votants",
+            "note",
+            "source_url",
+        ):
             s[col] = first[col]
         s["snapshot_id"] = sid
         parts.append(s)

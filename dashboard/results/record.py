@@ -69,9 +69,11 @@ def check_plausible(new: pd.DataFrame, election: Election, *, where: str = "") -
             known = number in {r.number for r in election.rounds}
             row = int(first["_row"]) if "_row" in rows and not pd.isna(first["_row"]) else None
             raise SourceError(
-                f"snapshot {sid}: {reason}", path=where or None, row=row,
+                f"snapshot {sid}: {reason}",
+                path=where or None,
+                row=row,
                 field="as_of" if known else "round",
-            )  # fmt: skip
+            )
 
 
 def check_snapshots(
@@ -205,9 +207,13 @@ def build_store(data_dir: Path, store: Store, *, allow_flagged: bool = False) ->
     if where.exists() or not (Path(data_dir) / MINISTRY_SOURCES).exists():
         candidates, results = load_sources(data_dir)
         report = record_snapshots(
-            store, results, candidates, allow_flagged=allow_flagged, where=str(where),
+            store,
+            results,
+            candidates,
+            allow_flagged=allow_flagged,
+            where=str(where),
             election=election,
-        )  # fmt: skip
+        )
     else:  # an election shipped from the ministry's files alone
         candidates, report = parse_candidates_csv(Path(data_dir) / "candidates.csv"), RecordReport()
     # Then the ministry's own files listed in data/ministry.toml, if any (same decision as

@@ -44,8 +44,12 @@ from dashboard.results.record import check_snapshots, record_snapshots
 from dashboard.store import Store
 
 STORED, FLAGGED, REFUSED, UNCHANGED, CHECKED = (
-    "stored", "flagged", "refused", "unchanged", "checked",
-)  # fmt: skip
+    "stored",
+    "flagged",
+    "refused",
+    "unchanged",
+    "checked",
+)
 
 
 @dataclass
@@ -127,14 +131,24 @@ def read_payload(
         return Payload(kind, [_from_ministry(d) for d in docs if d.document["round"] == last])
     if kind == "ministry-wide":
         docs = parse_wide(
-            payload, candidates=candidates, source=source, election_id=election_id,
-            name=name or source, as_of=as_of, round_=round_, encoding=_charset(content_type),
-        )  # fmt: skip
+            payload,
+            candidates=candidates,
+            source=source,
+            election_id=election_id,
+            name=name or source,
+            as_of=as_of,
+            round_=round_,
+            encoding=_charset(content_type),
+        )
         return Payload(kind, [_from_ministry(d) for d in docs])
     parsed = parse_feed(
-        payload, candidates=candidates, source=source, election_id=election_id,
-        content_type=content_type, name=name,
-    )  # fmt: skip
+        payload,
+        candidates=candidates,
+        source=source,
+        election_id=election_id,
+        content_type=content_type,
+        name=name,
+    )
     return Payload(detect_format(payload, content_type, name), [Document(parsed.document, "")])
 
 
@@ -159,15 +173,23 @@ def record(
     if not write:
         existing = store.read_df("results", RESULTS)
         return decide(
-            documents, existing=existing, candidates=candidates, election_id=election_id,
-            where=where, election=election,
-        )  # fmt: skip
+            documents,
+            existing=existing,
+            candidates=candidates,
+            election_id=election_id,
+            where=where,
+            election=election,
+        )
     with store.lock():
         existing = store.read_df("results", RESULTS)
         verdicts = decide(
-            documents, existing=existing, candidates=candidates, election_id=election_id,
-            where=where, election=election,
-        )  # fmt: skip
+            documents,
+            existing=existing,
+            candidates=candidates,
+            election_id=election_id,
+            where=where,
+            election=election,
+        )
         _write(store, verdicts, candidates, where)
     return verdicts
 
@@ -185,9 +207,13 @@ def _write(store: Store, verdicts: list[Verdict], candidates: pd.DataFrame, wher
         return list(extras.get(str(rows["snapshot_id"].iloc[0]), []))
 
     record_snapshots(
-        store, pd.concat([v.rows for v in kept], ignore_index=True), candidates,
-        allow_flagged=True, where=where, sequence_rules=beyond_rules,
-    )  # fmt: skip
+        store,
+        pd.concat([v.rows for v in kept], ignore_index=True),
+        candidates,
+        allow_flagged=True,
+        where=where,
+        sequence_rules=beyond_rules,
+    )
 
 
 def decide(
@@ -329,9 +355,14 @@ def build_ministry(
     for row, entry in entries:
         path = Path(data_dir) / "ministry" / entry["file"]
         read = read_payload(
-            read_input(str(path)), candidates=candidates, source=str(path),
-            election_id=election_id, name=path.name, as_of=entry["as_of"], round_=entry["round"],
-        )  # fmt: skip
+            read_input(str(path)),
+            candidates=candidates,
+            source=str(path),
+            election_id=election_id,
+            name=path.name,
+            as_of=entry["as_of"],
+            round_=entry["round"],
+        )
         if read.index is not None:
             raise SourceError("an index, not results", path=str(listing), row=row, field="file")
         for doc in read.documents:
@@ -343,9 +374,13 @@ def build_ministry(
         history = existing
         for path, doc in documents:
             (verdict,) = decide(
-                [doc], existing=history, candidates=candidates, election_id=election_id,
-                where=str(path), sequence=False,
-            )  # fmt: skip
+                [doc],
+                existing=history,
+                candidates=candidates,
+                election_id=election_id,
+                where=str(path),
+                sequence=False,
+            )
             if verdict.outcome == REFUSED:
                 raise SourceError(" ; ".join(verdict.reasons), path=str(path))
             if verdict.reasons and not (allow_flagged and verdict.outcome == FLAGGED):
@@ -393,6 +428,15 @@ def _ministry_entries(listing: Path) -> list[tuple[int, dict[str, Any]]]:
         if round_ is not None and (isinstance(round_, bool) or not isinstance(round_, int)):
             raise SourceError("a whole number", path=str(listing), row=row, field="round")
         url = entry.get("source_url")
-        out.append((row, {"file": entry["file"], "as_of": moment, "round": round_,
-                          "source_url": str(url) if url else None}))  # fmt: skip
+        out.append(
+            (
+                row,
+                {
+                    "file": entry["file"],
+                    "as_of": moment,
+                    "round": round_,
+                    "source_url": str(url) if url else None,
+                },
+            )
+        )
     return out

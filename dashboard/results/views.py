@@ -120,24 +120,35 @@ def validate_path(
         text = utf8_text(payload, where)
         flagged = validate_source(Path(where), candidates, election=election, text=text)
         lines = [
-            f"{where}: snapshot {sid}: {reason}" for sid, reasons in flagged.items()
+            f"{where}: snapshot {sid}: {reason}"
+            for sid, reasons in flagged.items()
             for reason in reasons
-        ]  # fmt: skip
+        ]
         return (lines or [f"{where}: ok"]), not flagged
     election_id = election.id
     read = judged.read_payload(
-        payload, candidates=candidates, source=where, election_id=election_id,
-        name=path.name, as_of=as_of, round_=round_,
-    )  # fmt: skip
+        payload,
+        candidates=candidates,
+        source=where,
+        election_id=election_id,
+        name=path.name,
+        as_of=as_of,
+        round_=round_,
+    )
     if read.index is not None:
         return [
             f"{where}: index du flux XML du ministère ({read.index.summary()}) — "
             "`results watch` le suit jusqu'au document national FE.xml à côté"
         ], True
     verdicts = judged.record(
-        store, read.documents, candidates=candidates, election_id=election_id, where=where,
-        write=False, election=election,
-    )  # fmt: skip
+        store,
+        read.documents,
+        candidates=candidates,
+        election_id=election_id,
+        where=where,
+        write=False,
+        election=election,
+    )
     lines = [f"{where}: {v.label} — {v.text()}" for v in verdicts]
     areas = [v for v in verdicts if v.outcome == judged.CHECKED]
     if areas:

@@ -51,20 +51,32 @@ def hostile_snapshot_docs() -> list[dict]:
     """A valid snapshot (current after the definitive one) with a hostile note and a
     javascript: source, and a flagged one with a hostile id and an unknown candidate id."""
     base = {
-        "schema": 1, "election": "primaire-2017", "round": 2, "share_base": "exprimes",
-        "bureaux_counted": 7208, "bureaux_total": 7208, "votants": 2_045_343,
-        "exprimes": 2_013_743, "blancs": 13_958, "nuls": 17_642,
-    }  # fmt: skip
+        "schema": 1,
+        "election": "primaire-2017",
+        "round": 2,
+        "share_base": "exprimes",
+        "bureaux_counted": 7208,
+        "bureaux_total": 7208,
+        "votants": 2_045_343,
+        "exprimes": 2_013_743,
+        "blancs": 13_958,
+        "nuls": 17_642,
+    }
     valid = base | {
-        "snapshot_id": "t2-hostile-note", "as_of": "2017-02-03T12:00:00+01:00",
-        "status": "corrected", "note": HOSTILE, "source_url": JS_URL,
+        "snapshot_id": "t2-hostile-note",
+        "as_of": "2017-02-03T12:00:00+01:00",
+        "status": "corrected",
+        "note": HOSTILE,
+        "source_url": JS_URL,
         "candidates": [{"id": "hamon", "votes": 1_181_872}, {"id": "valls", "votes": 831_871}],
-    }  # fmt: skip
+    }
     flagged = base | {
-        "snapshot_id": ONE_LINE, "as_of": "2017-02-03T13:00:00+01:00", "status": "corrected",
+        "snapshot_id": ONE_LINE,
+        "as_of": "2017-02-03T13:00:00+01:00",
+        "status": "corrected",
         "source_url": "https://evil.example/feed",
         "candidates": [{"id": "hamon", "votes": 1_181_872}, {"id": ONE_LINE, "votes": 831_871}],
-    }  # fmt: skip
+    }
     return [valid, flagged]
 
 
@@ -90,20 +102,43 @@ def hostile_store(tmp_path_factory) -> dict:
     # but hostile source; and a blog stored with a source that is no URL at all.
     blog = tmp / "hostile.txt"
     blog.write_text(f"9h10 : {HEADLINE}\n\n{HOSTILE}\nArnaud Montebourg réagit.\n", "utf-8")
-    proc = run_cli("liveblog", "ingest", str(blog), "--date", "2017-01-30",
-                   "--source-url", "https://blog.example/hostile", env=env)  # fmt: skip
+    proc = run_cli(
+        "liveblog",
+        "ingest",
+        str(blog),
+        "--date",
+        "2017-01-30",
+        "--source-url",
+        "https://blog.example/hostile",
+        env=env,
+    )
     assert proc.returncode == 0, proc.stderr
     local = tmp / "local.txt"
     local.write_text("9h20 : Une entrée locale\n\nBenoît Hamon remercie ses électeurs.\n", "utf-8")
-    proc = run_cli("liveblog", "ingest", str(local), "--date", "2017-01-30",
-                   "--source-url", "blog-local", env=env)  # fmt: skip
+    proc = run_cli(
+        "liveblog",
+        "ingest",
+        str(local),
+        "--date",
+        "2017-01-30",
+        "--source-url",
+        "blog-local",
+        env=env,
+    )
     assert proc.returncode == 0, proc.stderr
     now = datetime.now(tz=UTC)
-    write_status(store_dir, FeedStatus(
-        url="http://127.0.0.1:1/results.json", last_poll_at=now, last_ok_at=now,
-        last_outcome="signalé", last_flags=[ONE_LINE], last_error=ONE_LINE,
-        consecutive_errors=1,
-    ))  # fmt: skip
+    write_status(
+        store_dir,
+        FeedStatus(
+            url="http://127.0.0.1:1/results.json",
+            last_poll_at=now,
+            last_ok_at=now,
+            last_outcome="signalé",
+            last_flags=[ONE_LINE],
+            last_error=ONE_LINE,
+            consecutive_errors=1,
+        ),
+    )
     entries = current_entries(store)
     eid = entries[entries["source_url"] == "https://blog.example/hostile"].iloc[0]["entry_id"]
     return {"env": env, "store_dir": store_dir, "entry_id": str(eid)}
@@ -155,8 +190,11 @@ def open_page(browser, url: str, ready: str):
 
 
 def test_hostile_at_parameter_is_shown_as_text(hostile_app, browser):
-    page = open_page(browser, f"{hostile_app.url}/?round=2&at={quote(HOSTILE)}",
-                     "[data-testid=stAlertContentWarning]")  # fmt: skip
+    page = open_page(
+        browser,
+        f"{hostile_app.url}/?round=2&at={quote(HOSTILE)}",
+        "[data-testid=stAlertContentWarning]",
+    )
     page.wait_for_selector(".js-plotly-plot .bars .point", timeout=120_000)
     warning = shown(page, "[data-testid=stAlertContentWarning]")
     assert "Heure demandée illisible" in warning
@@ -166,8 +204,7 @@ def test_hostile_at_parameter_is_shown_as_text(hostile_app, browser):
 
 
 def test_hostile_note_source_and_flagged_snapshot_are_text(hostile_app, browser):
-    page = open_page(browser, f"{hostile_app.url}/?round=2",
-                     ".js-plotly-plot .bars .point")  # fmt: skip
+    page = open_page(browser, f"{hostile_app.url}/?round=2", ".js-plotly-plot .bars .point")
     page.get_by_text("relevé(s) écarté(s) par la validation").first.click()
     page.wait_for_function(
         "() => document.body.innerText.includes('inconnu') || "
@@ -185,15 +222,18 @@ def test_hostile_note_source_and_flagged_snapshot_are_text(hostile_app, browser)
     assert_no_markup(page)
 
 
-def test_hostile_entry_parameter_and_entry_card_are_text(hostile_app, hostile_store,
-                                                        browser):  # fmt: skip
-    page = open_page(browser, f"{hostile_app.url}/reactions?entry={quote(HOSTILE)}",
-                     "[data-testid=stAlertContentWarning]")  # fmt: skip
+def test_hostile_entry_parameter_and_entry_card_are_text(hostile_app, hostile_store, browser):
+    page = open_page(
+        browser,
+        f"{hostile_app.url}/reactions?entry={quote(HOSTILE)}",
+        "[data-testid=stAlertContentWarning]",
+    )
     assert "Entrée introuvable" in shown(page, "[data-testid=stAlertContentWarning]")
     assert_no_markup(page)
     eid = hostile_store["entry_id"]
-    page = open_page(browser, f"{hostile_app.url}/reactions?entry={quote(eid)}",
-                     ".st-key-entry-card")  # fmt: skip
+    page = open_page(
+        browser, f"{hostile_app.url}/reactions?entry={quote(eid)}", ".st-key-entry-card"
+    )
     page.wait_for_function(
         "() => document.querySelector('.st-key-entry-card').innerText.includes('clic</a>')",
         timeout=120_000,
@@ -206,8 +246,9 @@ def test_hostile_entry_parameter_and_entry_card_are_text(hostile_app, hostile_st
 
 
 def test_hostile_headline_in_the_timeline_hover_is_text(hostile_app, browser):
-    page = open_page(browser, f"{hostile_app.url}/reactions",
-                     ".js-plotly-plot .scatterlayer .point")  # fmt: skip
+    page = open_page(
+        browser, f"{hostile_app.url}/reactions", ".js-plotly-plot .scatterlayer .point"
+    )
     found, seen = None, []
     for point in page.query_selector_all(".js-plotly-plot .scatterlayer .trace .points .point"):
         box = point.bounding_box()
@@ -231,8 +272,7 @@ def test_hostile_headline_in_the_timeline_hover_is_text(hostile_app, browser):
 
 
 def test_hostile_feed_status_on_the_live_page_is_text(hostile_app, browser):
-    page = open_page(browser, f"{hostile_app.url}/direct",
-                     "[data-testid=stAlertContentWarning]")  # fmt: skip
+    page = open_page(browser, f"{hostile_app.url}/direct", "[data-testid=stAlertContentWarning]")
     warning = shown(page, "[data-testid=stAlertContentWarning]")
     assert "Dernier document reçu écarté" in warning and "<b>gras</b>" in warning
     assert_no_markup(page)
@@ -241,8 +281,13 @@ def test_hostile_feed_status_on_the_live_page_is_text(hostile_app, browser):
 def hostile_frame():
     from dashboard.export.render import Frame
 
-    return Frame(title=ONE_LINE, subtitle=ONE_LINE, source_line=f"Source : {ONE_LINE}",
-                 credit="Rédaction", alt_text=ONE_LINE)  # fmt: skip
+    return Frame(
+        title=ONE_LINE,
+        subtitle=ONE_LINE,
+        source_line=f"Source : {ONE_LINE}",
+        credit="Rédaction",
+        alt_text=ONE_LINE,
+    )
 
 
 def hostile_bars():
@@ -251,13 +296,19 @@ def hostile_bars():
     from dashboard.charts.theme import house_template
     from dashboard.charts.vote_split import build_vote_split
 
-    df = pd.DataFrame({
-        "candidate_id": ["hamon", "x"], "name": ["Benoît Hamon", ONE_LINE],
-        "colour": ["#c2185b", None], "share": [58.69, 41.31], "votes": [1_181_872, 831_871],
-        "share_base": ["exprimes", "exprimes"],
-    })  # fmt: skip
-    return build_vote_split(df, template=house_template(), title=ONE_LINE, subtitle=ONE_LINE,
-                            winners=("x",))  # fmt: skip
+    df = pd.DataFrame(
+        {
+            "candidate_id": ["hamon", "x"],
+            "name": ["Benoît Hamon", ONE_LINE],
+            "colour": ["#c2185b", None],
+            "share": [58.69, 41.31],
+            "votes": [1_181_872, 831_871],
+            "share_base": ["exprimes", "exprimes"],
+        }
+    )
+    return build_vote_split(
+        df, template=house_template(), title=ONE_LINE, subtitle=ONE_LINE, winners=("x",)
+    )
 
 
 def test_hostile_text_in_the_svg_export_is_text():

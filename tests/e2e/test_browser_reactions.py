@@ -27,8 +27,9 @@ def app_with_html_entry(module_store_dir, tmp_path_factory):
         encoding="utf-8",
     )
     env = data_env(module_store_dir)
-    proc = call_cli(["liveblog", "ingest", str(blog), "--date", "2017-01-30",
-                     "--source-url", XSS_URL], env)  # fmt: skip
+    proc = call_cli(
+        ["liveblog", "ingest", str(blog), "--date", "2017-01-30", "--source-url", XSS_URL], env
+    )
     assert proc.returncode == 0, proc.stderr
     server = StreamlitServer(env)
     yield server

@@ -23,10 +23,15 @@ from dashboard.testing import free_port, launch_chromium
 pytestmark = pytest.mark.browser
 NBSP = "\u00a0"
 PAGES = [
-    "index.html", "tour-1/index.html", "tour-2/index.html", "tour-2/2350.html",
-    "reactions/index.html", "embed/vote-split.html", "embed/count-progress.html",
+    "index.html",
+    "tour-1/index.html",
+    "tour-2/index.html",
+    "tour-2/2350.html",
+    "reactions/index.html",
+    "embed/vote-split.html",
+    "embed/count-progress.html",
     "embed/reactions-timeline.html",
-]  # fmt: skip
+]
 
 
 def require_nginx() -> None:
@@ -199,8 +204,11 @@ def test_axe_finds_no_serious_or_critical_violation(shipped_public_site, chromiu
     for path in PAGES:
         page.goto(f"{shipped_public_site.url}/{path}")
         found = axe.run(page).response["violations"]
-        serious = [(v["id"], v["impact"], len(v["nodes"])) for v in found
-                   if v["impact"] in ("serious", "critical")]  # fmt: skip
+        serious = [
+            (v["id"], v["impact"], len(v["nodes"]))
+            for v in found
+            if v["impact"] in ("serious", "critical")
+        ]
         assert serious == [], path
     page.close()
 
@@ -226,8 +234,7 @@ def night_before_definitive(tmp_path: Path, data_dir: Path) -> Iterator[tuple[Ng
         yield server, data_dir, tmp_path
 
 
-def test_a_new_snapshot_appears_on_the_open_page_without_reload(night_before_definitive,
-                                                                chromium):  # fmt: skip
+def test_a_new_snapshot_appears_on_the_open_page_without_reload(night_before_definitive, chromium):
     server, data_dir, root = night_before_definitive
     page = chromium.new_page(viewport={"width": 390, "height": 844})
     page.goto(f"{server.url}/")

@@ -48,9 +48,11 @@ def gate() -> str:
         if not st.user.is_logged_in:
             provider = oidc_provider(secrets)
             st.button(
-                "Se connecter", on_click=st.login, args=(provider,) if provider else (),
+                "Se connecter",
+                on_click=st.login,
+                args=(provider,) if provider else (),
                 icon=":material/login:",
-            )  # fmt: skip
+            )
             st.stop()
         email = st.user.get("email")
         if st.user.get("email_verified") is False or not email_allowed(email, secrets):
@@ -73,9 +75,12 @@ def gate() -> str:
             st.error("Indiquez votre nom : il est inscrit au journal des modifications.")
             st.stop()
         outcome = check_login(
-            _limiter(), ui.client_address(), name, password,
+            _limiter(),
+            ui.client_address(),
+            name,
+            password,
             str(secrets.get("desk_password", "")),
-        )  # fmt: skip
+        )
         if outcome == "ok":
             st.session_state["desk_user"] = " ".join(name.split())
             st.rerun()
@@ -106,9 +111,11 @@ with blog_tab:
     st.markdown("Collez le texte d'un live blog (ou du JSON-LD), ou déposez un fichier.")
     pasted = st.text_area("Texte", height=200, key="blog-text")
     upload = st.file_uploader(
-        "…ou fichier", type=["txt", "json", "jsonld", "html", "htm"], key="blog-file",
+        "…ou fichier",
+        type=["txt", "json", "jsonld", "html", "htm"],
+        key="blog-file",
         max_upload_size=max(1, int(limit_mb)),
-    )  # fmt: skip
+    )
     c1, c2 = st.columns([1, 3])
     blog_day = c1.date_input(
         "Date du blog", value=ui.election().last_round.date, format="DD/MM/YYYY"
@@ -132,15 +139,21 @@ with blog_tab:
                     {"heure": f"{e.date:%d/%m} {e.hhmm}", "titre": e.headline, "texte": e.body}
                     for e in parsed.entries
                 ]
-            ),  # fmt: skip
+            ),
             hide_index=True,
         )
         n = len(parsed.entries)
-        if st.button(f"Enregistrer {'cette entrée' if n == 1 else f'ces {n} entrées'}",
-                     type="primary", key="blog-save"):  # fmt: skip
+        if st.button(
+            f"Enregistrer {'cette entrée' if n == 1 else f'ces {n} entrées'}",
+            type="primary",
+            key="blog-save",
+        ):
             try:
-                done(actions.ingest_preview(store, parsed, source_url=url,
-                                         gazetteer=ui.gazetteer(), who=who))  # fmt: skip
+                done(
+                    actions.ingest_preview(
+                        store, parsed, source_url=url, gazetteer=ui.gazetteer(), who=who
+                    )
+                )
                 del st.session_state["blog-parsed"]
             except DashboardError as exc:
                 st.error(markdown(exc))
@@ -160,15 +173,18 @@ with reaction_tab:
         with st.form("react-edit"):
             people_ids = list(gaz.people)
             people = st.multiselect(
-                "Personnes qui réagissent", people_ids, default=[p for p in row.people
-                                                                 if p in gaz.people],
+                "Personnes qui réagissent",
+                people_ids,
+                default=[p for p in row.people if p in gaz.people],
                 format_func=lambda p: gaz.people[p].name,
-            )  # fmt: skip
+            )
             camps = ["", *gaz.camps]
             camp = st.selectbox(
-                "Camp", camps, index=camps.index(row.camp) if row.camp in camps else 0,
+                "Camp",
+                camps,
+                index=camps.index(row.camp) if row.camp in camps else 0,
                 format_func=lambda c: gaz.camps[c].label if c else "non identifié",
-            )  # fmt: skip
+            )
             stances = ["", *STANCES]
             stance = st.selectbox(
                 "Position", stances, index=stances.index(row.stance) if row.stance in stances else 0
@@ -176,17 +192,28 @@ with reaction_tab:
             outlet = st.text_input("Média", value=row.outlet or "")
             types = ["", *OUTLET_TYPES]
             outlet_type = st.selectbox(
-                "Type de média", types,
+                "Type de média",
+                types,
                 index=types.index(row.outlet_type) if row.outlet_type in types else 0,
-            )  # fmt: skip
+            )
             reason = st.text_input("Motif de la correction")
             if st.form_submit_button("Enregistrer la correction", type="primary"):
                 try:
-                    done(actions.edit_reaction(
-                        store, gaz, blog_id=row.blog_id, entry_id=row.entry_id, people=people,
-                        camp=camp or None, stance=stance or None, outlet=outlet,
-                        outlet_type=outlet_type or None, who=who, reason=reason,
-                    ))  # fmt: skip
+                    done(
+                        actions.edit_reaction(
+                            store,
+                            gaz,
+                            blog_id=row.blog_id,
+                            entry_id=row.entry_id,
+                            people=people,
+                            camp=camp or None,
+                            stance=stance or None,
+                            outlet=outlet,
+                            outlet_type=outlet_type or None,
+                            who=who,
+                            reason=reason,
+                        )
+                    )
                 except DashboardError as exc:
                     st.error(markdown(exc))
 
@@ -197,8 +224,9 @@ with results_tab:
     with st.form("snapshot-add"):
         c1, c2, c3, c4 = st.columns(4)
         rounds = [r.number for r in election.rounds]
-        round_ = c1.selectbox("Tour", rounds, index=len(rounds) - 1,
-                              format_func=lambda n: election.round(n).label)  # fmt: skip
+        round_ = c1.selectbox(
+            "Tour", rounds, index=len(rounds) - 1, format_func=lambda n: election.round(n).label
+        )
         day = c2.date_input("Date", value=election.round(rounds[-1]).date, format="DD/MM/YYYY")
         hour = c3.time_input("Heure", value=time(21, 0), step=60)
         status = c4.selectbox("Statut", STATUSES)
@@ -212,8 +240,9 @@ with results_tab:
         # Default base: the one of the round's latest snapshot (exprimés in a run-off).
         latest = ui.results().sort_values("as_of")
         last_base = latest["share_base"].iloc[-1] if len(latest) else SHARE_BASES[0]
-        base = st.selectbox("Base des pourcentages", SHARE_BASES,
-                            index=SHARE_BASES.index(last_base))  # fmt: skip
+        base = st.selectbox(
+            "Base des pourcentages", SHARE_BASES, index=SHARE_BASES.index(last_base)
+        )
         cand_inputs = {}
         for cand in candidates.sort_values("display_order").itertuples():
             a, b = st.columns(2)
@@ -227,9 +256,13 @@ with results_tab:
             try:
                 chosen = {cid: v for cid, v in cand_inputs.items() if v[0].strip() or v[1].strip()}
                 doc = {
-                    "schema": 1, "election": election.id, "round": round_,
+                    "schema": 1,
+                    "election": election.id,
+                    "round": round_,
                     "as_of": datetime.combine(day, hour, tzinfo=PARIS).isoformat(),
-                    "status": status, "share_base": base, "source_url": src.strip(),
+                    "status": status,
+                    "share_base": base,
+                    "source_url": src.strip(),
                     "note": note or None,
                     "bureaux_counted": actions.parse_count(counted, "bureaux dépouillés"),
                     "bureaux_total": actions.parse_count(total, "bureaux au total"),
@@ -238,11 +271,14 @@ with results_tab:
                     "blancs": actions.parse_count(blancs, "blancs"),
                     "nuls": actions.parse_count(nuls, "nuls"),
                     "candidates": [
-                        {"id": cid, "votes": actions.parse_count(v, f"voix {cid}"),
-                         "share": actions.parse_share(s, f"% {cid}")}
+                        {
+                            "id": cid,
+                            "votes": actions.parse_count(v, f"voix {cid}"),
+                            "share": actions.parse_share(s, f"% {cid}"),
+                        }
                         for cid, (v, s) in chosen.items()
                     ],
-                }  # fmt: skip
+                }
                 if not chosen:
                     raise DashboardError("saisissez au moins les voix ou le % d'un candidat")
                 done(actions.add_snapshot(store, candidates, doc, who=who, reason=note))
@@ -255,11 +291,13 @@ with results_tab:
     times = dict(zip(snaps["snapshot_id"], snaps["as_of"], strict=True))
     with st.form("snapshot-mark"):
         sid = st.selectbox(
-            "Relevé", list(times),
+            "Relevé",
+            list(times),
             format_func=lambda s: f"{s} — {pd.Timestamp(times[s]):%d/%m %H:%M}",
-        )  # fmt: skip
-        mark = st.selectbox("Marque", ["corrected", "superseded"],
-                            format_func=lambda m: MARK_LABELS[m])  # fmt: skip
+        )
+        mark = st.selectbox(
+            "Marque", ["corrected", "superseded"], format_func=lambda m: MARK_LABELS[m]
+        )
         why = st.text_input("Motif")
         if st.form_submit_button("Marquer"):
             try:

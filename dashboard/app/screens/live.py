@@ -88,26 +88,34 @@ def _live_panel() -> None:
         st.warning(markdown(embargo.problem))
     cols = st.columns(4)
     if embargoed:
-        cols[0].metric("Résultats", "sous embargo", embargo.label(),
-                       delta_color="off", delta_arrow="off")  # fmt: skip
+        cols[0].metric(
+            "Résultats", "sous embargo", embargo.label(), delta_color="off", delta_arrow="off"
+        )
     elif not view.shares.empty:
         lead = view.shares.iloc[0]
         cols[0].metric(
             rnd.winner_label.capitalize() if view.winners() else "En tête",
-            plain(lead["name"]), fr_pct(lead["share"]), delta_color="off", delta_arrow="off",
-        )  # fmt: skip
+            plain(lead["name"]),
+            fr_pct(lead["share"]),
+            delta_color="off",
+            delta_arrow="off",
+        )
     cols[1].metric("Votants", fr_int(first["votants"]))
     counted, total = first["bureaux_counted"], first["bureaux_total"]
     cols[2].metric(
         "Bureaux dépouillés",
         fr_int(counted) + ("" if pd.isna(total) else f" / {fr_int(total)}"),
         None if pd.isna(counted) or pd.isna(total) else fr_pct(100 * counted / total, 1),
-        delta_color="off", delta_arrow="off",
-    )  # fmt: skip
+        delta_color="off",
+        delta_arrow="off",
+    )
     cols[3].metric(
-        "Relevé", f"{as_of:%d/%m %H:%M}", status_fr(view.status),
-        delta_color="off", delta_arrow="off",
-    )  # fmt: skip
+        "Relevé",
+        f"{as_of:%d/%m %H:%M}",
+        status_fr(view.status),
+        delta_color="off",
+        delta_arrow="off",
+    )
 
     # What changed since the previous valid snapshot of the same kind.
     snaps = query.snapshots(view.results, round_)
@@ -129,8 +137,9 @@ def _live_panel() -> None:
         )
     elif not view.shares.empty:
         bundle = vote_split_bundle(view, house_template())
-        st.plotly_chart(bundle.fig, theme=None, key="live-vote-split",
-                        config={"displaylogo": False})  # fmt: skip
+        st.plotly_chart(
+            bundle.fig, theme=None, key="live-vote-split", config={"displaylogo": False}
+        )
         st.caption(markdown(bundle.source_line))
 
 

@@ -90,9 +90,13 @@ if shown.empty:
     st.warning("Aucune réaction ne correspond à ces filtres.")
 else:
     bundle = timeline_bundle(
-        shown, results, candidates, election, template=house_template(),
+        shown,
+        results,
+        candidates,
+        election,
+        template=house_template(),
         by="person" if by == "personne" else "camp",
-    )  # fmt: skip
+    )
     event = ui.show_chart(bundle, key="timeline", on_select="rerun")
     points = (event or {}).get("selection", {}).get("points", []) if event else []
     for point in points:
@@ -127,9 +131,12 @@ if selected:
             if entry["stance_rule"]:
                 st.caption(
                     f"Règle de classement : {markdown(str(entry['stance_rule']))}"
-                    + (f" — « {markdown(str(entry['stance_evidence']))} »"
-                       if entry["stance_evidence"] else "")
-                )  # fmt: skip
+                    + (
+                        f" — « {markdown(str(entry['stance_evidence']))} »"
+                        if entry["stance_evidence"]
+                        else ""
+                    )
+                )
             l1, l2 = st.columns(2)
             if permalink := http_url(entry["permalink"]):
                 l1.link_button("Entrée source ↗", permalink)

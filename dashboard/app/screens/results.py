@@ -158,17 +158,22 @@ with cards:
                 f"{rnd.winner_label.capitalize()}s",
                 plain(" et ".join(str(n).split()[-1] for n in winners["name"])),
                 " · ".join(fr_pct(x) for x in winners["share"]),
-                delta_color="off", delta_arrow="off",
-            )  # fmt: skip
+                delta_color="off",
+                delta_arrow="off",
+            )
         else:
             title = rnd.winner_label.capitalize() if len(winners) else "En tête"
             cols[0].metric(
-                title, plain(lead["name"]), fr_pct(lead["share"]), delta_color="off",
+                title,
+                plain(lead["name"]),
+                fr_pct(lead["share"]),
+                delta_color="off",
                 delta_arrow="off",
-            )  # fmt: skip
+            )
     elif under_embargo:
-        cols[0].metric("Résultats", "sous embargo", embargo.label(), delta_color="off",
-                       delta_arrow="off")  # fmt: skip
+        cols[0].metric(
+            "Résultats", "sous embargo", embargo.label(), delta_color="off", delta_arrow="off"
+        )
     else:
         cols[0].metric("En tête", "—", "parts non publiées", delta_color="off", delta_arrow="off")
 
