@@ -32,12 +32,12 @@ GOAL_S = 0.25
 _COLD = """
 import time
 from dashboard import settings
-from dashboard.export import render
+from dashboard.export import formats, frame as layout, render
 from dashboard.charts.bundles import build_chart
 from dashboard.store import Store
 b = build_chart("vote-split", store=Store(settings.store_dir()), data_dir=settings.data_dir())
 t0 = time.perf_counter()
-render.export_chart(b.fig, fmt="png", preset="article", frame=b, data=b.data)
+formats.export_chart(b.fig, fmt="png", preset="article", frame=b, data=b.data)
 print(time.perf_counter() - t0)
 """
 
@@ -85,7 +85,8 @@ def main() -> int:
 
     import plotly.io as pio
 
-    from dashboard.export import render
+    from dashboard.export import formats, render
+    from dashboard.export import frame as layout
 
     print("cold first export (new process, new Chromium), vote-split PNG article:")
     t0 = time.perf_counter()
@@ -97,18 +98,18 @@ def main() -> int:
 
     bundles = _bundles()
     render.warm_up()
-    render.export_chart(bundles[0].fig, fmt="png", frame=bundles[0])  # first page load
-    p = render.PRESETS["article"]
+    formats.export_chart(bundles[0].fig, fmt="png", frame=bundles[0])  # first page load
+    p = layout.PRESETS["article"]
     warm_all, base_all = [], []
     print("warm export per chart, PNG article (2400×1350):")
     for b in bundles:
 
         def warm(b=b) -> None:
-            render.export_chart(b.fig, fmt="png", preset="article", frame=b, data=b.data)
+            formats.export_chart(b.fig, fmt="png", preset="article", frame=b, data=b.data)
 
         interactive = _timed(warm, args.repeat, pause=0.5)
         batch = _timed(warm, args.repeat)
-        framed = render.frame_figure(b.fig, render.Frame.of(b), p)
+        framed = layout.frame_figure(b.fig, layout.Frame.of(b), p)
 
         def baseline(framed=framed) -> None:
             pio.to_image(framed, format="png", width=p.width, height=p.height, scale=2)

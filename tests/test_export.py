@@ -29,13 +29,14 @@ from conftest import require_chromium
 
 from dashboard.charts.theme import house_template
 from dashboard.errors import DashboardError
-from dashboard.export import render as ex
+from dashboard.export import formats, names, render
+from dashboard.export import frame as layout
 from dashboard.fr import NBSP, PARIS
 
 CHROMIUM = Path("/usr/bin/chromium")
 FIXTURES = Path(__file__).parent / "fixtures" / "export"
 SVG_NS = "{http://www.w3.org/2000/svg}"
-SOURCE = ex.source_line(
+SOURCE = layout.source_line(
     "Haute Autorité des primaires citoyennes",
     datetime(2017, 1, 29, 23, 50, tzinfo=PARIS),
     7023,
@@ -51,7 +52,7 @@ LONG_TITLE = (
 def export_browser() -> None:
     """The shared export browser, started once; absent Chromium is a failure, never a skip."""
     require_chromium()
-    ex.warm_up()
+    render.warm_up()
 
 
 def bars(title: str = "Répartition des voix", *, dark: bool = False) -> go.Figure:
@@ -81,12 +82,12 @@ def lines() -> go.Figure:
     return fig
 
 
-def frame(title: str = "Hamon en tête", **kw) -> ex.Frame:
+def frame(title: str = "Hamon en tête", **kw) -> layout.Frame:
     kw.setdefault("subtitle", "Part des suffrages exprimés, résultats partiels")
     kw.setdefault("source_line", SOURCE)
     kw.setdefault("credit", "Graphique : Rédaction")
     kw.setdefault("logo", None)
-    return ex.Frame(title=title, **kw)
+    return layout.Frame(title=title, **kw)
 
 
 def plain(text: str) -> str:
@@ -123,11 +124,11 @@ def svg_texts(svg: bytes) -> list[str]:
 # --- PNG ----------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("preset", list(ex.PRESETS))
+@pytest.mark.parametrize("preset", list(layout.PRESETS))
 def test_png_is_drawn_at_twice_the_preset_size(export_browser, preset: str) -> None:
-    result = ex.export_chart(bars(), fmt="png", preset=preset, frame=frame(), data=None)
+    result = formats.export_chart(bars(), fmt="png", preset=preset, frame=frame(), data=None)
     width, height, texts, _ = png_info(result.content)
-    p = ex.PRESETS[preset]
+    p = layout.PRESETS[preset]
     assert (width, height) == (2 * p.width, 2 * p.height)
     assert result.mime == "image/png" and result.filename_ext == "png"
     # The title, source and alt text travel inside the file, for the CMS.
@@ -137,8 +138,10 @@ def test_png_is_drawn_at_twice_the_preset_size(export_browser, preset: str) -> N
 
 
 def test_dark_variant_is_dark_and_light_is_white(export_browser) -> None:
-    light = ex.export_chart(bars(), fmt="png", preset="square", frame=frame())
-    dark = ex.export_chart(bars(dark=True), fmt="png", preset="square", frame=frame(), dark=True)
+    light = formats.export_chart(bars(), fmt="png", preset="square", frame=frame())
+    dark = formats.export_chart(
+        bars(dark=True), fmt="png", preset="square", frame=frame(), dark=True
+    )
     assert png_info(light.content)[3][:3] == (255, 255, 255)
     assert sum(png_info(dark.content)[3][:3]) < 3 * 40
 
@@ -147,7 +150,7 @@ def test_dark_variant_is_dark_and_light_is_white(export_browser) -> None:
 
 
 def test_svg_parses_and_carries_title_desc_and_source_line(export_browser) -> None:
-    result = ex.export_chart(lines(), fmt="svg", preset="article", frame=frame())
+    result = formats.export_chart(lines(), fmt="svg", preset="article", frame=frame())
     root = ET.fromstring(result.content)
     assert root.tag == f"{SVG_NS}svg" and root.get("role") == "img"
     assert root.find(f"{SVG_NS}title").text == "Hamon en tête"
@@ -167,7 +170,7 @@ def test_svg_parses_and_carries_title_desc_and_source_line(export_browser) -> No
 def test_pdf_is_one_page_of_the_preset_with_its_text(export_browser) -> None:
     from pypdf import PdfReader
 
-    result = ex.export_chart(bars(), fmt="pdf", preset="portrait", frame=frame())
+    result = formats.export_chart(bars(), fmt="pdf", preset="portrait", frame=frame())
     reader = PdfReader(io.BytesIO(result.content))
     assert len(reader.pages) == 1
     box = reader.pages[0].mediabox
@@ -198,7 +201,7 @@ class _Scripts(HTMLParser):
 
 
 def test_html_is_standalone_with_alt_text_and_no_network_script() -> None:
-    result = ex.export_chart(lines(), fmt="html", preset="article", frame=frame())
+    result = formats.export_chart(lines(), fmt="html", preset="article", frame=frame())
     page = result.content.decode("utf-8")
     parser = _Scripts()
     parser.feed(page)
@@ -216,7 +219,7 @@ def test_html_is_standalone_with_alt_text_and_no_network_script() -> None:
 def test_html_draws_the_chart_offline(export_browser, tmp_path: Path) -> None:
     """Chromium with every request sent to a dead proxy still draws the chart."""
     path = tmp_path / "chart.html"
-    path.write_bytes(ex.export_chart(lines(), fmt="html", frame=frame()).content)
+    path.write_bytes(formats.export_chart(lines(), fmt="html", frame=frame()).content)
     dom = subprocess.run(
         [
             str(CHROMIUM),
@@ -237,7 +240,7 @@ def test_html_draws_the_chart_offline(export_browser, tmp_path: Path) -> None:
 
 
 def test_embed_snippet_is_an_iframe_with_the_preset_ratio() -> None:
-    snippet = ex.embed_snippet("https://example.org/c.html?a=1&b=2", "square", title='"A" & B')
+    snippet = formats.embed_snippet("https://example.org/c.html?a=1&b=2", "square", title='"A" & B')
     assert snippet.startswith("<iframe ") and snippet.endswith("</iframe>")
     assert 'src="https://example.org/c.html?a=1&amp;b=2"' in snippet
     assert "aspect-ratio:1080/1080" in snippet and 'title="&quot;A&quot; &amp; B"' in snippet
@@ -259,7 +262,7 @@ def data() -> pd.DataFrame:
 
 
 def test_csv_opens_in_french_excel_and_reads_back() -> None:
-    result = ex.export_chart(bars(), fmt="csv", frame=frame(), data=data())
+    result = formats.export_chart(bars(), fmt="csv", frame=frame(), data=data())
     raw = result.content
     assert raw.startswith(b"\xef\xbb\xbf")  # BOM: Excel reads UTF-8 accents
     text = raw.decode("utf-8-sig")
@@ -274,7 +277,7 @@ def test_csv_opens_in_french_excel_and_reads_back() -> None:
 
 
 def test_json_is_typed_and_describes_the_chart() -> None:
-    result = ex.export_chart(bars(), fmt="json", frame=frame(), data=data())
+    result = formats.export_chart(bars(), fmt="json", frame=frame(), data=data())
     doc = json.loads(result.content)
     assert doc["title"] == "Hamon en tête" and doc["source"] == SOURCE
     assert doc["alt_text"] == result.alt_text
@@ -290,7 +293,7 @@ def test_json_is_typed_and_describes_the_chart() -> None:
 
 def test_data_formats_need_the_data() -> None:
     with pytest.raises(DashboardError, match="no data"):
-        ex.export_chart(bars(), fmt="csv", frame=frame(), data=None)
+        formats.export_chart(bars(), fmt="csv", frame=frame(), data=None)
 
 
 # --- Frame --------------------------------------------------------------------------------
@@ -299,27 +302,27 @@ def test_data_formats_need_the_data() -> None:
 def test_framing_and_exporting_leave_the_input_figure_alone(export_browser) -> None:
     fig = lines()
     before = fig.to_json()
-    ex.frame_figure(fig, frame(logo=FIXTURES / "logo.svg"), "story", dark=True)
-    ex.export_chart(fig, fmt="svg", preset="story", frame=frame(), dark=True)
-    ex.export_chart(fig, fmt="html", preset="story", frame=frame(), dark=True)
+    layout.frame_figure(fig, frame(logo=FIXTURES / "logo.svg"), "story", dark=True)
+    formats.export_chart(fig, fmt="svg", preset="story", frame=frame(), dark=True)
+    formats.export_chart(fig, fmt="html", preset="story", frame=frame(), dark=True)
     assert fig.to_json() == before
 
 
 @pytest.mark.parametrize(("preset", "min_lines"), [("article", 2), ("story", 3)])
 def test_long_title_wraps_at_word_boundaries(preset: str, min_lines: int) -> None:
-    framed = ex.frame_figure(bars(), frame(LONG_TITLE), preset)
+    framed = layout.frame_figure(bars(), frame(LONG_TITLE), preset)
     title = next(a for a in framed.layout.annotations if a.name == "frame-title")
     wrapped = title.text.split("<br>")
     assert len(wrapped) >= min_lines
     assert " ".join(wrapped) == LONG_TITLE  # no word cut, nothing lost
-    p = ex.PRESETS[preset]
-    limit = ex._chars_per_line(p.width - 2 * p.side, p.title_size, bold=True)
+    p = layout.PRESETS[preset]
+    limit = layout._chars_per_line(p.width - 2 * p.side, p.title_size, bold=True)
     assert all(len(line) <= limit for line in wrapped)
 
 
 def test_preset_type_scale_grows_on_narrow_canvases() -> None:
-    article = ex.frame_figure(bars(), frame(), "article")
-    story = ex.frame_figure(bars(), frame(), "story")
+    article = layout.frame_figure(bars(), frame(), "article")
+    story = layout.frame_figure(bars(), frame(), "story")
     assert story.layout.font.size > article.layout.font.size
     # Builders' own label sizes are scaled with the preset too (15 px on screen).
     assert story.data[0].textfont.size > article.data[0].textfont.size > 14
@@ -339,10 +342,10 @@ document.getElementById('out').textContent = JSON.stringify(out);
 
 def test_nothing_is_cut_or_overlapping_on_any_preset(export_browser, tmp_path: Path) -> None:
     """Chromium measures every text of the exported SVGs: inside the canvas, no overlap."""
-    cases = [(preset, fig) for preset in ex.PRESETS for fig in (bars(), lines())]
+    cases = [(preset, fig) for preset in layout.PRESETS for fig in (bars(), lines())]
     f = frame(LONG_TITLE, logo=FIXTURES / "logo.svg")
     svgs = [
-        ex.export_chart(fig, fmt="svg", preset=preset, frame=f).content.decode()
+        formats.export_chart(fig, fmt="svg", preset=preset, frame=f).content.decode()
         for preset, fig in cases
     ]
     page = tmp_path / "measure.html"
@@ -371,7 +374,7 @@ def test_nothing_is_cut_or_overlapping_on_any_preset(export_browser, tmp_path: P
     measured = json.loads(html.unescape(match.group(1)))
     assert len(measured) == len(cases)
     for (preset, _), texts in zip(cases, measured, strict=True):
-        p = ex.PRESETS[preset]
+        p = layout.PRESETS[preset]
         frame_lines = [t for t in texts if _is_frame_text(t[0])]
         assert len(frame_lines) >= 3, (preset, texts)  # title, subtitle, footer at least
         for text, left, top, right, bottom in texts:
@@ -399,28 +402,28 @@ def _is_frame_text(text: str) -> bool:
 
 
 def test_logo_is_inlined_and_a_missing_one_is_a_clear_error() -> None:
-    framed = ex.frame_figure(bars(), frame(logo=FIXTURES / "logo.svg"), "article")
+    framed = layout.frame_figure(bars(), frame(logo=FIXTURES / "logo.svg"), "article")
     (image,) = [i for i in framed.layout.images if i.name == "frame-logo"]
     assert image.source.startswith("data:image/svg+xml;base64,")
     with pytest.raises(DashboardError, match="logo .*nope.png"):
-        ex.frame_figure(bars(), frame(logo=Path("/nope/nope.png")), "article")
+        layout.frame_figure(bars(), frame(logo=Path("/nope/nope.png")), "article")
 
 
 def test_frame_reads_a_chart_bundle_and_settings(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("DASHBOARD_CREDIT", "Service infographie")
     bundle = type("Bundle", (), dict(title="T", subtitle="S", source_line=SOURCE, alt_text=""))
-    f = ex.Frame.of(bundle())
+    f = layout.Frame.of(bundle())
     assert (f.title, f.subtitle, f.source_line) == ("T", "S", SOURCE)
     assert f.credit == "Service infographie"
-    assert ex.Frame.of(f) is f
+    assert layout.Frame.of(f) is f
 
 
 def test_alt_text_reads_the_figures_off_the_chart() -> None:
-    alt = ex.alt_text_for(bars(), frame())
+    alt = layout.alt_text_for(bars(), frame())
     assert alt.startswith("Hamon en tête. Part des suffrages exprimés")
     assert "Benoît Hamon : 58,69 %" in alt and "Manuel Valls : 41,31 %" in alt
     assert plain(SOURCE) in plain(alt)
-    assert ex.alt_text_for(bars(), frame(alt_text="Texte de la rédaction")) == (
+    assert layout.alt_text_for(bars(), frame(alt_text="Texte de la rédaction")) == (
         "Texte de la rédaction"
     )
 
@@ -439,12 +442,12 @@ def test_source_line_reads_like_the_newsroom_writes_it() -> None:
 def test_four_threads_at_once_each_get_their_own_chart(export_browser) -> None:
     titles = [f"Graphique {name}" for name in ("Alpha", "Bravo", "Charlie", "Delta")]
     start = threading.Barrier(len(titles))
-    ex.shutdown()  # the worst case: four first clicks racing to start the browser
+    render.shutdown()  # the worst case: four first clicks racing to start the browser
 
     def job(title: str) -> bytes:
         fig = bars(title)
         start.wait()  # all four reach the browser together
-        return ex.export_chart(fig, fmt="svg", preset="article", frame=frame(title)).content
+        return formats.export_chart(fig, fmt="svg", preset="article", frame=frame(title)).content
 
     with ThreadPoolExecutor(len(titles)) as pool:
         results = list(pool.map(job, titles * 2))
@@ -455,21 +458,21 @@ def test_four_threads_at_once_each_get_their_own_chart(export_browser) -> None:
 
 
 def test_browser_is_kept_between_exports_and_restarted_when_it_died(export_browser) -> None:
-    ex.export_chart(bars(), fmt="png", frame=frame())
-    first = ex._RENDERER._kaleido
-    ex.export_chart(bars(), fmt="png", frame=frame())
-    assert ex._RENDERER._kaleido is first  # one browser, not one per export
+    formats.export_chart(bars(), fmt="png", frame=frame())
+    first = render._RENDERER._kaleido
+    formats.export_chart(bars(), fmt="png", frame=frame())
+    assert render._RENDERER._kaleido is first  # one browser, not one per export
 
     first.subprocess.kill()  # Chromium crashed (or was OOM-killed) between two clicks
     first.subprocess.wait()
-    result = ex.export_chart(bars(), fmt="png", frame=frame())
+    result = formats.export_chart(bars(), fmt="png", frame=frame())
     assert png_info(result.content)[:2] == (2400, 1350)
-    assert ex._RENDERER._kaleido is not first
+    assert render._RENDERER._kaleido is not first
 
 
 def test_missing_chromium_is_a_one_line_error(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("BROWSER_PATH", "/nonexistent/chromium")
-    renderer = ex._Renderer()
+    renderer = render._Renderer()
     try:
         with pytest.raises(DashboardError) as info:
             renderer.render(bars().to_dict(), dict(format="png", width=100, height=100))
@@ -483,24 +486,24 @@ def test_missing_chromium_is_a_one_line_error(monkeypatch: pytest.MonkeyPatch) -
 
 
 def test_file_names() -> None:
-    assert ex.filename("primaire-2017", 2, "repartition", "23:50", "png") == (
+    assert names.filename("primaire-2017", 2, "repartition", "23:50", "png") == (
         "primaire-2017-t2-repartition-2350.png"
     )
     when = datetime(2017, 1, 29, 23, 50, tzinfo=PARIS)
-    assert ex.filename("primaire-2017", 2, "Répartition", when, "svg", preset="story") == (
+    assert names.filename("primaire-2017", 2, "Répartition", when, "svg", preset="story") == (
         "primaire-2017-t2-repartition-story-2350.svg"
     )
-    assert ex.filename("primaire-2017", 2, "repartition", "2350", "png", dark=True) == (
+    assert names.filename("primaire-2017", 2, "repartition", "2350", "png", dark=True) == (
         "primaire-2017-t2-repartition-sombre-2350.png"
     )
     # The data does not depend on the canvas or the theme: one name per chart.
-    assert ex.filename("primaire-2017", 1, "progression", None, "csv", preset="story") == (
+    assert names.filename("primaire-2017", 1, "progression", None, "csv", preset="story") == (
         "primaire-2017-t1-progression.csv"
     )
 
 
 def test_unknown_format_or_preset_is_refused() -> None:
     with pytest.raises(DashboardError, match="unknown format 'gif'"):
-        ex.export_chart(bars(), fmt="gif", frame=frame())  # type: ignore[arg-type]
+        formats.export_chart(bars(), fmt="gif", frame=frame())  # type: ignore[arg-type]
     with pytest.raises(DashboardError, match="unknown preset 'banner'"):
-        ex.export_chart(bars(), fmt="png", preset="banner", frame=frame())
+        formats.export_chart(bars(), fmt="png", preset="banner", frame=frame())

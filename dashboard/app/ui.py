@@ -229,13 +229,13 @@ def show_chart(bundle: ChartBundle, *, key: str, on_select: str = "ignore") -> o
     )
     st.caption(markdown(bundle.source_line))
     c1, c2, c3 = st.columns([1.3, 1, 1.6])
-    from dashboard.export import render
+    from dashboard.export import formats, names
 
     c1.download_button(
         "Données (CSV)",
         # The same CSV as the export panel's: French Excel (UTF-8 BOM, ";", decimal comma).
-        data=render.data_csv(bundle.data),
-        file_name=render.filename(
+        data=formats.data_csv(bundle.data),
+        file_name=names.filename(
             bundle.election_slug, bundle.round, bundle.slug, bundle.file_moment, "csv"
         ),
         mime="text/csv",
@@ -254,19 +254,19 @@ def show_chart(bundle: ChartBundle, *, key: str, on_select: str = "ignore") -> o
 
 def export_panel(bundle: ChartBundle, *, key: str) -> None:
     """Preset + format → download (framed like every newsroom export), optional preview."""
-    from dashboard.export import render
+    from dashboard.export import formats, frame, names
 
     with st.container(border=True):
         c1, c2, c3 = st.columns([2, 1, 1])
         preset = c1.selectbox(
             "Format d'image",
-            list(render.PRESETS),
-            format_func=lambda p: render.PRESETS[p].label,
+            list(frame.PRESETS),
+            format_func=lambda p: frame.PRESETS[p].label,
             key=f"{key}-preset",
         )
-        fmt = c2.selectbox("Fichier", render.FORMATS, key=f"{key}-fmt")
+        fmt = c2.selectbox("Fichier", formats.FORMATS, key=f"{key}-fmt")
         dark = c3.toggle("Sombre", key=f"{key}-dark")
-        name = render.filename(
+        name = names.filename(
             bundle.election_slug,
             bundle.round,
             bundle.slug,
@@ -278,7 +278,7 @@ def export_panel(bundle: ChartBundle, *, key: str) -> None:
 
         def exported() -> bytes:
             # Runs on click, in its own thread; the export module serialises Chromium.
-            return render.export_chart(
+            return formats.export_chart(
                 bundle.fig, fmt=fmt, preset=preset, frame=bundle, data=bundle.data, dark=dark
             ).content
 
@@ -286,16 +286,16 @@ def export_panel(bundle: ChartBundle, *, key: str) -> None:
             f"Télécharger {name}",
             data=exported,
             file_name=name,
-            mime=render.MIME[fmt],
+            mime=formats.MIME[fmt],
             key=f"{key}-download",
             icon=":material/download:",
         )
         st.caption(f"Texte alternatif : {markdown(bundle.alt_text)}")
         if fmt == "html":
-            st.code(render.embed_snippet(name, preset, title=bundle.title), language="html")
+            st.code(formats.embed_snippet(name, preset, title=bundle.title), language="html")
         if st.toggle("Aperçu cadré", key=f"{key}-preview"):
-            framed = render.frame_figure(bundle.fig, render.Frame.of(bundle), preset, dark=dark)
-            p = render.PRESETS[preset]
+            framed = frame.frame_figure(bundle.fig, frame.Frame.of(bundle), preset, dark=dark)
+            p = frame.PRESETS[preset]
             st.plotly_chart(
                 framed,
                 theme=None,

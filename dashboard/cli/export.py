@@ -19,14 +19,9 @@ from typing import Any
 from dashboard import settings
 from dashboard.cli.progress import Progress, fr_bytes
 from dashboard.errors import DashboardError
-from dashboard.export.render import (
-    DATA_FORMATS,
-    FORMATS,
-    PRESETS,
-    ExportResult,
-    export_chart,
-    filename,
-)
+from dashboard.export.formats import DATA_FORMATS, FORMATS, ExportResult, export_chart
+from dashboard.export.frame import PRESETS
+from dashboard.export.names import filename
 from dashboard.store import write_bytes_atomic
 
 

@@ -466,7 +466,7 @@ class Builder:
         )
 
     def embed_block(self, root: str) -> str:
-        from dashboard.export.render import embed_snippet
+        from dashboard.export.formats import embed_snippet
 
         items = []
         for name, label in EMBEDS.items():
@@ -656,14 +656,14 @@ def _mark_cells(table_html: str, shares: pd.DataFrame) -> str:
 
 
 def image_name(bundle: ChartBundle, ext: str) -> str:
-    from dashboard.export.render import filename
+    from dashboard.export.names import filename
 
     return "img/" + filename(bundle.election_slug, bundle.round, bundle.slug, bundle.as_of, ext)
 
 
 def snapshot_csv(doc: dict[str, Any]) -> bytes:
     """One snapshot for French Excel (the export module's CSV rules), French headers."""
-    from dashboard.export.render import data_csv
+    from dashboard.export.formats import data_csv
 
     rows = [
         {
@@ -958,7 +958,8 @@ def _prune(out: Path, keep: int, current: Path) -> list[Path]:
 
 
 def _draw_images(todo: dict[str, ChartBundle]) -> dict[str, bytes]:
-    from dashboard.export.render import Frame, export_chart
+    from dashboard.export.formats import export_chart
+    from dashboard.export.frame import Frame
 
     drawn = {}
     for name, bundle in todo.items():

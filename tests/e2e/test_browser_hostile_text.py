@@ -279,7 +279,7 @@ def test_hostile_feed_status_on_the_live_page_is_text(hostile_app, browser):
 
 
 def hostile_frame():
-    from dashboard.export.render import Frame
+    from dashboard.export.frame import Frame
 
     return Frame(
         title=ONE_LINE,
@@ -312,7 +312,7 @@ def hostile_bars():
 
 
 def test_hostile_text_in_the_svg_export_is_text():
-    from dashboard.export.render import export_chart
+    from dashboard.export.formats import export_chart
 
     svg = export_chart(hostile_bars(), fmt="svg", preset="article", frame=hostile_frame()).content
     root = ET.fromstring(svg)
@@ -328,7 +328,7 @@ def test_hostile_text_in_the_svg_export_is_text():
 
 
 def test_hostile_text_in_the_html_export_is_text(browser, tmp_path):
-    from dashboard.export.render import export_chart
+    from dashboard.export.formats import export_chart
 
     page_file = tmp_path / "export.html"
     page_file.write_bytes(
