@@ -15,7 +15,9 @@ and no camp (camp None) until an editor adds the person.
 1. *quoted*: inside quotation marks → the person is talked about, not talking;
 2. *not a speaker by role*: `is_speaker` false in the gazetteer (journalists: the
    interviewer in "face à Fabien Namias");
-3. *object*: the name follows an object marker in its sentence: "à", "au(x)", "avec",
+3. *listed*: the name opens an item of a list of figures ("Emmanuel Macron : 28%", the
+   estimates a blog copies out) → named, not speaking;
+4. *object*: the name follows an object marker in its sentence: "à", "au(x)", "avec",
    "contre", "derrière", "vers", "envers", "sans", "chez", "face à", "que"/"qu'est", "pour"
    (but not a sentence-opening "Pour X, …"), or "de"/"d'"/"du"/"des" ("candidature de",
    "porte-parole de", "soutien de"), or a transitive verb of reaction ("soutient X",
@@ -24,7 +26,7 @@ and no camp (camp None) until an editor adds the person.
    "propos de", "interview de", "entretien de", "intervention de", which introduce the
    speaker; a name joined to the previous one by "et", "ou", "ainsi que" (or by "," inside
    a list "X, Y et Z") takes its class ("à Yannick Jadot (EELV) et Jean-Luc Mélenchon");
-4. *subject* otherwise.
+5. *subject* otherwise.
 
 The speakers are the first subject, the subjects joined to it ("Martine Aubry et Arnaud
 Montebourg ont …"), and any later subject followed in its sentence by a reaction verb ("a
@@ -49,8 +51,9 @@ rassemblement` ("offre/propose/appelle au rassemblement"), `critique` ("critique
 "tacler", "dénoncer"…), `silence` ("silence", "mutisme", "n'a pas réagi"), `soutien`
 ("consigne de vote pour X", "appel à voter pour X", "annonce qu'il votera pour X",
 "soutient", "défend"). The rule's id and the words that fired it are kept with the stance.
-None when no rule fires. No candidate or party is named in this module: rules that need one
-("rejoint Macron") live in the data file, edited for each election.
+None when no rule fires. No candidate or party is named in this module nor in the rules:
+a rule that needs one writes `{people}` or `{parties}` ("rejoint {people}"), filled from the
+election's people.csv when the gazetteer is loaded.
 """
 
 from __future__ import annotations
@@ -301,7 +304,8 @@ def load_people(
         )
     outlets = load_outlets(Path(outlets_path) if outlets_path else path.with_name("outlets.csv"))
     rules = load_stance_rules(
-        Path(stance_rules_path) if stance_rules_path else path.with_name("stance_rules.csv")
+        Path(stance_rules_path) if stance_rules_path else path.with_name("stance_rules.csv"),
+        people,
     )
     return Gazetteer(people, camps, outlets, rules)
 
@@ -463,12 +467,17 @@ def _joined(text: str, prev_end: int, start: int, end: int) -> bool:
 _REACTION_VERB_RE = re.compile(
     r"[^.!?\n]{0,60}?\b(?:(?:a|ont)\s+(?:\w+\s+)?(?:declare|reagi|reagit|tweete|estime"
     r"|denonce|appele|affirme|annonce|repondu|salue|critique|explique|assure|regrette|juge"
-    r"|ironise|lance|confie|indique|ajoute|precise|souligne|exclu|refuse|reconnu|defendu)"
+    r"|ironise|lance|confie|indique|ajoute|precise|souligne|exclu|refuse|reconnu|defendu|demande)"
     r"|(?:declare|estime|denonce|appelle|affirme|annonce|repond|salue|critique|explique"
     r"|assure|regrette|juge|ironise|lance|confie|indique|ajoute|precise|souligne|exclut"
-    r"|refuse|tacle|reconnait)\b)"
+    r"|refuse|tacle|reconnait|demande)\b)"
 )
 _SENTENCE_BREAK = ".!?\n"
+# "Emmanuel Macron : 28%", "Jean-Luc Mélenchon (LFI) : 20,1 %": a name in a list of figures
+# (the 20:00 estimates a blog copies out) is listed, not speaking.
+_LISTED_AFTER_RE = re.compile(
+    r"[ \t\u00a0\u202f]*(?:\([^()\n]{0,30}\)[ \t\u00a0\u202f]*)?:[ \t\u00a0\u202f]*\d"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -476,7 +485,7 @@ class _Mention:
     start: int
     end: int
     person_id: str
-    kind: str  # "quoted", "non-speaker", "object", "subject"
+    kind: str  # "quoted", "non-speaker", "listed", "object", "subject"
 
 
 def _sentence_start(text: str, pos: int) -> int:
@@ -498,6 +507,8 @@ def _classify(
             kind = "quoted"
         elif not g.people[pid].is_speaker:
             kind = "non-speaker"
+        elif _LISTED_AFTER_RE.match(text, end):
+            kind = "listed"
         elif (
             prev is not None
             and prev.kind in ("object", "subject")
@@ -596,14 +607,59 @@ def _needles(pattern: re.Pattern[str]) -> tuple[str, ...]:
     return tuple(sorted(found)) if found else ()
 
 
-def load_stance_rules(path: Path | str) -> tuple[StanceRule, ...]:
+# Placeholders a pattern may hold, filled from the election's people.csv: rules name "this
+# election's people" without naming anyone ("rejoint {people}"), so one rules file serves
+# every election and no name lives in a shared rule.
+PLACEHOLDERS = ("people", "parties")
+_PLACEHOLDER_RE = re.compile(r"\{([a-z_]+)\}")
+_NEVER = "(?!)"  # what a placeholder stands for when the election names nobody
+
+
+def _as_pattern(name: str) -> str | None:
+    """A name as the folded, lower-case text shows it, escaped; words joined by any space."""
+    words = re.findall(r"[a-z0-9]+(?:['-][a-z0-9]+)*", _lower(fold_same_length(name)))
+    return r"\s+".join(re.escape(w) for w in words) or None
+
+
+def placeholder_values(people: Iterable[Person]) -> dict[str, str]:
+    """{people}: every speaker's name and aliases; {parties}: their parties — each an
+    alternation, longest first (so "emmanuel macron" wins over "macron")."""
+    speakers = [p for p in people if p.is_speaker]
+    found = {
+        "people": {_as_pattern(n) for p in speakers for n in (p.name, *p.aliases)},
+        "parties": {_as_pattern(p.party) for p in speakers if p.party},
+    }
+    return {
+        key: "(?:" + "|".join(sorted(filter(None, alts), key=lambda a: (-len(a), a))) + ")"
+        if any(alts)
+        else _NEVER
+        for key, alts in found.items()
+    }
+
+
+def _expand(pattern: str, values: dict[str, str], where: dict) -> str:
+    def fill(m: re.Match[str]) -> str:
+        if m.group(1) not in values:
+            known = ", ".join("{" + k + "}" for k in PLACEHOLDERS)
+            raise SourceError(
+                f"unknown placeholder {m.group()} (known: {known})", **where, field="pattern"
+            )
+        return values[m.group(1)]
+
+    return _PLACEHOLDER_RE.sub(fill, pattern)
+
+
+def load_stance_rules(path: Path | str, people: Iterable[Person] = ()) -> tuple[StanceRule, ...]:
     """Stance rules from stance_rules.csv, in priority order (the first that fires wins):
     rule (an id),stance (one of STANCES),pattern (a Python regular expression, matched
-    against the headline and body with accents removed and in lower case),negatable (true:
-    skipped after "pas", "aucun", "sans", "exclut"… in its sentence; empty = false),
-    explanation (what it reads, in words). Raises SourceError naming the file, row and field
-    of the first problem (a pattern that does not compile, an unknown stance…)."""
+    against the headline and body with accents removed and in lower case; `{people}` and
+    `{parties}` stand for the names, aliases and parties of `people`, the election's
+    gazetteer — nothing when it is empty),negatable (true: skipped after "pas", "aucun",
+    "sans", "exclut"… in its sentence; empty = false), explanation (what it reads, in
+    words). Raises SourceError naming the file, row and field of the first problem (a
+    pattern that does not compile, an unknown stance or placeholder…)."""
     path = Path(path)
+    values = placeholder_values(people)
     rules: list[StanceRule] = []
     for row_no, row in _read_csv(path, STANCE_RULES_COLUMNS):
         where = {"path": str(path), "row": row_no}
@@ -614,7 +670,7 @@ def load_stance_rules(path: Path | str) -> tuple[StanceRule, ...]:
             raise SourceError(f"duplicate rule {rule_id!r}", **where, field="rule")
         _check_one_of(row, "stance", STANCES, where)
         try:
-            pattern = re.compile(row["pattern"])
+            pattern = re.compile(_expand(row["pattern"], values, where))
         except re.error as exc:
             raise SourceError(
                 f"pattern does not compile: {exc}", **where, field="pattern"
