@@ -34,7 +34,14 @@ class SourceError(DashboardError):
 
 
 class ValidationError(DashboardError):
-    """A document or snapshot breaks a consistency rule and was refused."""
+    """A document or snapshot breaks a consistency rule and was refused.
+
+    `problems` lists every rule broken, one French sentence each, so a screen can show them
+    all (the message, one line, lists them too)."""
+
+    def __init__(self, message: str, *, problems: tuple[str, ...] | list[str] = ()) -> None:
+        self.problems = tuple(problems)
+        super().__init__(message)
 
 
 class ParseError(DashboardError):

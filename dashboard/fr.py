@@ -100,6 +100,13 @@ _SPACES = re.compile(r"[\s\u00a0\u202f]")
 MAX_COUNT = 10**9
 
 
+def shown(raw: object, limit: int = 40) -> str:
+    """A value someone typed, quoted for a one-line message: « 1,5 million » (whitespace and
+    line breaks collapsed, cut after `limit` characters)."""
+    text = " ".join(str(raw).split())
+    return f"« {text if len(text) <= limit else text[: limit - 1] + '…'} »"
+
+
 def parse_count(text: object) -> int | None:
     """A count as sources and staff write it ("2 000 255", "2000255", "") → int or None.
     ValueError (one line) for anything else: a sign, a decimal, words, more than 10⁹."""
@@ -109,13 +116,13 @@ def parse_count(text: object) -> int | None:
         return None
     if re.fullmatch(r"[0-9]+", cleaned):
         if len(cleaned) > 10 or int(cleaned) > MAX_COUNT:
-            raise ValueError(f"not a plausible count (over a billion): {raw!r}")
+            raise ValueError(f"{shown(raw)} n'est pas un décompte plausible (plus d'un milliard)")
         return int(cleaned)
     if re.fullmatch(r"-[0-9]+([.,][0-9]+)?", cleaned):
-        raise ValueError(f"negative: {raw!r}")
+        raise ValueError(f"{shown(raw)} est un nombre négatif")
     if re.fullmatch(r"[0-9]+[.,][0-9]+", cleaned):
-        raise ValueError(f"not a whole number ≥ 0: {raw!r}")
-    raise ValueError(f"not a number: {raw!r}")
+        raise ValueError(f"{shown(raw)} n'est pas un nombre entier")
+    raise ValueError(f"{shown(raw)} n'est pas un nombre")
 
 
 def parse_share(text: object) -> float | None:
@@ -126,8 +133,8 @@ def parse_share(text: object) -> float | None:
     if cleaned == "":
         return None
     if not re.fullmatch(r"-?[0-9]{1,12}(\.[0-9]+)?", cleaned):
-        raise ValueError(f"not a number: {raw!r}")
+        raise ValueError(f"{shown(raw)} n'est pas un nombre")
     value = float(cleaned)
     if not 0 <= value <= 100:
-        raise ValueError(f"a share must be within 0–100: {raw!r}")
+        raise ValueError(f"{shown(raw)} n'est pas un pourcentage entre 0 et 100")
     return value

@@ -33,10 +33,10 @@ RESULTS_CASES = {
     "election_not_a_string.json": "'election' must be text, got an object",
     "snapshot_id_not_a_string.json": "'snapshot_id' must be text, got a number",
     "candidate_id_not_a_string.json": "candidates[0]: 'id' must be text, got an object",
-    "ministry_tour_twenty_digits.csv": "row 2: field 'Tour': not a plausible count (over a "
-    "billion): '99999999999999999999'",
-    "ministry_votants_above_int64.csv": "row 2: field 'Votants': not a plausible count (over a",
-    "ministry_voix_above_int64.csv": "row 2: field 'Voix': not a plausible count (over a billion)",
+    "ministry_tour_twenty_digits.csv": "row 2: field 'Tour': « 99999999999999999999 » n'est pas un "
+    "décompte plausible (plus d'un milliard)",
+    "ministry_votants_above_int64.csv": "row 2: field 'Votants': « 99999999999999999999 » n'est",
+    "ministry_voix_above_int64.csv": "row 2: field 'Voix': « 99999999999999999999 » n'est pas un",
     "ministry_date_year_one.csv": "row 2: Date out of range: '01/01/0001'",
 }
 # readable documents that cannot be this election's: `validate` says fetch would refuse them
@@ -139,7 +139,8 @@ DATA_BUILD_CASES = {
     "round_twenty_digits": (
         "primaire-2017,1,t1-1200,",
         "primaire-2017,99999999999999999999,t1-1200,",
-        "row 2, field 'round': not a plausible count (over a billion): '99999999999999999999'",
+        "row 2, field 'round': « 99999999999999999999 » n'est pas un décompte plausible "
+        "(plus d'un milliard)",
     ),
     "as_of_year_one_plus_14": (
         "2017-01-22T12:00:00+01:00",
@@ -228,7 +229,7 @@ def test_errors_on_standard_input_name_it_in_french(run):
 
 def test_a_desk_upload_over_the_limit_says_so_not_empty_input(app_env):
     # Over the limit, the bytes reach the function: too large, with the limit.
-    with pytest.raises(ValidationError, match=r"file too large: 6\.0 MB \(limit 5 MB"):
+    with pytest.raises(ValidationError, match=r"Fichier trop gros : 6 Mo \(limite 5 Mo"):
         actions.preview_liveblog(
             b"8h24 : Titre\n" * (6 * 1024 * 1024 // 13 + 1),
             blog_date=date(2017, 1, 29),
@@ -236,7 +237,7 @@ def test_a_desk_upload_over_the_limit_says_so_not_empty_input(app_env):
             limit_mb=5,
         )
     # The uploader drops a file over its limit and hands over nothing: the message says why.
-    with pytest.raises(ValidationError, match=r"rien à lire .* d'au plus 5 Mo") as empty:
+    with pytest.raises(ValidationError, match=r"Rien à lire .* d'au plus 5 Mo") as empty:
         actions.preview_liveblog(b"", blog_date=None, source_url=BLOG_URL, limit_mb=5)
     assert "empty input" not in str(empty.value)
 

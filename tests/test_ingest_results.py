@@ -100,7 +100,10 @@ def test_an_unknown_name_is_kept_so_validation_can_flag_it():
             "Tour;Date;Heure;Nom;Voix\n2;29/01/2017;23:00;Hamon;1\n2;29/01/2017;23:05;Valls;1\n",
             "row 3: 'Heure' is '23:05' here but '23:00' at row 2",
         ),
-        ("Tour;Date;Heure;Nom;% Voix/Exp\n2;29/01/2017;23:00;Hamon;120\n", "within 0–100"),
+        (
+            "Tour;Date;Heure;Nom;% Voix/Exp\n2;29/01/2017;23:00;Hamon;120\n",
+            "n'est pas un pourcentage entre 0 et 100",
+        ),
         ("Tour;Date;Heure;Statut;Nom;Voix\n2;29/01/2017;23:00;bof;Hamon;1\n", "'Statut'"),
         (
             "Tour;Date;Heure;Nom;Voix;Nom;Voix\n2;29/01/2017;23:00;Hamon;1;Valls;2\n",

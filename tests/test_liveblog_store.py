@@ -78,7 +78,9 @@ def test_ingest_the_seed_then_again_is_idempotent(store, gazetteer):
     assert rows(store, ENTRIES_TABLE) == 6 and rows(store, REACTIONS_TABLE) == 6
     # Nothing to add: the files were not even rewritten.
     assert {n: store.path(n).stat().st_mtime_ns for n in mtimes} == mtimes
-    assert again.summary() == f"{blog_id_for(SEED_URL)}: 0 added, 0 updated, 6 unchanged"
+    assert (
+        again.summary() == f"{blog_id_for(SEED_URL)} : 0 entrée ajoutée, 0 modifiée, 6 inchangées"
+    )
 
 
 def test_current_entries_and_reactions_for_the_page(store, gazetteer):
@@ -222,10 +224,10 @@ def test_cli_ingest_twice_then_bad_input_leaves_the_store_unchanged(tmp_path, ga
     args = ("ingest", str(SEED), "--date", "2017-01-30", "--source-url", SEED_URL)
     proc = run_liveblog(*args, store_dir=store_dir)
     assert proc.returncode == 0, proc.stderr.decode()
-    assert "6 added, 0 updated, 0 unchanged" in proc.stdout.decode()
+    assert "6 entrées ajoutées, 0 modifiée, 0 inchangée" in proc.stdout.decode()
     proc = run_liveblog(*args, store_dir=store_dir)
     assert proc.returncode == 0
-    assert "0 added, 0 updated, 6 unchanged" in proc.stdout.decode()
+    assert "0 entrée ajoutée, 0 modifiée, 6 inchangées" in proc.stdout.decode()
     store = Store(store_dir)
     snapshot = {p.name: p.read_bytes() for p in store_dir.glob("*.parquet")}
     assert set(snapshot) == {f"{n}.parquet" for n in (ENTRIES_TABLE, REACTIONS_TABLE, "liveblogs")}

@@ -278,8 +278,14 @@ def test_watch_follows_the_index_to_the_national_document(cli, served, tmp_path)
 @pytest.mark.parametrize(
     ("edit", "message"),
     [
-        ((b";48752339;", b";48752339x;"), "row 2: field 'Inscrits': not a number: '48752339x'"),
-        ((b";58,55;", b";158,55;"), "field '% Voix/Exp' of Emmanuel MACRON: a share must be"),
+        (
+            (b";48752339;", b";48752339x;"),
+            "row 2: field 'Inscrits': « 48752339x » n'est pas un nombre",
+        ),
+        (
+            (b";58,55;", b";158,55;"),
+            "field '% Voix/Exp' of Emmanuel MACRON: « 158,55 » n'est pas un",
+        ),
         ((b"N\xb0Panneau;Sexe;Nom;", b"N\xb0Panneau;Sexe;Nam;"), "row 1: missing column(s): Nom"),
     ],
 )
@@ -372,7 +378,7 @@ def test_data_build_refuses_a_ministry_file_that_fails(cli, tmp_path):
     )
     store = tmp_path / "built"
     line = _error_line(cli("data", "build", "--data-dir", str(data), data=data, store=store))
-    assert "somme des voix des candidats" in line and "nothing stored" in line
+    assert "somme des voix des candidats" in line and "rien n'a été enregistré" in line
     assert Store(store).read_df("results", RESULTS).empty
 
 

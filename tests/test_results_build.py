@@ -68,11 +68,11 @@ NEW_HAMON = "corrected,count,7208,7208,2045343,2013743,,,hamon,1181872,"
 BAD = {
     "negative_votes": (
         lambda p: _edit(p, NEW_HAMON, NEW_HAMON.replace(",1181872,", ",-1181872,")),
-        "negative",
+        "est un nombre négatif",
     ),
     "non_numeric_votes": (
         lambda p: _edit(p, NEW_HAMON, NEW_HAMON.replace(",1181872,", ",1.2M,")),
-        "not a number",
+        "« 1.2M » n'est pas un nombre",
     ),
     "totals_dont_add_up": (
         lambda p: _edit(p, NEW_HAMON, NEW_HAMON.replace(",1181872,", ",1181000,")),
@@ -112,7 +112,7 @@ def test_bad_source_data_is_refused_in_one_line_and_the_store_is_unchanged(
     assert err.count("\n") == 1, err  # one line, no traceback
     assert err.startswith(f"error: {data_dir / 'results.csv'}"), err  # names the file
     if case == "totals_dont_add_up":
-        assert ": snapshot t2-correction: " in err  # and the snapshot it refuses
+        assert " : Relevé t2-correction : " in err  # and the snapshot it refuses
     after = {p.name: p.read_bytes() for p in store_dir.glob("*.parquet")}
     assert after == before
     # `results validate` on the same file: 1 for a readable but inconsistent file, else 2.

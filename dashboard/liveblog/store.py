@@ -88,13 +88,26 @@ class IngestReport:
     absent: int = 0  # stored entries no longer in the blog (kept, not deleted)
     reactions_refreshed: int = 0  # unchanged entries whose reaction was re-derived
 
-    def summary(self) -> str:
-        parts = [f"{self.added} added", f"{self.updated} updated", f"{self.unchanged} unchanged"]
+    def summary(self, name: str | None = None) -> str:
+        """ "Blog exemple.org : 3 entrées ajoutées, 0 modifiée, 0 inchangée" (`name`: how the
+        blog is called; its id by default)."""
+        parts = [
+            _counted(self.added, "entrée ajoutée", "entrées ajoutées"),
+            _counted(self.updated, "modifiée", "modifiées"),
+            _counted(self.unchanged, "inchangée", "inchangées"),
+        ]
         if self.reactions_refreshed:
-            parts.append(f"{self.reactions_refreshed} reaction(s) re-derived")
+            parts.append(_counted(self.reactions_refreshed, "réaction relue", "réactions relues"))
         if self.absent:
-            parts.append(f"{self.absent} no longer in the blog (kept)")
-        return f"{self.blog_id}: " + ", ".join(parts)
+            parts.append(
+                _counted(self.absent, "absente du blog (gardée)", "absentes du blog (gardées)")
+            )
+        return f"{name or self.blog_id} : " + ", ".join(parts)
+
+
+def _counted(n: int, one: str, many: str) -> str:
+    # French: 0 and 1 take the singular.
+    return f"{n} {one if n < 2 else many}"
 
 
 def _reaction_row(

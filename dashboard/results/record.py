@@ -165,11 +165,13 @@ def record_snapshots(
         if sequence_rules is not None and not to_add.empty:
             to_add = _add_sequence_flags(report, to_add, existing, sequence_rules)
         if report.flagged and not allow_flagged:
-            sid, flags = next(iter(report.flagged.items()))
-            more = sum(len(f) for f in report.flagged.values()) - 1
-            tail = f" (+{more} more)" if more else ""
-            prefix = f"{where}: " if where else ""
-            raise ValidationError(f"{prefix}snapshot {sid}: {flags[0]}{tail}; nothing stored")
+            problems = [
+                f"Relevé {sid} : {flag}" for sid, flags in report.flagged.items() for flag in flags
+            ]
+            prefix = f"{where} : " if where else ""
+            raise ValidationError(
+                f"{prefix}{' ; '.join(problems)} — rien n'a été enregistré", problems=problems
+            )
         if not to_add.empty:
             table = to_table(to_add.drop(columns=["_row"], errors="ignore"), RESULTS)
             combined = pa.concat_tables([store.read("results", RESULTS), table])

@@ -384,9 +384,10 @@ def build_ministry(
             if verdict.outcome == REFUSED:
                 raise SourceError(" ; ".join(verdict.reasons), path=str(path))
             if verdict.reasons and not (allow_flagged and verdict.outcome == FLAGGED):
-                more = f" (+{len(verdict.reasons) - 1} more)" if len(verdict.reasons) > 1 else ""
                 raise ValidationError(
-                    f"{path}: {verdict.label}: {verdict.reasons[0]}{more}; nothing stored"
+                    f"{path} : {verdict.label} : {' ; '.join(verdict.reasons)}"
+                    " — rien n'a été enregistré",
+                    problems=verdict.reasons,
                 )
             if verdict.outcome == CHECKED:
                 areas.append(verdict)

@@ -6,13 +6,14 @@ secrets); the page checks access itself too, so opening its URL directly shows n
 
 from __future__ import annotations
 
-from datetime import datetime, time
+from datetime import datetime
 
 import pandas as pd
 import streamlit as st
 
 from dashboard import settings
 from dashboard.app import ui
+from dashboard.charts.timeline import OUTLET_TYPE_FR
 from dashboard.desk import actions
 from dashboard.desk.access import (
     RateLimiter,
@@ -22,7 +23,7 @@ from dashboard.desk.access import (
     oidc_provider,
 )
 from dashboard.errors import DashboardError
-from dashboard.fr import PARIS
+from dashboard.fr import BASE_FR, PARIS, fr_moment, status_fr, time_known
 from dashboard.liveblog.reactions import OUTLET_TYPES, STANCES
 from dashboard.model import MARK_LABELS, SHARE_BASES, STATUSES
 from dashboard.text import markdown
@@ -97,11 +98,28 @@ st.caption(
 )
 store = ui.store()
 limit_mb = float(settings.get_int("upload_limit_mb"))
+NOTHING_STORED = "Rien n'a été enregistré."
 
 
 def done(change: actions.Change) -> None:
-    st.success(markdown(f"{change.summary} (modification {change.change_id})"))
+    """Say what was stored; shown once after the rerun that redraws the page without the
+    form's old state (a saved preview disappears)."""
+    st.session_state["desk-done"] = change.summary
+    st.rerun()
 
+
+def refused(exc: DashboardError) -> None:
+    """Every problem of a refusal as a bullet list, then that nothing was stored."""
+    problems = getattr(exc, "problems", ())
+    if problems:
+        bullets = "\n".join(f"- {markdown(p)}" for p in problems)
+        st.error(f"{bullets}\n\n{NOTHING_STORED}")
+    else:
+        st.error(markdown(exc))
+
+
+if "desk-done" in st.session_state:
+    st.success(markdown(st.session_state.pop("desk-done")), icon=":material/check_circle:")
 
 blog_tab, reaction_tab, results_tab, log_tab = st.tabs(
     ["Live blog", "Réactions", "Résultats", "Journal"]
@@ -121,49 +139,81 @@ with blog_tab:
         "Date du blog", value=ui.election().last_round.date, format="DD/MM/YYYY"
     )
     source_url = c2.text_input("URL source du live blog", key="blog-url")
+    gaz = ui.gazetteer()
     if st.button("Prévisualiser", key="blog-preview"):
         data = upload.getvalue() if upload is not None else pasted.encode("utf-8")
         try:
             parsed = actions.preview_liveblog(
                 data, blog_date=blog_day, source_url=source_url, limit_mb=limit_mb
             )
-            st.session_state["blog-parsed"] = (parsed, source_url)
+            # A new editor key per preview: corrections made to an earlier one do not carry.
+            serial = st.session_state.get("blog-serial", 0) + 1
+            st.session_state["blog-serial"] = serial
+            st.session_state["blog-parsed"] = (
+                parsed,
+                source_url,
+                actions.preview_table(parsed, gaz),
+            )
         except DashboardError as exc:
             st.session_state.pop("blog-parsed", None)
-            st.error(markdown(exc))
+            refused(exc)
     if "blog-parsed" in st.session_state:
-        parsed, url = st.session_state["blog-parsed"]
-        st.dataframe(
-            pd.DataFrame(
-                [
-                    {"heure": f"{e.date:%d/%m} {e.hhmm}", "titre": e.headline, "texte": e.body}
-                    for e in parsed.entries
-                ]
-            ),
-            hide_index=True,
-        )
+        parsed, url, detected = st.session_state["blog-parsed"]
         n = len(parsed.entries)
+        st.markdown(
+            f"**{markdown(actions.blog_name(url))}** — "
+            f"{'1 entrée' if n == 1 else f'{n} entrées'} à enregistrer. Vérifiez les personnes, "
+            "le camp et la position détectés ; corrigez-les au besoin avant d'enregistrer."
+        )
+        choices = actions.preview_choices(gaz)
+        edited = st.data_editor(
+            detected,
+            key=f"blog-edit-{st.session_state.get('blog-serial', 0)}",
+            hide_index=True,
+            width="stretch",
+            num_rows="fixed",
+            disabled=["Heure", "Titre", "Média", "Citations"],
+            column_config={
+                "Heure": st.column_config.TextColumn("Heure", width="small"),
+                "Titre": st.column_config.TextColumn("Titre", width="medium"),
+                "Personnes": st.column_config.MultiselectColumn(
+                    "Personnes", options=choices["Personnes"], width="medium"
+                ),
+                "Camp": st.column_config.SelectboxColumn(
+                    "Camp", options=choices["Camp"], required=True, width="medium"
+                ),
+                "Média": st.column_config.TextColumn("Média"),
+                "Position": st.column_config.SelectboxColumn(
+                    "Position", options=choices["Position"], required=True
+                ),
+                "Citations": st.column_config.TextColumn("Citations", width="large"),
+            },
+        )
         if st.button(
             f"Enregistrer {'cette entrée' if n == 1 else f'ces {n} entrées'}",
             type="primary",
             key="blog-save",
         ):
             try:
-                done(
-                    actions.ingest_preview(
-                        store, parsed, source_url=url, gazetteer=ui.gazetteer(), who=who
-                    )
+                change = actions.ingest_preview(
+                    store,
+                    parsed,
+                    source_url=url,
+                    gazetteer=gaz,
+                    who=who,
+                    corrections=actions.corrections_from(detected, edited, gaz),
                 )
-                del st.session_state["blog-parsed"]
             except DashboardError as exc:
-                st.error(markdown(exc))
+                refused(exc)
+            else:
+                del st.session_state["blog-parsed"]
+                done(change)
 
 with reaction_tab:
     reactions = ui.reactions()
     if reactions.empty:
         st.info("Aucune entrée enregistrée.")
     else:
-        gaz = ui.gazetteer()
         labels = {
             f"{pd.Timestamp(r.published_at):%d/%m %H:%M} — {r.headline or r.entry_id}": r
             for r in reactions.itertuples()
@@ -183,11 +233,14 @@ with reaction_tab:
                 "Camp",
                 camps,
                 index=camps.index(row.camp) if row.camp in camps else 0,
-                format_func=lambda c: gaz.camps[c].label if c else "non identifié",
+                format_func=lambda c: gaz.camps[c].label if c else actions.NO_CAMP,
             )
             stances = ["", *STANCES]
             stance = st.selectbox(
-                "Position", stances, index=stances.index(row.stance) if row.stance in stances else 0
+                "Position",
+                stances,
+                index=stances.index(row.stance) if row.stance in stances else 0,
+                format_func=lambda s: s or actions.NO_STANCE,
             )
             outlet = st.text_input("Média", value=row.outlet or "")
             types = ["", *OUTLET_TYPES]
@@ -195,126 +248,154 @@ with reaction_tab:
                 "Type de média",
                 types,
                 index=types.index(row.outlet_type) if row.outlet_type in types else 0,
+                format_func=lambda t: OUTLET_TYPE_FR.get(t, t) if t else "non précisé",
             )
             reason = st.text_input("Motif de la correction")
             if st.form_submit_button("Enregistrer la correction", type="primary"):
                 try:
-                    done(
-                        actions.edit_reaction(
-                            store,
-                            gaz,
-                            blog_id=row.blog_id,
-                            entry_id=row.entry_id,
-                            people=people,
-                            camp=camp or None,
-                            stance=stance or None,
-                            outlet=outlet,
-                            outlet_type=outlet_type or None,
-                            who=who,
-                            reason=reason,
-                        )
+                    change = actions.edit_reaction(
+                        store,
+                        gaz,
+                        blog_id=row.blog_id,
+                        entry_id=row.entry_id,
+                        people=people,
+                        camp=camp or None,
+                        stance=stance or None,
+                        outlet=outlet,
+                        outlet_type=outlet_type or None,
+                        who=who,
+                        reason=reason,
                     )
                 except DashboardError as exc:
-                    st.error(markdown(exc))
+                    refused(exc)
+                else:
+                    done(change)
 
 with results_tab:
     election = ui.election()
     candidates = ui.candidates()
+    results = ui.results()
+    names = dict(zip(candidates["candidate_id"], candidates["name"], strict=True))
     st.subheader("Ajouter un relevé annoncé (télévision, communiqué…)")
+    rounds = [r.number for r in election.rounds]
+    # Outside the form: the candidates listed depend on the round.
+    round_ = st.selectbox(
+        "Tour",
+        rounds,
+        index=len(rounds) - 1,
+        format_func=lambda n: election.round(n).label,
+        key="snap-round",
+    )
+    in_round = actions.round_candidates(results, candidates, election, round_)
     with st.form("snapshot-add"):
-        c1, c2, c3, c4 = st.columns(4)
-        rounds = [r.number for r in election.rounds]
-        round_ = c1.selectbox(
-            "Tour", rounds, index=len(rounds) - 1, format_func=lambda n: election.round(n).label
-        )
-        day = c2.date_input("Date", value=election.round(rounds[-1]).date, format="DD/MM/YYYY")
-        hour = c3.time_input("Heure", value=time(21, 0), step=60)
-        status = c4.selectbox("Statut", STATUSES)
+        c2, c3, c4 = st.columns(3)
+        day = c2.date_input("Date", value=election.round(round_).date, format="DD/MM/YYYY")
+        hour = c3.time_input("Heure", value=election.polls_close, step=60)
+        status = c4.selectbox("Statut", STATUSES, format_func=status_fr)
         c5, c6, c7, c8, c9, c10 = st.columns(6)
-        counted = c5.text_input("Bureaux dépouillés")
-        total = c6.text_input("Bureaux au total")
-        votants = c7.text_input("Votants")
-        exprimes = c8.text_input("Exprimés")
-        blancs = c9.text_input("Blancs")
-        nuls = c10.text_input("Nuls")
+        typed = {
+            "bureaux_counted": c5.text_input("Bureaux dépouillés"),
+            "bureaux_total": c6.text_input("Bureaux au total"),
+            "votants": c7.text_input("Votants"),
+            "exprimes": c8.text_input("Exprimés"),
+            "blancs": c9.text_input("Blancs"),
+            "nuls": c10.text_input("Nuls"),
+        }
         # Default base: the one of the round's latest snapshot (exprimés in a run-off).
-        latest = ui.results().sort_values("as_of")
-        last_base = latest["share_base"].iloc[-1] if len(latest) else SHARE_BASES[0]
+        of_round = results[results["round"] == round_].sort_values("as_of")
+        last_base = of_round["share_base"].iloc[-1] if len(of_round) else SHARE_BASES[-1]
         base = st.selectbox(
-            "Base des pourcentages", SHARE_BASES, index=SHARE_BASES.index(last_base)
+            "Base des pourcentages",
+            SHARE_BASES,
+            index=SHARE_BASES.index(last_base),
+            format_func=lambda b: BASE_FR.get(b, b),
         )
         cand_inputs = {}
-        for cand in candidates.sort_values("display_order").itertuples():
+        for cid in in_round:
             a, b = st.columns(2)
-            cand_inputs[cand.candidate_id] = (
-                a.text_input(f"Voix — {cand.name}", key=f"v-{cand.candidate_id}"),
-                b.text_input(f"% — {cand.name}", key=f"s-{cand.candidate_id}"),
+            cand_inputs[cid] = (
+                a.text_input(f"Voix — {names.get(cid, cid)}", key=f"v-{round_}-{cid}"),
+                b.text_input(f"% — {names.get(cid, cid)}", key=f"s-{round_}-{cid}"),
             )
         src = st.text_input("URL source")
         note = st.text_input("Note")
         if st.form_submit_button("Ajouter le relevé", type="primary"):
             try:
-                chosen = {cid: v for cid, v in cand_inputs.items() if v[0].strip() or v[1].strip()}
-                doc = {
-                    "schema": 1,
-                    "election": election.id,
-                    "round": round_,
-                    "as_of": datetime.combine(day, hour, tzinfo=PARIS).isoformat(),
-                    "status": status,
-                    "share_base": base,
-                    "source_url": src.strip(),
-                    "note": note or None,
-                    "bureaux_counted": actions.parse_count(counted, "bureaux dépouillés"),
-                    "bureaux_total": actions.parse_count(total, "bureaux au total"),
-                    "votants": actions.parse_count(votants, "votants"),
-                    "exprimes": actions.parse_count(exprimes, "exprimés"),
-                    "blancs": actions.parse_count(blancs, "blancs"),
-                    "nuls": actions.parse_count(nuls, "nuls"),
-                    "candidates": [
-                        {
-                            "id": cid,
-                            "votes": actions.parse_count(v, f"voix {cid}"),
-                            "share": actions.parse_share(s, f"% {cid}"),
-                        }
-                        for cid, (v, s) in chosen.items()
-                    ],
-                }
-                if not chosen:
-                    raise DashboardError("saisissez au moins les voix ou le % d'un candidat")
-                done(actions.add_snapshot(store, candidates, doc, who=who, reason=note))
+                doc = actions.snapshot_document(
+                    election,
+                    round_=round_,
+                    as_of=datetime.combine(day, hour, tzinfo=PARIS),
+                    status=status,
+                    share_base=base,
+                    source_url=src,
+                    note=note,
+                    counts=typed,
+                    candidates=cand_inputs,
+                    names=names,
+                )
+                change = actions.add_snapshot(store, candidates, doc, who=who, reason=note)
             except DashboardError as exc:
-                st.error(markdown(exc))
+                refused(exc)
+            else:
+                done(change)
 
     st.subheader("Marquer un relevé comme corrigé ou remplacé")
-    results = ui.results()
-    snaps = results.drop_duplicates("snapshot_id").sort_values("as_of")
-    times = dict(zip(snaps["snapshot_id"], snaps["as_of"], strict=True))
-    with st.form("snapshot-mark"):
-        sid = st.selectbox(
-            "Relevé",
-            list(times),
-            format_func=lambda s: f"{s} — {pd.Timestamp(times[s]):%d/%m %H:%M}",
+    snaps = results.drop_duplicates("snapshot_id").sort_values("as_of", ascending=False)
+
+    def snapshot_label(r: object) -> str:
+        moment = pd.Timestamp(r.as_of).tz_convert(PARIS)
+        when = fr_moment(moment, known=time_known(r.note), year=False, sep=" ")
+        return (
+            f"{r.snapshot_id} — {election.round(int(r.round)).label}, {when}, {status_fr(r.status)}"
         )
+
+    info = {str(r.snapshot_id): snapshot_label(r) for r in snaps.itertuples()}
+    with st.form("snapshot-mark"):
+        sid = st.selectbox("Relevé", list(info), index=0, format_func=info.get)  # newest first
         mark = st.selectbox(
             "Marque", ["corrected", "superseded"], format_func=lambda m: MARK_LABELS[m]
         )
         why = st.text_input("Motif")
         if st.form_submit_button("Marquer"):
             try:
-                done(actions.mark_snapshot(store, sid, mark, who=who, reason=why))
+                change = actions.mark_snapshot(store, sid, mark, who=who, reason=why)
             except DashboardError as exc:
-                st.error(markdown(exc))
+                refused(exc)
+            else:
+                done(change)
 
 with log_tab:
-    log = actions.audit_log(store)
+    log = actions.journal(store, ui.election(), gaz)
     if log.empty:
         st.info("Aucune modification pour l'instant.")
     else:
-        st.dataframe(log, hide_index=True)
-        with st.form("undo"):
-            change_id = st.selectbox("Annuler la modification", list(log["change_id"]))
-            if st.form_submit_button("Annuler (ajoute une modification inverse)"):
-                try:
-                    done(actions.undo(store, change_id, who=who))
-                except DashboardError as exc:
-                    st.error(markdown(exc))
+        st.dataframe(
+            log.drop(columns=["undoable"]),
+            hide_index=True,
+            width="stretch",
+            column_config={
+                "Quand": st.column_config.TextColumn("Quand", width="small"),
+                "Avant": st.column_config.TextColumn("Avant", width="large"),
+                "Après": st.column_config.TextColumn("Après", width="large"),
+            },
+        )
+        open_rows = log[log["undoable"]]
+        if open_rows.empty:
+            st.caption("Aucune modification à annuler.")
+        else:
+            rows = {
+                cid: f"{r['Quand']} — {r['Action']} — {r['Objet']} ({r['Qui']})"
+                for cid, r in open_rows.iterrows()
+            }
+            with st.form("undo"):
+                change_id = st.selectbox(
+                    "Modification à annuler", list(rows), format_func=rows.get, key="undo-row"
+                )
+                st.caption("L'annulation ajoute la modification inverse au journal.")
+                if st.form_submit_button("Annuler cette modification"):
+                    try:
+                        change = actions.undo(store, change_id, who=who)
+                    except DashboardError as exc:
+                        refused(exc)
+                    else:
+                        done(change)

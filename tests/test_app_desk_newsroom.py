@@ -1,0 +1,240 @@
+"""The desk as an editor uses it (issue 13, item 1): French messages listing every problem,
+a preview that shows and corrects what will be stored, forms with only valid French choices,
+a journal in French with Paris times, readable targets and undo from its rows (AppTest)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from dashboard.desk import actions
+from dashboard.liveblog.store import current_reactions
+from dashboard.store import Store
+
+ROOT = Path(__file__).parent.parent
+PAGE = str(ROOT / "dashboard" / "app" / "screens" / "desk.py")
+DATA = ROOT / "data"
+SECRET = "correct horse battery staple"
+BLOG = (
+    "21h05 : Mélenchon sur France Inter\n\n"
+    "Jean-Luc Mélenchon a déclaré sur France Inter : « Je ne me rallierai pas ».\n\n"
+    "21h10 : Jadot\n\nYannick Jadot estime « rien n'est fait »."
+)
+
+
+@pytest.fixture
+def desk(app_env, monkeypatch) -> AppTest:
+    """The desk opened by Camille with the right password, on a tmp copy of the store."""
+    st.cache_resource.clear()  # the attempt limiter of earlier tests
+    monkeypatch.setenv("DASHBOARD_DESK", "on")
+    at = AppTest.from_file(PAGE, default_timeout=60)
+    at.secrets["desk_password"] = SECRET
+    at.run()
+    at.text_input[0].input("Camille")
+    at.text_input[1].input(SECRET)
+    at.button[0].click().run()
+    assert not at.exception and [t.label for t in at.tabs][0] == "Live blog"
+    return at
+
+
+def fields(at: AppTest) -> dict:
+    return {t.label: t for t in at.text_input}
+
+
+def add(at: AppTest) -> None:
+    next(b for b in at.button if b.label == "Ajouter le relevé").click().run()
+
+
+def test_unreadable_fields_are_all_listed_in_french_and_nothing_is_stored(desk, app_env):
+    before = (app_env / "results.parquet").read_bytes()
+    f = fields(desk)
+    f["Votants"].input("1,5")
+    f["Exprimés"].input("1,5 million")
+    f["Blancs"].input("-3")
+    f["% — Benoît Hamon"].input("158")
+    add(desk)
+    assert [e.value for e in desk.error] == [
+        "- Votants \\: « 1,5 » n\\'est pas un nombre entier\n"
+        "- Exprimés \\: « 1,5 million » n\\'est pas un nombre\n"
+        "- Blancs \\: « \\-3 » est un nombre négatif\n"
+        "- % de Benoît Hamon \\: « 158 » n\\'est pas un pourcentage entre 0 et 100\n"
+        "- URL source \\: un relevé saisi à la main a besoin de son URL \\(http…\\)\\.\n\n"
+        "Rien n'a été enregistré."
+    ]
+    assert (app_env / "results.parquet").read_bytes() == before
+
+
+def test_inconsistent_totals_list_every_rule_broken(desk, app_env):
+    before = (app_env / "results.parquet").read_bytes()
+    f = fields(desk)
+    for label, value in {
+        "Votants": "1 500 000",
+        "Exprimés": "1 400 000",
+        "Blancs": "10 000",
+        "Nuls": "80 000",
+        "% — Benoît Hamon": "58,9",
+        "% — Manuel Valls": "45",
+        "URL source": "https://example.org/tv",
+    }.items():
+        f[label].input(value)
+    add(desk)
+    assert [e.value for e in desk.error] == [
+        "- Relevé t2\\-1900\\-saisie \\: exprimés \\+ blancs \\+ nuls \\(1\u00a0490\u00a0000\\) "
+        "≠ votants \\(1\u00a0500\u00a0000\\)\n"
+        "- Relevé t2\\-1900\\-saisie \\: la somme des parts fait 103,90\u00a0% sur les exprimés\n\n"
+        "Rien n'a été enregistré."
+    ]
+    assert (app_env / "results.parquet").read_bytes() == before
+
+
+def test_a_valid_snapshot_is_added_and_said_in_french(desk, app_env):
+    f = fields(desk)
+    for label, value in {
+        "Votants": "1 500 000",
+        "Exprimés": "1 480 000",
+        "Blancs": "10 000",
+        "Nuls": "10 000",
+        "% — Benoît Hamon": "58,9",
+        "% — Manuel Valls": "41,1",
+        "URL source": "https://example.org/tv",
+    }.items():
+        f[label].input(value)
+    add(desk)
+    assert not desk.error, [e.value for e in desk.error]
+    assert [s.value for s in desk.success] == ["Relevé t2\\-1900\\-saisie ajouté"]
+    stored = Store(app_env).read_df("results", actions.RESULTS)
+    assert sorted(stored.loc[stored["snapshot_id"] == "t2-1900-saisie", "candidate_id"]) == [
+        "hamon",
+        "valls",
+    ]
+
+
+def test_forms_offer_only_valid_choices_in_french(desk):
+    boxes = {s.label: s for s in desk.selectbox}
+    assert boxes["Statut"].options == ["partiel", "corrigé", "définitif"]
+    assert boxes["Statut"].value == "partial"
+    assert boxes["Base des pourcentages"].options == ["votants", "suffrages exprimés"]
+    assert boxes["Base des pourcentages"].value == "exprimes"  # the run-off's base
+    # The run-off lists its two candidates only; the default date is round 2's, from data.
+    labels = [t.label for t in desk.text_input if t.label.startswith(("Voix", "%"))]
+    assert labels == [
+        "Voix — Benoît Hamon",
+        "% — Benoît Hamon",
+        "Voix — Manuel Valls",
+        "% — Manuel Valls",
+    ]
+    assert [d.value.isoformat() for d in desk.date_input] == ["2017-01-29", "2017-01-29"]
+    assert [t.value.isoformat() for t in desk.time_input] == ["19:00:00"]  # polls close
+    # "Marquer" defaults to the newest snapshot; a date-only one is shown as a date.
+    assert boxes["Relevé"].value == "t2-definitif"
+    assert boxes["Relevé"].options[:3] == [
+        "t2-definitif — 2nd tour, 02/02, définitif",
+        "t2-0130 — 2nd tour, 30/01, partiel",  # the source gives no time
+        "t2-2350 — 2nd tour, 29/01 23:50, partiel",
+    ]
+    assert boxes["Marque"].options == ["corrigé", "remplacé"]
+    desk.selectbox(key="snap-round").select(1).run()
+    labels = [t.label for t in desk.text_input if t.label.startswith("Voix")]
+    assert len(labels) == 7 and labels[:2] == ["Voix — Benoît Hamon", "Voix — Manuel Valls"]
+    assert [d.value.isoformat() for d in desk.date_input] == ["2017-01-29", "2017-01-22"]
+
+
+def test_run_off_candidates_come_from_round_one_before_round_two_is_counted():
+    from dashboard.election import load_election
+    from dashboard.results.views import load_candidates, load_results
+
+    store = Store(DATA / "store")
+    results, candidates = load_results(store), load_candidates(store)
+    election = load_election(DATA / "election.toml")
+    round_one = results[results["round"] == 1]  # as on the night before round 2 is counted
+    assert actions.round_candidates(round_one, candidates, election, 2) == ["hamon", "valls"]
+    assert len(actions.round_candidates(round_one, candidates, election, 1)) == 7
+
+
+def preview(desk: AppTest, text: str = BLOG) -> AppTest:
+    desk.text_area(key="blog-text").input(text)
+    desk.text_input(key="blog-url").input("https://www.example.org/live")
+    desk.button(key="blog-preview").click().run()
+    assert not desk.error, [e.value for e in desk.error]
+    return desk
+
+
+def test_preview_shows_what_will_be_stored(desk):
+    preview(desk)
+    (editor,) = desk.data_editor
+    table = editor.value
+    assert list(table.columns) == [
+        "Heure",
+        "Titre",
+        "Personnes",
+        "Camp",
+        "Média",
+        "Position",
+        "Citations",
+    ]
+    rows = [
+        {k: (list(v) if k == "Personnes" else v) for k, v in r.items()}
+        for r in table.to_dict("records")
+    ]
+    assert rows == [
+        {
+            "Heure": "29/01 21:05",
+            "Titre": "Mélenchon sur France Inter",
+            "Personnes": ["Jean-Luc Mélenchon"],
+            "Camp": "Gauche radicale (LFI / Mélenchon)",
+            "Média": "France Inter (radio)",
+            "Position": "aucune",
+            "Citations": "« Je ne me rallierai pas »",
+        },
+        {
+            "Heure": "29/01 21:10",
+            "Titre": "Jadot",
+            "Personnes": ["Yannick Jadot"],
+            "Camp": "Écologistes (EELV)",
+            "Média": "",
+            "Position": "aucune",
+            "Citations": "« rien n'est fait »",
+        },
+    ]
+    assert [m.value for m in desk.markdown][1].startswith(
+        "**Blog example\\.org** — 2 entrées à enregistrer."
+    )
+
+
+def test_corrections_in_the_preview_are_what_is_stored_and_audited(desk, app_env):
+    preview(desk)
+    (editor,) = desk.data_editor
+    desk.session_state[editor.key] = {
+        "edited_rows": {1: {"Camp": "PS (Hamon)", "Position": "soutien"}},
+        "added_rows": [],
+        "deleted_rows": [],
+    }
+    desk.run()
+    desk.button(key="blog-save").click().run()
+    assert not desk.error, [e.value for e in desk.error]
+    assert [s.value for s in desk.success] == [
+        "Blog example\\.org \\: 2 entrées ajoutées, 0 modifiée, 0 inchangée ; 1 réaction corrigée"
+    ]
+    # The preview is gone once saved: no editor, no save button.
+    assert not desk.data_editor
+    assert "blog-save" not in [b.key for b in desk.button]
+    store = Store(app_env)
+    stored = current_reactions(store).set_index("entry_id")
+    names = stored["people_names"].map(tuple)
+    jadot = stored[names == ("Yannick Jadot",)].iloc[0]
+    assert (jadot["camp"], jadot["stance"], jadot["stance_rule"]) == (
+        "ps-hamon",
+        "soutien",
+        "desk",
+    )
+    melenchon = stored[names == ("Jean-Luc Mélenchon",)].iloc[0]
+    assert (melenchon["camp"], melenchon["outlet"]) == ("gauche-radicale", "France Inter")
+    assert melenchon["stance_rule"] != "desk"  # not corrected: as detected
+    log = actions.audit_log(store)
+    assert sorted(log["action"]) == ["edit_reaction", "ingest_liveblog"]
+    edit = log[log["action"] == "edit_reaction"].iloc[0]
+    assert edit["target"].startswith(f"reaction:{jadot['blog_id']}/")
+    assert edit["reason"] == "corrigé avant l'enregistrement"
