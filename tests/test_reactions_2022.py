@@ -65,7 +65,7 @@ def test_round1_blog_reads_as_six_dash_stamped_entries(round1_night):
 def test_melenchon_refuses_any_vote_for_le_pen(round1_night):
     r = round1_night["20:45"]
     assert r.speakers == ("melenchon",)
-    assert r.camp_label == "Gauche radicale (LFI / Union populaire)"
+    assert r.camp_label == "Gauche radicale (LFI)"
     assert (r.stance, r.stance_rule) == ("refus", "pas-une-voix")
     assert r.stance_evidence == "pas donner une seule voix à"
     assert r.quotes == ("à ne pas donner une seule voix à Madame Le Pen",)
