@@ -1,0 +1,437 @@
+"""Results by département on a map: the leader's colour shaded by their margin, or one
+candidate's share; and the table of areas beside it.
+
+Pure, like every builder: a frame of one round's area rows in, a figure out, no I/O. The frame
+has one row per (area, candidate): `area_code, area_name, candidate_id, name, colour, votes,
+exprimes, share_pct` (shares on exprimés, as the ministry publishes them by area). The geometry
+is `data/geo/departements.geojson` (see data/geo/SOURCES.md): features keyed by `id` (INSEE
+code) with the ministry's code beside it (`ministry_code`: "ZA" for Guadeloupe), the overseas
+départements already moved into insets with their frame (`inset`). Areas the geometry lacks
+(the French abroad, the overseas collectivities) are in the table, not on the map.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from dashboard.charts.theme import colour_or_muted, muted_of, title_layout
+from dashboard.fr import NBSP, fr_int, fr_pct
+from dashboard.text import plotly as plotly_text
+
+MODES = ("leader", "share")
+# Lambert conformal conic, as France's own maps (Lambert-93), unless the geometry names its
+# own (`projection` member, written by data/geo/build.py): the insets were laid out in that
+# very projection, so their boxes stand upright.
+PROJECTION = {"type": "conic conformal", "parallels": [44, 49], "rotation_lon": 2.5}
+PAD_DEG = 0.25
+NO_DATA = "#eceff1"
+SHADE_FLOOR = 0.35  # a narrow lead is still the leader's colour, lightened to 35 %
+
+
+def fr_points(value: float) -> str:
+    """12.345 → "12,35 pts" (percentage points, no-break space)."""
+    unit = "pt" if abs(value) < 2 else "pts"
+    return f"{value:.2f}".replace(".", ",") + NBSP + unit
+
+
+def geo_index(geojson: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """Area code (INSEE or the ministry's) → feature."""
+    index: dict[str, dict[str, Any]] = {}
+    for feature in geojson["features"]:
+        props = feature.get("properties", {})
+        for code in (feature.get("id"), props.get("code"), props.get("ministry_code")):
+            if code:
+                index[str(code)] = feature
+    return index
+
+
+def _mix(colour: str, paper: str, weight: float) -> str:
+    """`weight` of `colour` over `paper` ("#rrggbb")."""
+    a = [int(colour.lstrip("#")[i : i + 2], 16) for i in (0, 2, 4)]
+    b = [int(paper.lstrip("#")[i : i + 2], 16) for i in (0, 2, 4)]
+    return "#" + "".join(
+        f"{round(x * weight + y * (1 - weight)):02x}" for x, y in zip(a, b, strict=True)
+    )
+
+
+def _hex(colour: object) -> str:
+    c = colour_or_muted(colour)
+    return c if len(c) == 7 and c.startswith("#") else "#5f6368"
+
+
+def _paper(template: go.layout.Template) -> str:
+    paper = template.layout.paper_bgcolor
+    return paper if isinstance(paper, str) and paper.startswith("#") else "#ffffff"
+
+
+def scale_ticks(top: float) -> list[float]:
+    """Round ticks from 0 to just above `top` (5 by 5 up to 25 points, then 10, then 20)."""
+    step = 5 if top <= 25 else 10 if top <= 50 else 20
+    end = max(step, math.ceil(top / step) * step)
+    return [float(v) for v in range(0, int(end) + 1, step)]
+
+
+def capped_ticks(values: pd.Series) -> tuple[list[float], bool]:
+    """The scale's ticks, ending near the 90th percentile: a few landslides (Paris, overseas)
+    would otherwise leave every other département pale. Beyond it, the full colour ("≥ 40
+    pts"); the second value says whether any area is beyond."""
+    top = float(values.max())
+    ticks = scale_ticks(min(top, float(values.quantile(0.9))))
+    return ticks, top > ticks[-1]
+
+
+def rank_areas(df: pd.DataFrame) -> pd.DataFrame:
+    """One row per area: leader and second (id, name, colour, share, votes), margin in points,
+    exprimés and the number of candidates — the table's and the map's figures."""
+    rows = []
+    ordered = df.sort_values(["area_code", "share_pct"], ascending=[True, False], kind="stable")
+    for code, area in ordered.groupby("area_code", sort=True):
+        area = area[area["share_pct"].notna()]
+        if area.empty:
+            continue
+        first = area.iloc[0]
+        second = area.iloc[1] if len(area) > 1 else None
+        rows.append(
+            {
+                "area_code": str(code),
+                "area_name": str(first["area_name"]),
+                "leader_id": str(first["candidate_id"]),
+                "leader_name": str(first["name"]),
+                "leader_colour": _hex(first["colour"]),
+                "leader_share": float(first["share_pct"]),
+                "leader_votes": first["votes"],
+                "second_id": None if second is None else str(second["candidate_id"]),
+                "second_name": None if second is None else str(second["name"]),
+                "second_share": None if second is None else float(second["share_pct"]),
+                "second_votes": None if second is None else second["votes"],
+                "margin": float(first["share_pct"])
+                - (0.0 if second is None else float(second["share_pct"])),
+                "exprimes": first["exprimes"],
+                "candidates": len(area),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def _area_title(name: str, code: str) -> str:
+    return f"<b>{plotly_text(name)}</b> ({plotly_text(code)})"
+
+
+def _with_votes(share: float, votes: object) -> str:
+    return fr_pct(share) + ("" if votes is None or pd.isna(votes) else f" ({fr_int(votes)} voix)")
+
+
+def leader_hover(row: pd.Series) -> str:
+    """The hover of one area in leader mode (plotly text: outside text escaped)."""
+    lines = [
+        _area_title(row["area_name"], row["area_code"]),
+        f"En tête : {plotly_text(row['leader_name'])} — "
+        + _with_votes(row["leader_share"], row["leader_votes"]),
+    ]
+    if row["second_name"] is not None and not pd.isna(row["second_share"]):
+        lines.append(
+            f"2e : {plotly_text(row['second_name'])} — "
+            + _with_votes(row["second_share"], row["second_votes"])
+        )
+        lines.append(f"Écart : {fr_points(row['margin'])}")
+    lines.append(f"Exprimés : {fr_int(row['exprimes'])}")
+    return "<br>".join(lines)
+
+
+def share_hover(area: pd.DataFrame, candidate_id: str) -> str:
+    """The hover of one area in share mode: the candidate's share, votes and rank."""
+    area = area.sort_values("share_pct", ascending=False, kind="stable").reset_index(drop=True)
+    at = area.index[area["candidate_id"] == candidate_id][0]
+    row = area.loc[at]
+    rank = "1er" if at == 0 else f"{at + 1}e"
+    return "<br>".join(
+        [
+            _area_title(row["area_name"], row["area_code"]),
+            f"{plotly_text(row['name'])} : {_with_votes(row['share_pct'], row['votes'])}",
+            f"Rang : {rank} sur {len(area)}",
+            f"Exprimés : {fr_int(row['exprimes'])}",
+        ]
+    )
+
+
+def _colour_bar(
+    title: str,
+    at: int,
+    count: int,
+    ticks: list[float],
+    *,
+    suffix: str,
+    muted: str,
+    capped: bool = False,
+) -> dict:
+    """Horizontal colour bars stacked under the map, one per shade."""
+    return dict(
+        orientation="h",
+        title=dict(text=title, side="top", font=dict(size=13)),
+        x=0.03,
+        xanchor="left",
+        y=-0.02 - at * 0.13 * 3 / max(3, count),
+        yanchor="top",
+        len=0.55,
+        lenmode="fraction",
+        thickness=10,
+        outlinewidth=0,
+        tickvals=ticks,
+        ticktext=[
+            f"{v:g}" if v != ticks[-1] else (f"≥{NBSP}" if capped else "") + f"{v:g}{suffix}"
+            for v in ticks
+        ],
+        tickfont=dict(size=12, color=muted),
+    )
+
+
+def build_map(
+    df: pd.DataFrame,
+    geojson: dict[str, Any],
+    *,
+    template: go.layout.Template,
+    mode: str = "leader",
+    candidate_id: str | None = None,
+    title: str = "",
+    subtitle: str = "",
+) -> go.Figure:
+    """A choropleth of one round's départements (rows of `df`, see the module's doc).
+
+    `mode="leader"`: each département in its leader's colour, darker as the leader's margin
+    over the second grows (one colour bar per leader, in points). `mode="share"`: the share
+    of `candidate_id` (default: the leader of most areas), a sequential scale of their colour.
+    Départements of the geometry without figures are grey; overseas départements are drawn in
+    their insets, each framed and named."""
+    if mode not in MODES:
+        raise ValueError(f"mode must be one of {MODES}, not {mode!r}")
+    index = geo_index(geojson)
+    paper, muted = _paper(template), muted_of(template)
+    ranked = rank_areas(df) if len(df) else pd.DataFrame(columns=["area_code"])
+    drawn = ranked[ranked["area_code"].isin(index)] if len(ranked) else ranked
+    fid = {code: str(index[code]["id"]) for code in drawn["area_code"]}
+    fig = go.Figure()
+    # First, a trace of lines: plotly.js fetches its world topojson from cdn.plot.ly when the
+    # first trace of a geo subplot has a `locationmode` (a choropleth does) or a base layer is
+    # shown; with lines first and no base layer it fetches nothing, and the map draws offline.
+    _add_insets(fig, geojson, muted)
+    border = dict(color=paper, width=0.6)
+
+    missing = [f for f in geojson["features"] if str(f["id"]) not in set(fid.values())]
+    if missing:
+        fig.add_trace(
+            go.Choropleth(
+                geojson=geojson,
+                locations=[str(f["id"]) for f in missing],
+                z=[0] * len(missing),
+                colorscale=[[0, NO_DATA], [1, NO_DATA]],
+                showscale=False,
+                marker=dict(line=border),
+                customdata=[
+                    [f"{_area_title(f['properties']['nom'], f['id'])}<br>pas de résultat"]
+                    for f in missing
+                ],
+                hovertemplate="%{customdata[0]}<extra></extra>",
+                name="sans résultat",
+                meta={"role": "no-data"},
+            )
+        )
+
+    if mode == "leader" and len(drawn):
+        ticks, capped = capped_ticks(drawn["margin"])
+        wins = drawn.groupby("leader_id").size().sort_values(ascending=False, kind="stable")
+        for at, leader in enumerate(wins.index):
+            rows = drawn[drawn["leader_id"] == leader]
+            colour = rows["leader_colour"].iloc[0]
+            name = rows["leader_name"].iloc[0]
+            count = len(rows)
+            fig.add_trace(
+                go.Choropleth(
+                    geojson=geojson,
+                    locations=[fid[c] for c in rows["area_code"]],
+                    z=[round(m, 4) for m in rows["margin"]],
+                    zmin=0,
+                    zmax=ticks[-1],
+                    colorscale=[[0, _mix(colour, paper, SHADE_FLOOR)], [1, colour]],
+                    marker=dict(line=border),
+                    colorbar=_colour_bar(
+                        f"{plotly_text(name)} en tête ({count} dép.) — avance sur le 2e",
+                        at,
+                        len(wins),
+                        ticks,
+                        suffix=f"{NBSP}pts",
+                        muted=muted,
+                        capped=capped,
+                    ),
+                    customdata=[[leader_hover(r), r["area_code"]] for _, r in rows.iterrows()],
+                    hovertemplate="%{customdata[0]}<extra></extra>",
+                    name=plotly_text(name),
+                    meta={"role": "leader", "candidate_id": leader},
+                )
+            )
+        default_sub = (
+            "Couleur du candidat en tête ; plus elle est foncée, plus son avance sur le "
+            "deuxième est grande"
+        )
+    elif mode == "share" and len(drawn):
+        if candidate_id is None:
+            candidate_id = str(drawn.groupby("leader_id").size().idxmax())
+        mine = df[(df["candidate_id"] == candidate_id) & df["area_code"].isin(fid)]
+        if mine.empty:
+            raise ValueError(f"no area figures for candidate {candidate_id!r}")
+        colour, name = _hex(mine["colour"].iloc[0]), str(mine["name"].iloc[0])
+        ticks, capped = capped_ticks(mine["share_pct"])
+        by_area = {code: area for code, area in df[df["area_code"].isin(fid)].groupby("area_code")}
+        fig.add_trace(
+            go.Choropleth(
+                geojson=geojson,
+                locations=[fid[c] for c in mine["area_code"]],
+                z=[round(float(s), 4) for s in mine["share_pct"]],
+                zmin=0,
+                zmax=ticks[-1],
+                colorscale=[[0, _mix(colour, paper, 0.08)], [1, colour]],
+                marker=dict(line=border),
+                colorbar=_colour_bar(
+                    f"{plotly_text(name)} — % des suffrages exprimés",
+                    0,
+                    1,
+                    ticks,
+                    suffix=f"{NBSP}%",
+                    muted=muted,
+                    capped=capped,
+                ),
+                customdata=[[share_hover(by_area[c], candidate_id), c] for c in mine["area_code"]],
+                hovertemplate="%{customdata[0]}<extra></extra>",
+                name=plotly_text(name),
+                meta={"role": "share", "candidate_id": candidate_id},
+            )
+        )
+        default_sub = f"Part de {name} dans chaque département, en % des suffrages exprimés"
+    else:
+        default_sub = "Aucun résultat par département"
+
+    bars = sum(1 for t in fig.data if (t.meta or {}).get("role") in ("leader", "share"))
+    fig.update_layout(
+        template=template,
+        title=title_layout(title, subtitle or default_sub),
+        geo=_geo_layout(geojson, paper),
+        dragmode=False,
+        showlegend=False,
+        height=560 + 52 * bars,
+        margin=dict(l=8, r=8, t=72, b=24 + 64 * bars),
+        meta={
+            "chart": "map",
+            "mode": mode,
+            "candidate_id": candidate_id,
+            "areas": len(drawn),
+            "not_drawn": sorted(set(ranked["area_code"]) - set(fid)) if len(ranked) else [],
+        },
+    )
+    return fig
+
+
+def _geo_layout(geojson: dict[str, Any], paper: str) -> dict[str, Any]:
+    """The view: the projection, and the whole geometry (insets included) in range, whatever
+    areas have figures yet. Ranges rather than `fitbounds`, which re-centres the projection
+    and would tilt the insets."""
+    proj = {**PROJECTION, **geojson.get("projection", {})}
+    lons, lats = [], []
+    for feature in geojson["features"]:
+        geometry = feature["geometry"]
+        polys = (
+            geometry["coordinates"]
+            if geometry["type"] == "MultiPolygon"
+            else [geometry["coordinates"]]
+        )
+        for poly in polys:
+            lons += [p[0] for p in poly[0]]
+            lats += [p[1] for p in poly[0]]
+        for lon, lat in feature.get("properties", {}).get("inset") or ():
+            lons.append(lon)
+            lats.append(lat)
+    return dict(
+        projection=dict(
+            type=proj["type"], parallels=proj["parallels"], rotation=dict(lon=proj["rotation_lon"])
+        ),
+        lonaxis=dict(range=[round(min(lons) - PAD_DEG, 2), round(max(lons) + PAD_DEG, 2)]),
+        lataxis=dict(range=[round(min(lats) - PAD_DEG, 2), round(max(lats) + PAD_DEG, 2)]),
+        visible=False,  # no basemap: coasts, land and countries are not drawn (offline)
+        bgcolor=paper,
+    )
+
+
+def _add_insets(fig: go.Figure, geojson: dict[str, Any], muted: str) -> None:
+    """The overseas insets' frames and names (one line trace, one text trace)."""
+    lons: list[float | None] = []
+    lats: list[float | None] = []
+    label_lon, label_lat, labels = [], [], []
+    for feature in geojson["features"]:
+        frame = feature.get("properties", {}).get("inset")
+        if not frame:
+            continue
+        lons += [p[0] for p in frame] + [None]
+        lats += [p[1] for p in frame] + [None]
+        (x0, y0), (x1, y1), _, (_, y3) = frame[0], frame[1], frame[2], frame[3]
+        label_lon.append((x0 + x1) / 2)
+        label_lat.append((y0 + y1) / 2 + (y3 - y0) * 0.08)
+        labels.append(plotly_text(feature["properties"]["nom"]))
+    fig.add_trace(
+        go.Scattergeo(
+            lon=lons,
+            lat=lats,
+            mode="lines",
+            line=dict(color=muted, width=0.8),
+            hoverinfo="skip",
+            name="cadres",
+            meta={"role": "inset-frames"},
+        )
+    )
+    fig.add_trace(
+        go.Scattergeo(
+            lon=label_lon,
+            lat=label_lat,
+            mode="text",
+            text=labels,
+            textfont=dict(size=9, color=muted),
+            hoverinfo="skip",
+            name="outre-mer",
+            meta={"role": "inset-labels"},
+        )
+    )
+
+
+AREA_TABLE_COLUMNS = (
+    "Département",
+    "Code",
+    "En tête",
+    "Part",
+    "Deuxième",
+    "Part du 2e",
+    "Écart",
+    "Exprimés",
+)
+
+
+def build_area_table(df: pd.DataFrame) -> pd.DataFrame:
+    """The table of areas as readers see it, French headings and French numbers: every area
+    of `df` (those the map does not draw included), in code order."""
+    ranked = rank_areas(df) if len(df) else pd.DataFrame()
+    rows = []
+    for _, r in ranked.iterrows():
+        has_second = r["second_name"] is not None and not pd.isna(r["second_share"])
+        rows.append(
+            {
+                "Département": r["area_name"],
+                "Code": r["area_code"],
+                "En tête": r["leader_name"],
+                "Part": fr_pct(r["leader_share"]),
+                "Deuxième": r["second_name"] if has_second else "—",
+                "Part du 2e": fr_pct(r["second_share"]) if has_second else "—",
+                "Écart": fr_points(r["margin"]) if has_second else "—",
+                "Exprimés": fr_int(r["exprimes"]),
+            }
+        )
+    return pd.DataFrame(rows, columns=list(AREA_TABLE_COLUMNS))
