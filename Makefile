@@ -73,7 +73,9 @@ bench: $(VENV)/.test-installed chromium nginx
 	for b in bench/bench_*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
 
 data: $(VENV)/.run-installed
-	$(PY) -m dashboard data build
+	for id in $$($(PY) -c "from dashboard import settings; print(*settings.election_ids())"); do \
+		$(PY) -m dashboard data build --election $$id || exit 1; \
+	done
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .serve

@@ -35,7 +35,7 @@ from dashboard import settings
 from dashboard.export import formats, frame as layout, render
 from dashboard.charts.bundles import build_chart
 from dashboard.store import Store
-b = build_chart("vote-split", store=Store(settings.store_dir()), data_dir=settings.data_dir())
+b = build_chart("vote-split", store=Store(settings.store_dir()), data_dir=settings.election_dir())
 t0 = time.perf_counter()
 formats.export_chart(b.fig, fmt="png", preset="article", frame=b, data=b.data)
 print(time.perf_counter() - t0)
@@ -52,7 +52,7 @@ def _bundles() -> list:
     out = []
     for name in CHARTS:
         try:
-            out.append(build_chart(name, store=store, data_dir=settings.data_dir()))
+            out.append(build_chart(name, store=store, data_dir=settings.election_dir()))
         except (DashboardError, ImportError) as exc:
             print(f"  (skipped {name}: {exc})")
     if not out:

@@ -21,6 +21,7 @@ sys.path.insert(0, str(ROOT))
 
 from dashboard.liveblog.parse import parse_liveblog  # noqa: E402
 from dashboard.liveblog.reactions import extract_reaction, load_people  # noqa: E402
+from dashboard.testing import DATA  # noqa: E402
 
 GOAL = 20_000  # entries/s
 WEEKDAYS = ("Lundi", "Mardi", "Mercredi", "Jeudi", "Vendredi", "Samedi", "Dimanche")
@@ -92,7 +93,7 @@ def main() -> int:
     )
     split_s = best_of(args.repeat, text.splitlines)
     rate = len(entries) / parse_s
-    gazetteer = load_people(ROOT / "data" / "people.csv")
+    gazetteer = load_people(DATA / "people.csv")
     sample = entries[:2000]
     react_s = best_of(1, lambda: [extract_reaction(e, gazetteer) for e in sample])
 

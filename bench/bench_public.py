@@ -32,9 +32,8 @@ sys.path.insert(0, str(ROOT / "bench"))
 from dashboard.public.nginx import Nginx  # noqa: E402
 from dashboard.public.site import publish  # noqa: E402
 from dashboard.store import Store  # noqa: E402
-from dashboard.testing import StreamlitServer, free_port, launch_chromium  # noqa: E402
+from dashboard.testing import DATA, StreamlitServer, free_port, launch_chromium  # noqa: E402
 
-DATA = ROOT / "data"
 NBSP = "\u00a0"
 SLOW_4G = {
     "offline": False,

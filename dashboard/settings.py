@@ -29,11 +29,26 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "data_dir",
         "data",
-        "Folder of the source files (election.toml, candidates.csv, "
+        "Root folder of the elections: `elections.toml` (the list, in display order, and the "
+        "default) and one folder `elections/<id>/` per election (election.toml, candidates.csv, "
         "results.csv, people.csv, camps.csv, outlets.csv, stance_rules.csv).",
     ),
-    Setting("store_dir", "", "Folder of the Parquet store; empty means `<data_dir>/store`."),
-    Setting("raw_dir", "", "Archive of raw feed payloads; empty means `<data_dir>/raw`."),
+    Setting(
+        "election",
+        "",
+        "Id of the election shown and written (a folder of `<data_dir>/elections/`); empty "
+        "means the `default` of `<data_dir>/elections.toml`.",
+    ),
+    Setting(
+        "store_dir",
+        "",
+        "Folder of the Parquet store; empty means `<data_dir>/elections/<election>/store`.",
+    ),
+    Setting(
+        "raw_dir",
+        "",
+        "Archive of raw feed payloads; empty means `<data_dir>/elections/<election>/raw`.",
+    ),
     Setting("cache_ttl", 30, "Seconds the app keeps data read from the store (per process)."),
     Setting("live_every", 10, "Seconds between refreshes of the live panel."),
     Setting(
@@ -114,12 +129,87 @@ def get_float(name: str) -> float:
 
 
 def data_dir() -> Path:
+    """The root folder of the elections (`DASHBOARD_DATA_DIR`)."""
     return Path(get_str("data_dir"))
 
 
+# data/elections.toml: the elections of this checkout in display order, and the default.
+ELECTIONS_FILE = "elections.toml"
+
+
+def _catalogue(root: Path) -> dict:
+    import tomllib
+
+    from dashboard.errors import SourceError
+
+    path = root / ELECTIONS_FILE
+    try:
+        doc = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise SourceError("fichier introuvable", path=str(path)) from None
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise SourceError(f"TOML UTF-8 illisible ({exc})", path=str(path)) from None
+    ids = [str(e.get("id", "")) for e in doc.get("elections", []) if isinstance(e, dict)]
+    if not ids or "" in ids:
+        raise SourceError("chaque [[elections]] doit avoir un 'id'", path=str(path))
+    if str(doc.get("default", "")) not in ids:
+        raise SourceError(
+            f"'default' doit être l'une des élections ({', '.join(ids)})", path=str(path)
+        )
+    return {"ids": ids, "default": str(doc["default"])}
+
+
+def single_election(root: Path) -> bool:
+    """A folder holding election.toml itself (and no elections.toml) is one election's
+    folder: a copy of one election's files (tests, `data build --data-dir`) still works."""
+    return (root / "election.toml").exists() and not (root / ELECTIONS_FILE).exists()
+
+
+def election_ids(root: Path | None = None) -> list[str]:
+    """The elections of `root` (default: data_dir) in display order."""
+    root = data_dir() if root is None else Path(root)
+    if single_election(root):
+        return []
+    return list(_catalogue(root)["ids"])
+
+
+def default_election(root: Path | None = None) -> str:
+    """The election shown when none is asked for: `default` of elections.toml."""
+    root = data_dir() if root is None else Path(root)
+    return str(_catalogue(root)["default"])
+
+
+def check_election(election: str, root: Path | None = None) -> str:
+    """`election` if `root` lists it; else the one-line error listing the known ids."""
+    from dashboard.errors import DashboardError
+
+    ids = election_ids(root)
+    if election not in ids:
+        known = ", ".join(ids) or "aucune"
+        raise DashboardError(f"élection inconnue {election!r} (élections connues : {known})")
+    return election
+
+
+def election_id(root: Path | None = None) -> str:
+    """The id of the election asked for (`DASHBOARD_ELECTION`, else the default)."""
+    root = data_dir() if root is None else Path(root)
+    return check_election(get_str("election") or default_election(root), root)
+
+
+def election_dir(root: Path | None = None, election: str | None = None) -> Path:
+    """The folder of one election's source files: `<root>/elections/<id>/` (`root` defaults
+    to data_dir, `election` to the setting, then the default). A folder that is itself one
+    election's (see single_election) is returned as it is."""
+    root = data_dir() if root is None else Path(root)
+    if single_election(root):
+        return root
+    chosen = check_election(election, root) if election else election_id(root)
+    return root / "elections" / chosen
+
+
 def store_dir() -> Path:
-    return Path(get_str("store_dir") or data_dir() / "store")
+    return Path(get_str("store_dir") or election_dir() / "store")
 
 
 def raw_dir() -> Path:
-    return Path(get_str("raw_dir") or data_dir() / "raw")
+    return Path(get_str("raw_dir") or election_dir() / "raw")

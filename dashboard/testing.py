@@ -23,8 +23,12 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
+from dashboard import settings
+
 ROOT = Path(__file__).resolve().parent.parent
-DATA = ROOT / "data"
+# data/ holds every election; DATA is the default election's folder (data/elections/<id>).
+DATA_ROOT = ROOT / "data"
+DATA = settings.election_dir(DATA_ROOT, settings.default_election(DATA_ROOT))
 CHROMIUM = "/usr/bin/chromium"
 # Debian's Chromium as Playwright drives it: no sandbox (containers), no GPU, nothing phoned home.
 CHROMIUM_ARGS = [
@@ -50,7 +54,8 @@ def launch_chromium(playwright: Any) -> Any:
 
 def data_env(store_dir: Path, raw_dir: Path | None = None, **extra: str) -> dict[str, str]:
     """Environment for a subprocess: the shipped sources, `store_dir` as the store."""
-    env = dict(os.environ, DASHBOARD_DATA_DIR=str(DATA), DASHBOARD_STORE_DIR=str(store_dir))
+    env = dict(os.environ, DASHBOARD_DATA_DIR=str(DATA_ROOT), DASHBOARD_STORE_DIR=str(store_dir))
+    env["DASHBOARD_ELECTION"] = DATA.name
     env["DASHBOARD_RAW_DIR"] = str(raw_dir or store_dir.parent / "raw")
     env["PYTHONPATH"] = str(ROOT)
     env.update(extra)

@@ -14,6 +14,7 @@ from dashboard.liveblog.reactions import load_people
 from dashboard.liveblog.store import current_entries, reaction_timeline
 from dashboard.results.views import load_results, results_document
 from dashboard.store import Store
+from dashboard.testing import DATA
 
 ROOT = Path(__file__).parent.parent
 PAGE = str(ROOT / "dashboard" / "app" / "screens" / "desk.py")
@@ -120,7 +121,7 @@ def test_bad_snapshot_input_stores_nothing(app_env, monkeypatch):
 def test_desk_actions_and_undo_via_the_module(app_env):
     """Mark → not current; undo → current again; a corrected reaction survives re-ingest."""
     store = Store(app_env)
-    data = ROOT / "data"
+    data = DATA
     doc = results_document(store, data, round_=2)
     assert doc["snapshot_id"] == "t2-definitif"
     change = actions.mark_snapshot(

@@ -19,9 +19,8 @@ from dashboard.feed.replay import night_documents, start_replay_server
 from dashboard.feed.watch import read_status, writer_lock
 from dashboard.fr import PARIS
 from dashboard.store import Store
-from dashboard.testing import ROOT, CliResult, call_cli, free_port, run_cli
+from dashboard.testing import DATA, ROOT, CliResult, call_cli, free_port, run_cli
 
-DATA = ROOT / "data"
 FIXTURES = ROOT / "tests" / "fixtures" / "feed"
 
 
@@ -55,7 +54,7 @@ def current(env: dict[str, str]) -> dict:
     from dashboard.results.views import results_document
 
     store = Store(Path(env["DASHBOARD_STORE_DIR"]))
-    return results_document(store, Path(env["DASHBOARD_DATA_DIR"]), round_=2)
+    return results_document(store, DATA, round_=2)
 
 
 def lines(proc: CliResult | subprocess.CompletedProcess) -> list[str]:

@@ -19,10 +19,11 @@ from dashboard.results.documents import (
     parse_json_document,
 )
 from dashboard.results.sources import parse_candidates_csv
+from dashboard.testing import DATA
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures" / "feed"
-CANDIDATES = parse_candidates_csv(ROOT / "data" / "candidates.csv")
+CANDIDATES = parse_candidates_csv(DATA / "candidates.csv")
 ELECTION = "primaire-2017"
 
 
@@ -226,7 +227,7 @@ def test_replayed_night_documents_all_parse_back_to_their_rows():
     from dashboard.store import Store
 
     for round_ in (1, 2):
-        for doc in night_documents(Store(ROOT / "data" / "store"), ROOT / "data", round_):
+        for doc in night_documents(Store(DATA / "store"), DATA, round_):
             rows = parse(json.dumps(doc).encode()).rows
             assert set(rows["snapshot_id"]) == {doc["snapshot_id"]}
             assert isinstance(rows, pd.DataFrame) and len(rows) == len(doc["candidates"])

@@ -30,10 +30,9 @@ from dashboard.fr import PARIS
 from dashboard.model import CANDIDATES, RESULTS
 from dashboard.results.views import results_document
 from dashboard.store import Store
-from dashboard.testing import free_port
+from dashboard.testing import DATA, free_port
 
 ROOT = Path(__file__).resolve().parent.parent
-DATA = ROOT / "data"
 FIXTURES = ROOT / "tests" / "fixtures" / "feed"
 FAST = (0.5, 0.5)
 

@@ -29,7 +29,7 @@ from dashboard.liveblog.store import (
 )
 from dashboard.model import ENTRIES, REACTIONS
 from dashboard.store import Store
-from dashboard.testing import call_cli
+from dashboard.testing import DATA, call_cli
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures" / "liveblog"
@@ -45,7 +45,7 @@ T2 = dt.datetime(2017, 1, 30, 10, 0, tzinfo=dt.UTC)
 
 @pytest.fixture(scope="module")
 def gazetteer() -> Gazetteer:
-    return load_people(ROOT / "data" / "people.csv")
+    return load_people(DATA / "people.csv")
 
 
 @pytest.fixture

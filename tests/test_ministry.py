@@ -17,10 +17,9 @@ from dashboard.model import RESULTS
 from dashboard.results.ministry import parse_index, parse_wide, parse_xml
 from dashboard.results.sources import parse_candidates_csv
 from dashboard.store import Store
-from dashboard.testing import ROOT
+from dashboard.testing import DATA, ROOT
 
 FIXTURES = ROOT / "tests" / "fixtures" / "ministry"
-DATA = ROOT / "data"
 NATIONAL_T2 = FIXTURES / "fe-2022-t2-definitif.txt"
 AS_OF_T2 = "2022-04-28T14:19"  # the data set's publication (its URL: …/20220428-141900/…)
 

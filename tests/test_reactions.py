@@ -29,9 +29,9 @@ from dashboard.liveblog.reactions import (
     load_people,
     load_stance_rules,
 )
+from dashboard.testing import DATA
 
 ROOT = Path(__file__).resolve().parents[1]
-DATA = ROOT / "data"
 SEED = ROOT / "tests" / "fixtures" / "liveblog" / "seed_atlantico_2017-01-30.txt"
 
 

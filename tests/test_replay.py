@@ -17,9 +17,9 @@ from dashboard.fr import PARIS
 from dashboard.results.documents import parse_feed
 from dashboard.results.sources import parse_candidates_csv
 from dashboard.store import Store
+from dashboard.testing import DATA
 
 ROOT = Path(__file__).resolve().parent.parent
-DATA = ROOT / "data"
 
 
 def get(url: str, headers: dict[str, str] | None = None, timeout: float = 2.0):

@@ -12,6 +12,7 @@ from dashboard.model import RESULTS
 from dashboard.results.record import build_store
 from dashboard.results.sources import parse_results_csv
 from dashboard.store import Store
+from dashboard.testing import DATA, ROOT
 
 
 def test_build_turns_the_sources_into_every_snapshot_of_both_nights(data_dir, tmp_path):
@@ -38,7 +39,7 @@ def test_build_turns_the_sources_into_every_snapshot_of_both_nights(data_dir, tm
 def test_shipped_store_matches_the_sources(data_dir, tmp_path):
     fresh = Store(tmp_path / "fresh")
     build_store(data_dir, fresh)
-    shipped = Store(Path(__file__).parent.parent / "data" / "store")
+    shipped = Store(DATA / "store")
     cols = [c for c in RESULTS.names if c != "recorded_at"]
     a = fresh.read_df("results", RESULTS)[cols].sort_values(["snapshot_id", "candidate_id"])
     b = shipped.read_df("results", RESULTS)[cols].sort_values(["snapshot_id", "candidate_id"])
@@ -149,7 +150,7 @@ def test_a_stored_snapshot_cannot_be_rewritten_only_corrected(data_dir, tmp_path
 
 
 def test_validate_accepts_the_shipped_source(cli):
-    proc = cli("results", "validate", "data/results.csv")
+    proc = cli("results", "validate", str(DATA.relative_to(ROOT) / "results.csv"))
     assert proc.returncode == 0, proc.stderr
     assert b"ok" in proc.stdout
 

@@ -16,8 +16,7 @@ from dashboard.fr import fr_int, fr_pct
 from dashboard.results import query
 from dashboard.results.views import load_candidates, load_results
 from dashboard.store import Store
-
-DATA = Path(__file__).parent.parent / "data"
+from dashboard.testing import DATA
 
 
 @pytest.fixture(scope="module")

@@ -82,7 +82,7 @@ def candidates() -> pd.DataFrame:
 
 
 def election() -> Election:
-    path = settings.data_dir() / "election.toml"
+    path = settings.election_dir() / "election.toml"
     return _election(str(path), _mtime(path))
 
 
@@ -99,7 +99,7 @@ def reactions() -> pd.DataFrame:
     """Current version of every live-blog entry with its reaction, camp label and colour."""
     from dashboard.liveblog.store import ENTRIES_TABLE, REACTIONS_TABLE
 
-    s, d = store(), settings.data_dir()
+    s, d = store(), settings.election_dir()
     sources = ("people.csv", "camps.csv", "outlets.csv", "stance_rules.csv")
     paths = (s.path(ENTRIES_TABLE), s.path(REACTIONS_TABLE), *(d / name for name in sources))
     keys = tuple(_mtime(p) for p in paths)
@@ -166,7 +166,7 @@ def client_address() -> str | None:
 def gazetteer():
     from dashboard.liveblog.reactions import load_people
 
-    d = settings.data_dir()
+    d = settings.election_dir()
     return load_people(d / "people.csv", d / "camps.csv")
 
 

@@ -97,7 +97,7 @@ def _build(bundles: Any, name: str, args: argparse.Namespace) -> Any:
     if args.round is not None:
         kwargs["round"] = args.round
     return bundles.build_chart(
-        name, store=Store(settings.store_dir()), data_dir=settings.data_dir(), **kwargs
+        name, store=Store(settings.store_dir()), data_dir=settings.election_dir(), **kwargs
     )
 
 

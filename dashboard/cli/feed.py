@@ -118,7 +118,7 @@ def cmd_feed_replay(args: argparse.Namespace) -> int:
     if round_ is None:
         from dashboard.election import load_election
 
-        round_ = load_election(settings.data_dir() / "election.toml").last_round.number
+        round_ = load_election(settings.election_dir() / "election.toml").last_round.number
     server = start_replay_server(
         round_,
         speed=args.speed,

@@ -48,7 +48,7 @@ def _date(value: str) -> dt.date:
 
 def gazetteer() -> Gazetteer:
     """The people gazetteer of the data folder (empty, with a warning, when absent)."""
-    path = settings.data_dir() / "people.csv"
+    path = settings.election_dir() / "people.csv"
     if not path.exists():
         print(f"warning: {path} not found: people and camps left empty", file=sys.stderr)
         return Gazetteer([], [])
@@ -61,7 +61,7 @@ def _read(args: argparse.Namespace, source_url: str) -> ParsedBlog:
         blog_date=args.date,
         source_url=source_url,
         where=input_name(args.file),
-        election=election_of(settings.data_dir()),
+        election=election_of(settings.election_dir()),
     )
 
 

@@ -7,10 +7,12 @@ traceback. Feature modules register their own sub-commands (cli_liveblog, cli_ex
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import os
 import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from dashboard import __version__, settings
@@ -64,7 +66,7 @@ def _store():
 def cmd_data_build(args: argparse.Namespace) -> int:
     from dashboard.results.record import build_store
 
-    data_dir = Path(args.data_dir or settings.data_dir())
+    data_dir = settings.election_dir(Path(args.data_dir) if args.data_dir else None)
     report = build_store(data_dir, _store(), allow_flagged=args.allow_flagged)
     for sid, flags in report.flagged.items():
         for flag in flags:
@@ -76,7 +78,7 @@ def cmd_data_build(args: argparse.Namespace) -> int:
 def cmd_results_show(args: argparse.Namespace) -> int:
     from dashboard.results.views import results_document, results_text
 
-    doc = results_document(_store(), settings.data_dir(), round_=args.round, at=args.at)
+    doc = results_document(_store(), settings.election_dir(), round_=args.round, at=args.at)
     if args.format == "json":
         print(json.dumps(doc, ensure_ascii=False, indent=2))
     else:
@@ -88,7 +90,11 @@ def cmd_results_validate(args: argparse.Namespace) -> int:
     from dashboard.results.views import validate_path
 
     lines, ok = validate_path(
-        Path(args.path), settings.data_dir(), store=_store(), as_of=args.as_of, round_=args.round
+        Path(args.path),
+        settings.election_dir(),
+        store=_store(),
+        as_of=args.as_of,
+        round_=args.round,
     )
     for line in lines:
         print(line)
@@ -132,7 +138,45 @@ def build_parser() -> argparse.ArgumentParser:
 
     for register in _plugins():
         register(sub, res_sub)
+    _add_election_option(parser)
     return parser
+
+
+def _add_election_option(parser: argparse.ArgumentParser) -> None:
+    """`--election ID` on every command (each leaf parser): the election read and written."""
+    children = [
+        child
+        for action in parser._actions
+        if isinstance(action, argparse._SubParsersAction)
+        for child in dict.fromkeys(action.choices.values())
+    ]
+    for child in children:
+        _add_election_option(child)
+    if not children and parser.prog != "dashboard":
+        parser.add_argument(
+            "--election",
+            metavar="ID",
+            help="élection (dossier de data/elections/ ; défaut : celle de data/elections.toml)",
+        )
+
+
+@contextlib.contextmanager
+def _election(chosen: str | None) -> Iterator[None]:
+    """Run a command on the election `chosen` (None: the setting's): the setting is set for
+    the command's duration, so every path (store, raw archive, sources) follows it."""
+    if not chosen:
+        yield
+        return
+    settings.check_election(chosen)
+    saved = os.environ.get("DASHBOARD_ELECTION")
+    os.environ["DASHBOARD_ELECTION"] = chosen
+    try:
+        yield
+    finally:
+        if saved is None:
+            os.environ.pop("DASHBOARD_ELECTION", None)
+        else:
+            os.environ["DASHBOARD_ELECTION"] = saved
 
 
 def _plugins():
@@ -151,7 +195,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
-        return int(args.func(args) or 0)
+        with _election(getattr(args, "election", None)):
+            return int(args.func(args) or 0)
     except DashboardError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return exc.exit_code

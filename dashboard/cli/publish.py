@@ -20,7 +20,7 @@ def publish_site(out: Path, *, images: bool = False, base_url: str = "") -> str:
     from dashboard.store import Store
 
     report = publish(
-        Store(settings.store_dir()), settings.data_dir(), out, images=images, base_url=base_url
+        Store(settings.store_dir()), settings.election_dir(), out, images=images, base_url=base_url
     )
     return report.summary()
 

@@ -135,7 +135,7 @@ def preview_liveblog(
             f"{_mb(limit_mb)} Mo (un fichier plus gros est refusé à l'envoi)."
         )
     if election is None:
-        election = load_election(settings.data_dir() / "election.toml")
+        election = load_election(settings.election_dir() / "election.toml")
     if not source_url.strip():
         raise ValidationError("Indiquez l'URL source du live blog.")
     if not source_url.startswith(("http://", "https://")):

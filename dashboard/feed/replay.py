@@ -406,7 +406,7 @@ def start_replay_server(
     store); pass `[]` for a server that serves only what you `publish()`. `start` is a datetime
     or "HH:MM" on the round's election night. `round_` None: the election's last round.
     """
-    data_dir = Path(data_dir or settings.data_dir())
+    data_dir = Path(data_dir or settings.election_dir())
     if round_ is None:
         from dashboard.election import load_election
 

@@ -229,7 +229,7 @@ def poll_once(
     prints. The media feed's index is followed to the national document beside it, dated by
     the index; `as_of`/`round_` stand in for what a ministry file does not say."""
     store = store or Store(settings.store_dir())
-    data_dir = Path(data_dir or settings.data_dir())
+    data_dir = Path(data_dir or settings.election_dir())
     raw_dir = Path(raw_dir or settings.raw_dir())
     # The election shown is the one of data/election.toml: its id, rounds and dates.
     election = load_election(data_dir / "election.toml")
@@ -536,7 +536,7 @@ def poll_liveblog_once(
     from dashboard.liveblog.store import ingest_liveblog
 
     store = store or Store(settings.store_dir())
-    data_dir = Path(data_dir or settings.data_dir())
+    data_dir = Path(data_dir or settings.election_dir())
     raw_dir = Path(raw_dir or settings.raw_dir())
     election = election_of(data_dir)
     previous = read_status(store.root, BLOG_STATUS_FILE)

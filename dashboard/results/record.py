@@ -200,6 +200,19 @@ def load_sources(data_dir: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
     return candidates, results
 
 
+def _check_election_ids(rows: pd.DataFrame, election_id: str, where: Path) -> None:
+    """A row of results.csv for another election than the folder's is a copy-paste slip."""
+    other = rows[rows["election_id"] != election_id]
+    if not other.empty:
+        first = other.iloc[0]
+        raise SourceError(
+            f"{first['election_id']!r} n'est pas l'élection de election.toml ({election_id!r})",
+            path=str(where),
+            row=int(first["_row"]),
+            field="election_id",
+        )
+
+
 def build_store(data_dir: Path, store: Store, *, allow_flagged: bool = False) -> RecordReport:
     """`data build`: the source files of data/ → the Parquet store (idempotent)."""
     from dashboard.results.verdict import MINISTRY_SOURCES, build_ministry
@@ -208,6 +221,7 @@ def build_store(data_dir: Path, store: Store, *, allow_flagged: bool = False) ->
     election = load_election(Path(data_dir) / "election.toml")
     if where.exists() or not (Path(data_dir) / MINISTRY_SOURCES).exists():
         candidates, results = load_sources(data_dir)
+        _check_election_ids(results, election.id, where)
         report = record_snapshots(
             store,
             results,
