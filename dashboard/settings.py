@@ -160,9 +160,9 @@ def _catalogue(root: Path) -> dict:
 
 
 def single_election(root: Path) -> bool:
-    """A folder holding election.toml itself (and no elections.toml) is one election's
-    folder: a copy of one election's files (tests, `data build --data-dir`) still works."""
-    return (root / "election.toml").exists() and not (root / ELECTIONS_FILE).exists()
+    """A folder without elections.toml is one election's folder (its election.toml, csv
+    files): a copy of one election's files (tests, `data build --data-dir`) still works."""
+    return not (root / ELECTIONS_FILE).exists()
 
 
 def election_ids(root: Path | None = None) -> list[str]:

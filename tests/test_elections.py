@@ -146,7 +146,7 @@ def test_a_results_row_of_another_election_is_refused_by_build(
     path.write_text(path.read_text(encoding="utf-8").replace(DATA.name, "autre-2030"))
     with pytest.raises(
         SourceError,
-        match=r"results.csv, row 2, field 'election_id': 'autre-2030' n'est pas l'élection de election.toml",
+        match=r"results.csv, row 2, field 'election_id': 'autre-2030' n'est pas l'élection de ",
     ):
         build_store(data_dir, Store(tmp_path / "store"))
     assert not (tmp_path / "store" / "results.parquet").exists()
