@@ -13,10 +13,10 @@ from streamlit.testing.v1 import AppTest
 from dashboard.desk import actions
 from dashboard.liveblog.store import current_reactions
 from dashboard.store import Store
+from dashboard.testing import DATA
 
 ROOT = Path(__file__).parent.parent
 PAGE = str(ROOT / "dashboard" / "app" / "screens" / "desk.py")
-DATA = ROOT / "data"
 SECRET = "correct horse battery staple"
 BLOG = (
     "21h05 : Mélenchon sur France Inter\n\n"
