@@ -209,3 +209,33 @@ def test_no_stance_rule_names_a_person_or_party_of_any_election(rules_file: Path
         ]
     found = sorted({n for p in patterns for n in names if n in p})
     assert found == []
+
+
+class _Paragraph:
+    """A paragraph of a real page read as an entry (the Entry protocol of reactions.py)."""
+
+    def __init__(self, body: str) -> None:
+        self.id, self.headline, self.body = "p", None, body
+
+
+# The opening of franceinfo's live of 10 April 2022 ("Ce qu'il faut savoir"), verbatim:
+# https://www.francetvinfo.fr/elections/presidentielle/direct-resultats-presidentielle-2022-macron-le-pen-melenchon-zemmour-pecresse-qui-sera-en-tete-a-l-issue-du-premier-tour-suivez-notre-soiree-speciale_5070043.html
+FRANCEINFO_SUMMARY = (
+    "Zemmour et Dupont-Aignan soutiennent Marine Le Pen pour le second tour. Arrivé loin "
+    "derrière avec 7,2% des voix, Eric Zemmour a été le premier candidat à appeler à voter "
+    'pour la candidate du Rassemblement national. "Je ne me tromperai pas d\'adversaire", a '
+    "martelé le candidat d'extrême droite. Il a été suivi quelques minutes plus tard par "
+    "Nicolas Dupont-Aignan (2,1%), qui avait déjà soutenu la candidate du RN en 2017."
+)
+
+
+def test_zemmour_and_dupont_aignan_back_le_pen_in_franceinfos_summary(gazetteer_2022):
+    r = extract_reaction(_Paragraph(FRANCEINFO_SUMMARY), gazetteer_2022)
+    assert r.speakers == ("zemmour", "dupont-aignan")
+    assert r.camp_label == "Extrême droite (Reconquête)"
+    assert (r.stance, r.stance_rule, r.stance_evidence) == (
+        "soutien",
+        "appel-a-voter",
+        "appeler à voter",
+    )
+    assert r.quotes == ("Je ne me tromperai pas d'adversaire",)
