@@ -415,7 +415,10 @@ def timeline_frame(
     reactions: pd.DataFrame, results: pd.DataFrame, candidates: pd.DataFrame, round_: int
 ) -> pd.DataFrame:
     """Reactions with where the count stood when each was posted (`count_then`, one
-    `merge_asof` for all of them)."""
+    `merge_asof` for all of them). A frame that already carries the column (the app computes
+    it once with the reactions) is used as it is."""
+    if "count_then" in reactions.columns:
+        return reactions
     out = reactions.copy()
     out["count_then"] = counts_then(results, candidates, round_, list(out["published_at"]))
     return out
@@ -430,8 +433,11 @@ def timeline_bundle(
     template: go.layout.Template,
     by: str = "camp",
     at: datetime | None = None,
+    announced: pd.DataFrame | None = None,
 ) -> ChartBundle:
-    """The reactions timeline as a chart bundle (also used by the export CLI)."""
+    """The reactions timeline as a chart bundle (also used by the export CLI). `announced`:
+    the round's `announcements()` when the caller has them already (they do not depend on
+    which reactions are shown)."""
     from dashboard.charts.timeline import build_timeline
 
     spec = CHARTS["reactions-timeline"]
@@ -443,7 +449,7 @@ def timeline_bundle(
         raise DashboardError("aucune réaction enregistrée")
     round_ = reaction_round(election, reactions)
     frame = timeline_frame(reactions, results, candidates, round_)
-    ann = announcements(results, candidates, round_)
+    ann = announcements(results, candidates, round_) if announced is None else announced
     first, last = frame["published_at"].min(), frame["published_at"].max()
     title = f"{election.short_name} — réactions politiques"
     subtitle = (

@@ -47,37 +47,48 @@ def add_break_marks(
     reader never takes 23:50 → 12:00 three days later for the 21:45 → 23:50 of the night."""
     paper = template.layout.paper_bgcolor or "#ffffff"
     muted = muted_of(template)
+    shapes, notes = [], []
     for brk in breaks:
         at = pd.Timestamp(brk["values"][0])
         hours = round(brk["dvalue"] / 3_600_000 + 2 * PAD.total_seconds() / 3600)
         days, rest = divmod(hours, 24)
         gap = f"{hours} h" if not days else f"{days} j" + (f" {rest} h" if rest else "")
-        fig.add_shape(
-            type="line",
-            xref=xref,
-            yref="paper",
-            x0=at,
-            x1=at,
-            y0=0,
-            y1=1,
-            layer="below",
-            line=dict(color=muted, width=1, dash="dot"),
+        shapes.append(
+            dict(
+                type="line",
+                xref=xref,
+                yref="paper",
+                x0=at,
+                x1=at,
+                y0=0,
+                y1=1,
+                layer="below",
+                line=dict(color=muted, width=1, dash="dot"),
+            )
         )
-        fig.add_annotation(
-            # Just under the axis line, between the tick labels (the cut lies midway between
-            # two snapshots), where no data label can be.
-            x=at,
-            xref=xref,
-            y=0,
-            yref=yref,
-            yanchor=yanchor,
-            text=f"<b>{BREAK_MARK}</b>",
-            showarrow=False,
-            font=dict(size=14, color=muted),
-            bgcolor=paper,
-            borderpad=1,
-            hovertext=f"axe coupé : {gap} sans relevé",
-            name="break-mark",
+        notes.append(
+            dict(
+                # Just under the axis line, between the tick labels (the cut lies midway
+                # between two snapshots), where no data label can be.
+                x=at,
+                xref=xref,
+                y=0,
+                yref=yref,
+                yanchor=yanchor,
+                text=f"<b>{BREAK_MARK}</b>",
+                showarrow=False,
+                font=dict(size=14, color=muted),
+                bgcolor=paper,
+                borderpad=1,
+                hovertext=f"axe coupé : {gap} sans relevé",
+                name="break-mark",
+            )
+        )
+    if breaks:
+        # One layout update for all marks: add_shape/add_annotation validate and relayout
+        # per call.
+        fig.update_layout(
+            shapes=[*fig.layout.shapes, *shapes], annotations=[*fig.layout.annotations, *notes]
         )
 
 

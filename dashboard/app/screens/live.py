@@ -14,8 +14,6 @@ import streamlit as st
 
 from dashboard import settings
 from dashboard.app import ui
-from dashboard.charts.bundles import results_view, vote_split_bundle
-from dashboard.charts.theme import house_template
 from dashboard.errors import DashboardError
 from dashboard.feed.http import french_error
 from dashboard.feed.watch import read_status
@@ -54,7 +52,7 @@ def _live_panel() -> None:
         return
     round_ = latest_round(results[results["election_id"] == election.id])
     try:
-        view = results_view(results, candidates, election, round_)
+        view = ui.view(round_)
     except DashboardError as exc:
         st.info(markdown(exc))
         return
@@ -136,7 +134,7 @@ def _live_panel() -> None:
             "(embargo) ; la participation reste affichée."
         )
     elif not view.shares.empty:
-        bundle = vote_split_bundle(view, house_template())
+        bundle = ui.vote_split(round_)
         st.plotly_chart(
             bundle.fig, theme=None, key="live-vote-split", config={"displaylogo": False}
         )

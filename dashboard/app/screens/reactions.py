@@ -11,14 +11,11 @@ import streamlit as st
 from dashboard.app import ui
 from dashboard.charts.bundles import (
     count_then,
-    placeable_reactions,
     reaction_round,
-    timeline_bundle,
 )
-from dashboard.charts.theme import house_template
 from dashboard.charts.timeline import OUTLET_TYPE_FR
 from dashboard.errors import DashboardError
-from dashboard.text import host, http_url, markdown, plain
+from dashboard.text import http_url, markdown, plain
 
 try:
     election = ui.election()
@@ -36,7 +33,7 @@ if reactions.empty:
     )
     st.stop()
 
-reactions, outside = placeable_reactions(reactions, election)
+reactions, outside = ui.placed_reactions()
 if outside:
     st.warning(
         f"{outside} entrée(s) datée(s) hors de la période de l'élection ne sont pas affichées "
@@ -45,58 +42,32 @@ if outside:
     if reactions.empty:
         st.stop()
 
-days = sorted({pd.Timestamp(t).date() for t in reactions["published_at"]})
-# A source stored without an http(s) URL (`--source-url blog-local`) has no host to name.
-hosts = sorted({host(u).removeprefix("www.") or "source locale" for u in reactions["source_url"]})
+facets = ui.reaction_facets()
 st.caption(
-    f"{len(reactions)} entrées de live blog ({markdown(', '.join(hosts))}) du "
-    + ", ".join(f"{d:%d/%m/%Y}" for d in days)
+    f"{len(reactions)} entrées de live blog ({markdown(', '.join(facets['hosts']))}) du "
+    + ", ".join(f"{d:%d/%m/%Y}" for d in facets["days"])
     + ". Cliquez sur un point pour lire l'entrée intégrale."
 )
 
-
-def _options(col: str) -> list[str]:
-    return sorted({str(v) for v in reactions[col].dropna()})
-
-
-people = sorted({p for names in reactions["people_names"] for p in names})
 c1, c2, c3, c4 = st.columns(4)
-camps = c1.multiselect("Camp", _options("camp_label"), placeholder="Tous")
-persons = c2.multiselect("Personne", people, placeholder="Toutes")
-outlets = c3.multiselect("Média", _options("outlet"), placeholder="Tous")
-stances = c4.multiselect("Position", _options("stance"), placeholder="Toutes")
+camps = c1.multiselect("Camp", facets["camps"], placeholder="Tous")
+persons = c2.multiselect("Personne", facets["people"], placeholder="Toutes")
+outlets = c3.multiselect("Média", facets["outlets"], placeholder="Tous")
+stances = c4.multiselect("Position", facets["stances"], placeholder="Toutes")
 c5, c6 = st.columns([3, 1])
 search = c5.text_input("Recherche dans le texte", placeholder="un nom, un mot : rassemblement…")
 by = c6.segmented_control(
     "Axe vertical", ["camp", "personne"], default="camp", key="by", selection_mode="single"
 )
 
-shown = reactions
-if camps:
-    shown = shown[shown["camp_label"].isin(camps)]
-if persons:
-    shown = shown[shown["people_names"].map(lambda p: bool(set(p) & set(persons)))]
-if outlets:
-    shown = shown[shown["outlet"].isin(outlets)]
-if stances:
-    shown = shown[shown["stance"].isin(stances)]
-if search.strip():
-    needle = search.strip().casefold()
-    text = (shown["headline"].fillna("") + "\n" + shown["body"].fillna("")).str.casefold()
-    shown = shown[text.str.contains(needle, regex=False)]
+chosen = ui.filters(camps, persons, outlets, stances, search)
+shown = ui.filtered_reactions(chosen)
 
 selected = st.query_params.get("entry")
 if shown.empty:
     st.warning("Aucune réaction ne correspond à ces filtres.")
 else:
-    bundle = timeline_bundle(
-        shown,
-        results,
-        candidates,
-        election,
-        template=house_template(),
-        by="person" if by == "personne" else "camp",
-    )
+    bundle = ui.timeline(chosen, "person" if by == "personne" else "camp")
     event = ui.show_chart(bundle, key="timeline", on_select="rerun")
     points = (event or {}).get("selection", {}).get("points", []) if event else []
     for point in points:

@@ -9,11 +9,8 @@ import streamlit as st
 
 from dashboard import settings
 from dashboard.app import ui
-from dashboard.charts.bundles import progress_bundle, results_view, vote_split_bundle
-from dashboard.charts.theme import house_template
 from dashboard.errors import DashboardError
 from dashboard.fr import PARIS, fr_int, fr_pct
-from dashboard.results import query
 from dashboard.results.embargo import embargo_for
 from dashboard.text import markdown, markdown_link, plain
 
@@ -74,7 +71,7 @@ cards = st.container()
 
 params["round"] = str(round_)
 
-snaps = query.snapshots(results[results["election_id"] == election.id], round_)
+snaps = ui.snapshots(round_)
 valid = snaps[snaps["valid"].astype(bool)]
 moments = {
     f"{pd.Timestamp(t):%d/%m %H:%M}": pd.Timestamp(t).to_pydatetime() for t in valid["as_of"]
@@ -101,11 +98,10 @@ else:
     params["at"] = f"{at:%Y-%m-%dT%H:%M}"
 
 try:
-    view = results_view(results, candidates, election, round_, at)
+    view = ui.view(round_, at)
 except DashboardError as exc:
     ui.fail(exc)
 
-template = house_template()
 st.subheader("Répartition des voix")
 if under_embargo:
     st.info(
@@ -118,7 +114,7 @@ try:
             f"Ce relevé ne donne pas les parts des candidats : répartition au "
             f"{view.share_as_of:%d/%m à %H:%M}."
         )
-    ui.show_chart(vote_split_bundle(view, template), key="vote-split")
+    ui.show_chart(ui.vote_split(round_, at), key="vote-split")
 except DashboardError as exc:
     st.info(markdown(exc))
 
@@ -182,7 +178,7 @@ with cards:
     delta = None
     if other and not pd.isna(votants):
         try:
-            other_view = results_view(results, candidates, election, other[0])
+            other_view = ui.view(other[0])
             other_votants = other_view.first["votants"]
             if not pd.isna(other_votants):
                 diff = int(votants) - int(other_votants)
@@ -237,6 +233,6 @@ if not flagged.empty:
 
 st.subheader("Évolution du dépouillement")
 try:
-    ui.show_chart(progress_bundle(view, template), key="count-progress")
+    ui.show_chart(ui.progress(round_, at), key="count-progress")
 except DashboardError as exc:
     st.info(markdown(exc))
