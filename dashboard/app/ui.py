@@ -109,7 +109,7 @@ def version() -> tuple:
     """The version of everything results pages are built from: the store (results, desk marks,
     candidates), election.toml, and which rounds are under embargo. Five stats, no reading."""
     s = store()
-    path = settings.data_dir() / "election.toml"
+    path = settings.election_dir() / "election.toml"
     return (str(s.root), results_key(), _mtime(s.path("candidates")), _mtime(path), embargo_key())
 
 
@@ -202,7 +202,7 @@ def reactions_key() -> tuple:
 def reactions() -> pd.DataFrame:
     """Current version of every live-blog entry with its reaction, camp label and colour,
     and `count_then`: where the count stood at that minute."""
-    return _timeline(str(store().root), str(settings.data_dir()), (reactions_key(), version()))
+    return _timeline(str(store().root), str(settings.election_dir()), (reactions_key(), version()))
 
 
 @st.cache_data(ttl=TTL, max_entries=16, show_spinner=False)
