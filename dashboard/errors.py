@@ -13,6 +13,11 @@ class DashboardError(Exception):
     exit_code = 2
 
 
+class NotApplicable(DashboardError):
+    """What was asked does not exist for this election (the map of an election published
+    without results by area): said in one line, and no error where every chart is asked."""
+
+
 class SourceError(DashboardError):
     """A data source file (CSV/TOML/feed document) is malformed.
 

@@ -166,6 +166,20 @@ def candidates() -> pd.DataFrame:
     return _candidates(str(s.root), _mtime(s.path("candidates")))
 
 
+@st.cache_data(ttl=TTL, max_entries=2, show_spinner=False)
+def _geometry(path: str, mtime_key: float) -> dict:
+    from dashboard.charts.bundles import load_geometry
+
+    return load_geometry(Path(path))
+
+
+def geometry() -> dict:
+    """The départements' outlines the map draws (data/geo), read once per process."""
+    from dashboard.charts.bundles import GEOMETRY
+
+    return _geometry(str(GEOMETRY), _mtime(GEOMETRY))
+
+
 def election() -> Election:
     path = settings.election_dir() / "election.toml"
     return _election(str(path), _mtime(path))

@@ -15,11 +15,12 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
+from dashboard.charts.map import area_rows, build_map, rank_areas
 from dashboard.charts.progress import build_progress
 from dashboard.charts.theme import house_template
 from dashboard.charts.vote_split import BASE_LABEL, build_vote_split
 from dashboard.election import Election, load_election
-from dashboard.errors import DashboardError
+from dashboard.errors import DashboardError, NotApplicable
 from dashboard.fr import NBSP, bureaux_text, fr_int, fr_moment, fr_pct, status_fr, time_known
 from dashboard.results import query
 from dashboard.results.embargo import clock_now, hide_results
@@ -42,6 +43,10 @@ CHARTS: dict[str, ChartSpec] = {
         ChartSpec("reactions-timeline", "reactions", "Réactions politiques"),
     )
 }
+# Charts of an election's results by area: only elections that publish them have these
+# (`export --all` leaves them out, without a word, where there is nothing to draw).
+AREA_CHARTS: dict[str, ChartSpec] = {"map": ChartSpec("map", "carte", "Carte par département")}
+ALL_CHARTS: dict[str, ChartSpec] = {**CHARTS, **AREA_CHARTS}
 
 
 @dataclass
@@ -212,6 +217,120 @@ def vote_split_bundle(view: ResultsView, template: go.layout.Template) -> ChartB
     )
 
 
+# The map's geometry, shared by every election (data/geo/SOURCES.md): beside the package in
+# this checkout, whatever folder the election's own files are read from.
+GEOMETRY = Path(__file__).resolve().parents[2] / "data" / "geo" / "departements.geojson"
+NO_AREAS = "pas de résultats par département pour cette élection"
+
+
+def load_geometry(path: Path = GEOMETRY) -> dict[str, Any]:
+    """The départements' outlines (GeoJSON) the map draws."""
+    import json
+
+    try:
+        return json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise DashboardError(f"{path}: géométrie des départements illisible ({exc})") from exc
+
+
+def map_bundle(
+    view: ResultsView,
+    template: go.layout.Template,
+    *,
+    geojson: dict[str, Any],
+    mode: str = "leader",
+    candidate_id: str | None = None,
+    rows: pd.DataFrame | None = None,
+) -> ChartBundle:
+    """The map of the round's départements at the view's moment (`rows`: its `area_rows`,
+    when the caller has them already). DashboardError when the election has none."""
+    spec = AREA_CHARTS["map"]
+    rnd = view.election.round(view.round)
+    if rows is None:
+        rows = area_rows(view.results, view.candidates, view.round, view.at)
+    if rows.empty:
+        raise NotApplicable(NO_AREAS)
+    latest = rows.loc[pd.to_datetime(rows["as_of"]).idxmax()]
+    status = status_fr(str(latest["status"]))
+    known = time_known(latest["note"])
+    moment = fr_moment(latest["as_of"], known=known)
+    title = f"{view.election.short_name} — {rnd.label} : résultats par département"
+    ranked = rank_areas(rows)
+    drawn = ranked[ranked["area_code"].isin(set(_geo_codes(geojson)))]
+    fig = build_map(rows, geojson, template=template, mode=mode, candidate_id=candidate_id)
+    subtitle = f"{fig.layout.title.subtitle.text} · au {moment} — {status}"
+    fig.update_layout(title_subtitle_text=subtitle)
+    data = ranked[
+        [
+            "area_code",
+            "area_name",
+            "leader_name",
+            "leader_share",
+            "second_name",
+            "second_share",
+            "margin",
+            "exprimes",
+        ]
+    ].rename(
+        columns={
+            "area_code": "code",
+            "area_name": "département",
+            "leader_name": "en_tête",
+            "leader_share": "part_pct",
+            "second_name": "deuxième",
+            "second_share": "part_deuxième_pct",
+            "margin": "écart_pts",
+            "exprimes": "exprimés",
+        }
+    )
+    wins = drawn.groupby("leader_name").size().sort_values(ascending=False, kind="stable")
+    leaders = ", ".join(
+        f"{name} en tête dans {n} département{'s' if n > 1 else ''}" for name, n in wins.items()
+    )
+    if mode == "share":
+        cid = fig.layout.meta["candidate_id"]
+        mine = rows[rows["candidate_id"] == cid]
+        top = mine.loc[mine["share_pct"].idxmax()]
+        low = mine.loc[mine["share_pct"].idxmin()]
+        what = (
+            f"part de {top['name']} par département, de {fr_pct(low['share_pct'])} "
+            f"({low['area_name']}) à {fr_pct(top['share_pct'])} ({top['area_name']})"
+        )
+    else:
+        what = "candidat en tête par département, teinte selon son avance sur le deuxième"
+    alt = (
+        f"Carte de France des départements, {title}, {what}, résultats {status}s au {moment} "
+        f": {leaders}."
+    )
+    host = url_host(latest["source_url"]).removeprefix("www.")
+    via = f" via {host}" if host else ""
+    source = (
+        f"Source : {view.election.organiser}{via} — données au "
+        f"{fr_moment(latest['as_of'], known=known, sep=' ')}, {len(ranked)} zones ; "
+        "fond de carte IGN Admin Express via france-geojson (Licence Ouverte)"
+    )
+    return ChartBundle(
+        spec.name,
+        spec.slug,
+        fig,
+        data,
+        title,
+        subtitle,
+        source,
+        alt,
+        view.election.id,
+        view.round,
+        pd.Timestamp(latest["as_of"]).to_pydatetime(),
+        known,
+    )
+
+
+def _geo_codes(geojson: dict[str, Any]) -> list[str]:
+    from dashboard.charts.map import geo_index
+
+    return list(geo_index(geojson))
+
+
 def progress_bundle(view: ResultsView, template: go.layout.Template) -> ChartBundle:
     spec = CHARTS["count-progress"]
     rnd = view.election.round(view.round)
@@ -301,8 +420,8 @@ def build_chart(
     `round` None means the election's last round."""
     from dashboard.results.views import load_candidates, load_results, resolve
 
-    if name not in CHARTS:
-        raise DashboardError(f"unknown chart {name!r}; charts: {', '.join(CHARTS)}")
+    if name not in ALL_CHARTS:
+        raise DashboardError(f"unknown chart {name!r}; charts: {', '.join(ALL_CHARTS)}")
     election = load_election(Path(data_dir) / "election.toml")
     number, when = resolve(election, election.last_round.number if round is None else round, at)
     template = house_template(dark=dark)
@@ -319,6 +438,8 @@ def build_chart(
     view = results_view(results, candidates, election, number, when)
     if name == "vote-split":
         return vote_split_bundle(view, template)
+    if name == "map":
+        return map_bundle(view, template, geojson=load_geometry())
     return progress_bundle(view, template)
 
 

@@ -20,6 +20,7 @@ import plotly.graph_objects as go
 
 from dashboard.charts.theme import colour_or_muted, muted_of, title_layout
 from dashboard.fr import NBSP, fr_int, fr_pct
+from dashboard.results.query import is_valid
 from dashboard.text import plotly as plotly_text
 
 MODES = ("leader", "share")
@@ -30,6 +31,64 @@ PROJECTION = {"type": "conic conformal", "parallels": [44, 49], "rotation_lon": 
 PAD_DEG = 0.25
 NO_DATA = "#eceff1"
 SHADE_FLOOR = 0.35  # a narrow lead is still the leader's colour, lightened to 35 %
+
+
+AREA_LEVELS = ("departement", "département")  # the results table's area_level of a département
+FRAME_COLUMNS = (
+    "round",
+    "area_code",
+    "area_name",
+    "candidate_id",
+    "name",
+    "colour",
+    "votes",
+    "exprimes",
+    "share_pct",
+)
+
+
+def area_rows(
+    results: pd.DataFrame, candidates: pd.DataFrame, round_: int, at: object = None
+) -> pd.DataFrame:
+    """The map's frame from the results long table: for each département of `round_`, the
+    rows of its latest valid snapshot published by `at` (default: the latest), with the
+    candidates' names and colours and the share of exprimés. Empty when the table has no
+    département rows (an election without results by area, like the 2017 primary)."""
+    if "area_level" not in results.columns or results.empty:
+        return pd.DataFrame(columns=list(FRAME_COLUMNS))
+    df = results[results["area_level"].isin(AREA_LEVELS) & (results["round"] == round_)]
+    df = df[is_valid(df)] if len(df) else df
+    if at is not None and len(df):
+        df = df[pd.to_datetime(df["as_of"]) <= pd.Timestamp(at)]
+    if df.empty:
+        return pd.DataFrame(columns=list(FRAME_COLUMNS))
+    latest = df.groupby("area_code")["as_of"].transform("max")
+    df = df[df["as_of"] == latest]
+    df = df.drop_duplicates(["area_code", "candidate_id"], keep="last")
+    names = candidates.set_index("candidate_id")
+    out = pd.DataFrame(
+        {
+            "round": df["round"].astype(int),
+            "area_code": df["area_code"].astype(str),
+            "area_name": df["area_name"].astype(str),
+            "candidate_id": df["candidate_id"].astype(str),
+            "name": df["candidate_id"].map(names["name"]).fillna(df["candidate_id"]),
+            "colour": df["candidate_id"].map(names["colour"]),
+            "votes": df["votes"],
+            "exprimes": df["exprimes"],
+            "as_of": df["as_of"],
+            "status": df["status"],
+            "source_url": df["source_url"],
+            "note": df["note"],
+        }
+    )
+    share = 100 * df["votes"] / df["exprimes"].where(df["exprimes"] > 0)
+    if "share_published" in df.columns:
+        on_exprimes = df.get("share_base", "exprimes") == "exprimes"
+        share = share.fillna(df["share_published"].where(on_exprimes))
+    out["share_pct"] = share.astype(float)
+    extra = ["as_of", "status", "source_url", "note"]
+    return out[[*FRAME_COLUMNS, *extra]].reset_index(drop=True)
 
 
 def fr_points(value: float) -> str:

@@ -9,6 +9,7 @@ import streamlit as st
 
 from dashboard import settings
 from dashboard.app import ui
+from dashboard.app.screens import map_section
 from dashboard.errors import DashboardError
 from dashboard.fr import PARIS, fr_int, fr_pct
 from dashboard.results.embargo import embargo_for
@@ -236,3 +237,5 @@ try:
     ui.show_chart(ui.progress(round_, at), key="count-progress")
 except DashboardError as exc:
     st.info(markdown(exc))
+
+map_section.show(view)

@@ -1,0 +1,104 @@
+"""The map section of the results page (dashboard/app/screens/map_section.py) and the area
+frame it reads from the results long table (charts.map.area_rows)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+from streamlit.testing.v1 import AppTest
+
+from dashboard.charts.map import FRAME_COLUMNS, area_rows
+
+ROOT = Path(__file__).parent.parent
+PAGE = str(ROOT / "dashboard" / "app" / "screens" / "results.py")
+FIXTURE = ROOT / "tests" / "fixtures" / "map" / "presidentielle-2022-departements-definitifs.csv"
+PARIS_TZ = "Europe/Paris"
+
+
+def test_primary_without_areas_says_so_in_one_line(app_env):
+    at = AppTest.from_file(PAGE, default_timeout=30).run()
+    assert not at.exception, at.exception
+    assert [h.value for h in at.subheader][-1] == "Résultats par département"
+    captions = [c.value for c in at.caption if c.value.startswith("Carte indisponible")]
+    assert captions == [
+        "Carte indisponible : pas de résultats par département pour cette élection."
+    ]
+    assert len(at.get("plotly_chart")) == 2  # vote split and count progress, no map
+    assert [r.label for r in at.radio] == ["Tour"]
+
+
+def long_table(rounds: tuple[int, ...] = (2,)) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The fixture's definitive rows as the results long table holds them (schema 2: one row
+    per snapshot, area and candidate), and the candidates table."""
+    df = pd.read_csv(FIXTURE, dtype={"area_code": str})
+    df = df[df["round"].isin(rounds)]
+    results = pd.DataFrame(
+        {
+            "election_id": "presidentielle-2022",
+            "round": df["round"],
+            "snapshot_id": "t" + df["round"].astype(str) + "-definitif-dpt",
+            "as_of": pd.Timestamp("2022-04-28 14:21", tz=PARIS_TZ),
+            "status": "definitive",
+            "kind": "count",
+            "exprimes": df["exprimes"],
+            "area_level": "departement",
+            "area_code": df["area_code"],
+            "area_name": df["area_name"],
+            "candidate_id": df["candidate_id"],
+            "votes": df["votes"],
+            "share_published": None,
+            "share_base": "exprimes",
+            "source_url": "https://www.data.gouv.fr/",
+            "note": None,
+            "flags": [[] for _ in range(len(df))],
+        }
+    )
+    candidates = df.drop_duplicates("candidate_id")[["candidate_id", "name", "colour"]]
+    return results.reset_index(drop=True), candidates.reset_index(drop=True)
+
+
+def test_area_rows_reads_the_departements_of_the_long_table():
+    results, candidates = long_table()
+    national = results.head(2).assign(area_level=None, area_code=None, area_name=None)
+    rows = area_rows(pd.concat([national, results], ignore_index=True), candidates, 2)
+    assert list(rows.columns[: len(FRAME_COLUMNS)]) == list(FRAME_COLUMNS)
+    assert len(rows) == 214 and rows["area_code"].nunique() == 107
+    corse = rows[rows["area_code"] == "2A"].set_index("candidate_id")
+    assert corse.loc["le-pen", "name"] == "Marine Le Pen"
+    assert corse.loc["le-pen", "colour"] == "#1D2344"
+    assert round(corse.loc["le-pen", "share_pct"], 4) == 58.3216
+
+
+def test_area_rows_takes_each_areas_latest_valid_snapshot_by_the_moment():
+    results, candidates = long_table()
+    ain = results[results["area_code"] == "01"]
+    # An earlier partial count of Ain, and a later one refused by validation.
+    earlier = ain.assign(
+        snapshot_id="t2-2100-dpt",
+        as_of=pd.Timestamp("2022-04-24 21:00", tz=PARIS_TZ),
+        status="partial",
+        votes=ain["votes"] // 2,
+        exprimes=ain["exprimes"] // 2,
+    )
+    flagged = ain.assign(
+        snapshot_id="t2-2300-dpt",
+        as_of=pd.Timestamp("2022-04-28 15:00", tz=PARIS_TZ),
+        votes=1,
+        flags=[["Σ voix ≠ exprimés"]] * len(ain),
+    )
+    table = pd.concat([earlier, results, flagged], ignore_index=True)
+    now = area_rows(table, candidates, 2).set_index(["area_code", "candidate_id"])
+    assert (
+        now.loc[("01", "macron"), "votes"] == ain.set_index("candidate_id").loc["macron", "votes"]
+    )
+    assert now.loc[("01", "macron"), "status"] == "definitive"
+    then = area_rows(table, candidates, 2, pd.Timestamp("2022-04-24 22:00", tz=PARIS_TZ))
+    assert list(then["area_code"].unique()) == ["01"]
+    assert list(then["status"].unique()) == ["partial"]
+
+
+def test_area_rows_of_an_election_without_areas_is_empty():
+    results, candidates = long_table()
+    assert area_rows(results.drop(columns=["area_level"]), candidates, 2).empty
+    assert area_rows(results, candidates, 1).empty
