@@ -150,6 +150,31 @@ def progress(round_: int, at: datetime | None = None) -> ChartBundle:
     return _results_chart(version(), "count-progress", round_, at)
 
 
+@st.cache_resource(ttl=TTL, max_entries=32, show_spinner=False)
+def _area_map(
+    key: tuple, round_: int, at: datetime | None, mode: str, candidate_id: str | None
+) -> tuple[ChartBundle | None, pd.DataFrame, pd.DataFrame]:
+    from dashboard.charts.bundles import map_bundle
+    from dashboard.charts.map import area_rows, build_area_table
+
+    v = _view(key, round_, at)
+    rows = area_rows(v.results, v.candidates, round_, at)
+    if rows.empty:
+        return None, rows, build_area_table(rows)
+    bundle = map_bundle(
+        v, template(), geojson=geometry(), mode=mode, candidate_id=candidate_id, rows=rows
+    )
+    return bundle, rows, build_area_table(rows)
+
+
+def area_map(
+    round_: int, at: datetime | None = None, mode: str = "leader", candidate_id: str | None = None
+) -> tuple[ChartBundle | None, pd.DataFrame, pd.DataFrame]:
+    """The map of `round_`'s départements at `at` (None when the election has no area data),
+    the area rows it draws and the table of areas; shared (do not modify)."""
+    return _area_map(version(), round_, at, mode, candidate_id)
+
+
 @st.cache_data(ttl=TTL, max_entries=16, show_spinner=False)
 def _snapshots(key: tuple, round_: int) -> pd.DataFrame:
     rows = results()

@@ -1,52 +1,28 @@
 """Résultats par département: the map, the table of areas beside it (below on phones), and the
 card and bar chart of the département a reader clicks or picks.
 
-The results screen calls `show(view)` once. The map, its table and its area frame are cached
-per store version (ui.results_key), round, moment, mode and candidate: a rerun that changes
-none of them draws the same figure without building it again.
+The results screen calls `show(view)` once. The map, its table and its area frame come from
+`ui.area_map`, cached per store version, round, moment, mode and candidate: a rerun that
+changes none of them draws the same figure without building it again.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 import pandas as pd
 import streamlit as st
 
 from dashboard.app import ui
-from dashboard.charts.bundles import NO_AREAS, ChartBundle, ResultsView, map_bundle, results_view
-from dashboard.charts.map import area_rows, build_area_table, rank_areas
-from dashboard.charts.theme import house_template
+from dashboard.charts.bundles import NO_AREAS, ResultsView
+from dashboard.charts.map import rank_areas
 from dashboard.charts.vote_split import build_vote_split
 from dashboard.fr import fr_int, fr_pct
-from dashboard.results.embargo import embargo_for
 from dashboard.text import plain
 
 MODES = {"leader": "Candidat en tête", "share": "Score d'un candidat"}
 PICK = "map-area"  # the picked area's code: the selectbox's state, set by a click too
 NONE = ""
-
-
-@st.cache_data(ttl=ui.TTL, max_entries=32, show_spinner=False)
-def _map(
-    key: tuple, round_: int, at: datetime | None, mode: str, candidate_id: str | None
-) -> tuple[ChartBundle | None, pd.DataFrame, pd.DataFrame]:
-    """(bundle or None, area rows, table of areas) for one round at one moment. `key` is the
-    store version and embargo state: the cache follows the store."""
-    view = results_view(ui.results(), ui.candidates(), ui.election(), round_, at)
-    rows = area_rows(view.results, view.candidates, round_, at)
-    if rows.empty:
-        return None, rows, build_area_table(rows)
-    bundle = map_bundle(
-        view,
-        house_template(),
-        geojson=ui.geometry(),
-        mode=mode,
-        candidate_id=candidate_id,
-        rows=rows,
-    )
-    return bundle, rows, build_area_table(rows)
 
 
 def _picked_from(widget_key: str, field: str) -> None:
@@ -77,12 +53,11 @@ def show(view: ResultsView) -> None:
 
 
 def _show(view: ResultsView) -> None:
-    key = (ui.results_key(), embargo_for(view.election, view.round).active(ui.embargo_now()))
     round_, at = view.round, view.at
     mode = st.session_state.get("map-mode", "leader")
     candidate_key = f"map-candidate-{round_}"
     candidate_id = st.session_state.get(candidate_key) if mode == "share" else None
-    bundle, rows, table = _map(key, round_, at, mode, candidate_id)
+    bundle, rows, table = ui.area_map(round_, at, mode, candidate_id)
     if bundle is None:
         st.caption(f"Carte indisponible : {NO_AREAS}.")
         return
@@ -164,7 +139,7 @@ def _area_card(view: ResultsView, area: pd.DataFrame, ranked: pd.DataFrame, code
         shares = area.assign(share=area["share_pct"], share_base="exprimes")
         fig = build_vote_split(
             shares,
-            template=house_template(),
+            template=ui.template(),
             title=f"{row['area_name']} ({code})",
             subtitle=f"{rnd.label} · % des suffrages exprimés",
         )
