@@ -6,12 +6,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from dashboard.desk import actions
-from dashboard.liveblog.store import current_reactions
+from dashboard.election import load_election
+from dashboard.liveblog.reactions import load_people
+from dashboard.liveblog.store import current_reactions, reaction_timeline
+from dashboard.model import AUDIT, RESULTS, to_table
+from dashboard.results.views import results_document
 from dashboard.store import Store
 from dashboard.testing import DATA
 
@@ -105,7 +110,7 @@ def test_a_valid_snapshot_is_added_and_said_in_french(desk, app_env):
     add(desk)
     assert not desk.error, [e.value for e in desk.error]
     assert [s.value for s in desk.success] == ["Relevé t2\\-1900\\-saisie ajouté"]
-    stored = Store(app_env).read_df("results", actions.RESULTS)
+    stored = Store(app_env).read_df("results", RESULTS)
     assert sorted(stored.loc[stored["snapshot_id"] == "t2-1900-saisie", "candidate_id"]) == [
         "hamon",
         "valls",
@@ -143,7 +148,6 @@ def test_forms_offer_only_valid_choices_in_french(desk):
 
 
 def test_run_off_candidates_come_from_round_one_before_round_two_is_counted():
-    from dashboard.election import load_election
     from dashboard.results.views import load_candidates, load_results
 
     store = Store(DATA / "store")
@@ -238,3 +242,114 @@ def test_corrections_in_the_preview_are_what_is_stored_and_audited(desk, app_env
     edit = log[log["action"] == "edit_reaction"].iloc[0]
     assert edit["target"].startswith(f"reaction:{jadot['blog_id']}/")
     assert edit["reason"] == "corrigé avant l'enregistrement"
+
+
+def at_fixed_times(store: Store, *utc: str) -> None:
+    """Give the audit rows (oldest first) known times, as if written that night."""
+    log = store.read_df(actions.AUDIT_TABLE, AUDIT).sort_values("at")
+    log["at"] = pd.to_datetime(list(utc), utc=True)
+    store.replace(actions.AUDIT_TABLE, to_table(log, AUDIT), AUDIT)
+
+
+def hamon_0730(store: Store):
+    gaz = load_people(DATA / "people.csv", DATA / "camps.csv")
+    return gaz, reaction_timeline(store, gaz).iloc[0]  # 07:30 Hamon, "appel au rassemblement"
+
+
+def test_journal_is_french_with_paris_times_readable_targets_and_text(app_env):
+    store = Store(app_env)
+    actions.mark_snapshot(store, "t2-2350", "superseded", who="Camille", reason="chiffre contesté")
+    gaz, row = hamon_0730(store)
+    actions.edit_reaction(
+        store,
+        gaz,
+        blog_id=row["blog_id"],
+        entry_id=row["entry_id"],
+        people=["hamon"],
+        camp="ps-hamon",
+        stance="ralliement",
+        outlet="France Inter",
+        outlet_type="radio",
+        who="Dominique",
+        reason="vérifié à la réécoute",
+    )
+    at_fixed_times(store, "2017-01-29T22:50:00Z", "2017-01-30T06:41:00Z")
+    journal = actions.journal(store, load_election(DATA / "election.toml"), gaz)
+    assert list(journal.columns) == [*actions.JOURNAL_COLUMNS, "undoable"]
+    assert journal.drop(columns="undoable").to_dict("records") == [
+        {
+            "Quand": "30/01/2017 07:41",
+            "Qui": "Dominique",
+            "Action": "Correction de réaction",
+            "Objet": "Réaction de Benoît Hamon, 07:30",
+            "Avant": "Benoît Hamon · camp PS (Hamon) · position appel au rassemblement",
+            "Après": "Benoît Hamon · camp PS (Hamon) · position ralliement · "
+            "média France Inter (radio)",
+            "Motif": "vérifié à la réécoute",
+        },
+        {
+            "Quand": "29/01/2017 23:50",
+            "Qui": "Camille",
+            "Action": "Marque de relevé",
+            "Objet": "Relevé t2-2350 (2nd tour)",
+            "Avant": "—",
+            "Après": "remplacé — chiffre contesté",
+            "Motif": "chiffre contesté",
+        },
+    ]
+    assert list(journal["undoable"]) == [True, True]
+
+
+def test_undo_from_the_journal_row_is_audited_and_restores(desk, app_env):
+    store = Store(app_env)
+    actions.mark_snapshot(store, "t2-definitif", "superseded", who="Camille", reason="contesté")
+    assert results_document(store, DATA, round_=2)["snapshot_id"] == "t2-0130"
+    gaz, row = hamon_0730(store)
+    actions.edit_reaction(
+        store,
+        gaz,
+        blog_id=row["blog_id"],
+        entry_id=row["entry_id"],
+        people=["hamon"],
+        camp="ps-hamon",
+        stance="ralliement",
+        who="Camille",
+        reason="vérifié",
+    )
+    at_fixed_times(store, "2017-01-29T22:50:00Z", "2017-01-29T23:05:00Z")
+    desk.run()
+    box = desk.selectbox(key="undo-row")
+    assert box.options == [
+        "30/01/2017 00:05 — Correction de réaction — Réaction de Benoît Hamon, 07:30 (Camille)",
+        "29/01/2017 23:50 — Marque de relevé — Relevé t2-definitif (2nd tour) (Camille)",
+    ]
+    mark_id = actions.audit_log(store).iloc[1]["change_id"]
+    box.set_value(mark_id)  # the mark, not the newest row (sent with the form)
+    next(b for b in desk.button if b.label == "Annuler cette modification").click().run()
+    assert not desk.error, [e.value for e in desk.error]
+    assert [s.value for s in desk.success] == [
+        "Marque annulée \\: relevé t2\\-definitif de nouveau pris en compte"
+    ]
+    assert results_document(store, DATA, round_=2)["snapshot_id"] == "t2-definitif"
+    log = actions.audit_log(store)
+    assert (log.iloc[0]["who"], log.iloc[0]["reverts"]) == ("Camille", mark_id)
+    # The undone row says so and is no longer offered; the undo itself can be undone.
+    journal = desk.dataframe[0].value
+    assert list(journal["Action"]) == [
+        "Annulation",
+        "Correction de réaction",
+        "Marque de relevé (annulée)",
+    ]
+    assert journal.iloc[0]["Motif"] == "annulation de la modification du 29/01/2017 23:50"
+    box = desk.selectbox(key="undo-row")
+    assert [o.split(" — ")[1] for o in box.options] == [
+        "Annulation",
+        "Correction de réaction",
+    ]
+    box.set_value(actions.audit_log(store).iloc[1]["change_id"])  # the reaction's correction
+    next(b for b in desk.button if b.label == "Annuler cette modification").click().run()
+    assert [s.value for s in desk.success] == [
+        "Correction annulée \\: réaction de Benoît Hamon rétablie"
+    ]
+    _, restored = hamon_0730(store)
+    assert restored["stance"] == "appel au rassemblement"

@@ -637,9 +637,10 @@ def _undo(store: Store, change_id: str, *, who: str) -> Change:
         done = _write_reaction(
             store, current, restored, who=who, reason=reason, action="undo", reverts=change_id
         )
-        return Change(
-            done.change_id, "undo", target, "Correction annulée : " + done.summary.lower()
-        )
+        names = restored.get("people_names") or []
+        whose = f"de {', '.join(names)}" if names else "sans personne"
+        summary = f"Correction annulée : réaction {whose} rétablie"
+        return Change(done.change_id, "undo", target, summary)
     if change["action"] == "mark_snapshot" or (
         change["action"] == "undo" and target.startswith("snapshot:")
     ):
@@ -647,7 +648,9 @@ def _undo(store: Store, change_id: str, *, who: str) -> Change:
         before = None if pd.isna(change["before"]) else json.loads(change["before"])
         mark = before["mark"] if before else "active"
         done = mark_snapshot(store, sid, mark, who=who, reason=reason, reverts=change_id)
-        return Change(done.change_id, "undo", target, f"Marque annulée : {done.summary}")
+        state = "de nouveau pris en compte" if mark == "active" else f"« {MARK_LABELS[mark]} »"
+        summary = f"Marque annulée : relevé {sid} {state}"
+        return Change(done.change_id, "undo", target, summary)
     if change["action"] == "add_snapshot":
         sid = target.split(":", 1)[1]
         done = mark_snapshot(store, sid, "withdrawn", who=who, reason=reason, reverts=change_id)
