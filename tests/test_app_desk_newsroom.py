@@ -318,7 +318,7 @@ def test_undo_from_the_journal_row_is_audited_and_restores(desk, app_env):
     )
     at_fixed_times(store, "2017-01-29T22:50:00Z", "2017-01-29T23:05:00Z")
     desk.run()
-    box = desk.selectbox(key="undo-row")
+    box = next(s for s in desk.selectbox if s.label == "Modification à annuler")
     assert box.options == [
         "30/01/2017 00:05 — Correction de réaction — Réaction de Benoît Hamon, 07:30 (Camille)",
         "29/01/2017 23:50 — Marque de relevé — Relevé t2-definitif (2nd tour) (Camille)",
@@ -341,7 +341,7 @@ def test_undo_from_the_journal_row_is_audited_and_restores(desk, app_env):
         "Marque de relevé (annulée)",
     ]
     assert journal.iloc[0]["Motif"] == "annulation de la modification du 29/01/2017 23:50"
-    box = desk.selectbox(key="undo-row")
+    box = next(s for s in desk.selectbox if s.label == "Modification à annuler")
     assert [o.split(" — ")[1] for o in box.options] == [
         "Annulation",
         "Correction de réaction",

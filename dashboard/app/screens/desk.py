@@ -173,20 +173,21 @@ with blog_tab:
             width="stretch",
             num_rows="fixed",
             disabled=["Heure", "Titre", "Média", "Citations"],
+            # Fixed widths: the camp labels and people fit; the quotes take the rest.
             column_config={
-                "Heure": st.column_config.TextColumn("Heure", width="small"),
-                "Titre": st.column_config.TextColumn("Titre", width="medium"),
+                "Heure": st.column_config.TextColumn("Heure", width=90),
+                "Titre": st.column_config.TextColumn("Titre", width=200),
                 "Personnes": st.column_config.MultiselectColumn(
-                    "Personnes", options=choices["Personnes"], width="medium"
+                    "Personnes", options=choices["Personnes"], width=200
                 ),
                 "Camp": st.column_config.SelectboxColumn(
-                    "Camp", options=choices["Camp"], required=True, width="medium"
+                    "Camp", options=choices["Camp"], required=True, width=240
                 ),
-                "Média": st.column_config.TextColumn("Média"),
+                "Média": st.column_config.TextColumn("Média", width=150),
                 "Position": st.column_config.SelectboxColumn(
-                    "Position", options=choices["Position"], required=True
+                    "Position", options=choices["Position"], required=True, width=170
                 ),
-                "Citations": st.column_config.TextColumn("Citations", width="large"),
+                "Citations": st.column_config.TextColumn("Citations", width=400),
             },
         )
         if st.button(
@@ -373,10 +374,16 @@ with log_tab:
             log.drop(columns=["undoable"]),
             hide_index=True,
             width="stretch",
+            # Wide enough for "29/01/2017 23:50" and the readable targets; before/after wrap
+            # in the cell's tooltip when longer.
             column_config={
-                "Quand": st.column_config.TextColumn("Quand", width="small"),
-                "Avant": st.column_config.TextColumn("Avant", width="large"),
-                "Après": st.column_config.TextColumn("Après", width="large"),
+                "Quand": st.column_config.TextColumn("Quand", width=125),
+                "Qui": st.column_config.TextColumn("Qui", width=100),
+                "Action": st.column_config.TextColumn("Action", width=170),
+                "Objet": st.column_config.TextColumn("Objet", width=250),
+                "Avant": st.column_config.TextColumn("Avant", width=280),
+                "Après": st.column_config.TextColumn("Après", width=280),
+                "Motif": st.column_config.TextColumn("Motif", width=160),
             },
         )
         open_rows = log[log["undoable"]]
@@ -389,7 +396,10 @@ with log_tab:
             }
             with st.form("undo"):
                 change_id = st.selectbox(
-                    "Modification à annuler", list(rows), format_func=rows.get, key="undo-row"
+                    "Modification à annuler",
+                    list(rows),
+                    format_func=rows.get,
+                    key=f"undo-row-{len(log)}",  # a new change: the newest row again
                 )
                 st.caption("L'annulation ajoute la modification inverse au journal.")
                 if st.form_submit_button("Annuler cette modification"):
