@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from conftest import copy_store
 
+from dashboard.desk.actions import PREVIEW_COLUMNS
 from dashboard.liveblog.store import current_reactions
 from dashboard.store import Store
 from dashboard.testing import StreamlitServer, data_env
@@ -65,15 +66,7 @@ def test_preview_correct_save_mark_and_undo_from_the_journal(desk_app, desk_stor
     page = open_desk(browser, desk_app.url, 1440)
     preview(page)
     # The editor shows what will be stored (its accessible table mirrors the canvas).
-    assert page.locator(HEADERS).all_inner_texts() == [
-        "Heure",
-        "Titre",
-        "Personnes",
-        "Camp",
-        "Média",
-        "Position",
-        "Citations",
-    ]
+    assert page.locator(HEADERS).all_inner_texts() == list(PREVIEW_COLUMNS)  # pinned in AppTest
     cells = [page.locator(f"#glide-cell-{c}-1").inner_text() for c in range(7)]
     assert cells == [
         "29/01 21:10",
