@@ -132,6 +132,11 @@ def test_forms_offer_only_valid_choices_in_french(desk):
         "% — Manuel Valls",
     ]
     assert [d.value.isoformat() for d in desk.date_input] == ["2017-01-29", "2017-01-29"]
+    # Only the round's plausible dates (plausible_days = 7 around round 2, up to after it).
+    assert (desk.date_input[1].min.isoformat(), desk.date_input[1].max.isoformat()) == (
+        "2017-01-22",
+        "2017-02-05",
+    )
     assert [t.value.isoformat() for t in desk.time_input] == ["19:00:00"]  # polls close
     # "Marquer" defaults to the newest snapshot; a date-only one is shown as a date.
     assert boxes["Relevé"].value == "t2-definitif"

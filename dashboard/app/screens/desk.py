@@ -6,7 +6,7 @@ secrets); the page checks access itself too, so opening its URL directly shows n
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pandas as pd
 import streamlit as st
@@ -290,7 +290,15 @@ with results_tab:
     in_round = actions.round_candidates(results, candidates, election, round_)
     with st.form("snapshot-add"):
         c2, c3, c4 = st.columns(3)
-        day = c2.date_input("Date", value=election.round(round_).date, format="DD/MM/YYYY")
+        # Only the dates a snapshot of this round can have (plausible_days in election.toml).
+        start, end = election.window(round_)
+        day = c2.date_input(
+            "Date",
+            value=election.round(round_).date,
+            min_value=start.date(),
+            max_value=(end - timedelta(days=1)).date(),
+            format="DD/MM/YYYY",
+        )
         hour = c3.time_input("Heure", value=election.polls_close, step=60)
         status = c4.selectbox("Statut", STATUSES, format_func=status_fr)
         c5, c6, c7, c8, c9, c10 = st.columns(6)
