@@ -185,14 +185,14 @@ def decode_text(data: bytes, *, encoding: str | None = None, where: str = "input
     nul = data.find(b"\x00")
     if nul != -1:
         raise ParseError(
-            f"{where}: binary data, not text (NUL byte at offset {nul}); expected a text, "
-            "HTML or JSON-LD file"
+            f"{where}: données binaires, pas du texte (octet NUL à la position {nul}) ; "
+            "attendu : un fichier texte, HTML ou JSON-LD"
         )
     controls = len(data.translate(None, _NOT_CONTROL))
     if controls > max(8, len(data) // 1000):
         raise ParseError(
-            f"{where}: binary data, not text ({controls} control bytes); expected a text, "
-            "HTML or JSON-LD file"
+            f"{where}: données binaires, pas du texte ({controls} octets de contrôle) ; "
+            "attendu : un fichier texte, HTML ou JSON-LD"
         )
     if encoding:
         try:

@@ -184,7 +184,7 @@ def test_uploads_over_the_limit_and_non_utf8_are_refused(app_env):
         latin1, blog_date=date(2017, 1, 30), source_url="https://e.org", limit_mb=5
     )
     assert "déclaré" in parsed.entries[0].body  # decoded correctly, not mojibake
-    with pytest.raises(ParseError, match="binary data, not text"):
+    with pytest.raises(ParseError, match="données binaires, pas du texte"):
         actions.preview_liveblog(
             b"\x00\x01\x02\xff" * 50,
             blog_date=date(2017, 1, 30),

@@ -467,7 +467,7 @@ def test_binary_bytes_give_one_clear_line(data):
     with pytest.raises(ParseError) as err:
         read_liveblog(data, blog_date=D29, source_url=URL, where="photo.png")
     message = str(err.value)
-    assert message.startswith("photo.png: binary data, not text")
+    assert message.startswith("photo.png: données binaires, pas du texte")
     assert "\n" not in message
 
 
@@ -482,7 +482,7 @@ def test_no_timestamps():
     result = parse_liveblog_result(text, blog_date=D29, source_url=URL)
     assert result.entries == ()
     assert result.lead.startswith("Ce texte parle de la primaire")
-    with pytest.raises(ParseError, match="no time-stamped entries found"):
+    with pytest.raises(ParseError, match="aucune entrée datée trouvée"):
         read_liveblog(text, blog_date=D29, source_url=URL)
 
 
@@ -509,7 +509,7 @@ def test_a_long_blog_of_long_entries_parses_every_entry():
 
 def test_a_fifty_megabyte_single_line_without_stamps_gives_the_clear_message():
     data = b"x" * (50 * 1024 * 1024)
-    with pytest.raises(ParseError, match="no time-stamped entries found"):
+    with pytest.raises(ParseError, match="aucune entrée datée trouvée"):
         read_liveblog(data, blog_date=D29, source_url=URL)
 
 
@@ -651,8 +651,8 @@ def test_jsonld_liveblogposting():
 @pytest.mark.parametrize(
     ("payload", "message"),
     [
-        ("{not json", "not valid JSON"),
-        ('{"@type": "NewsArticle"}', "no schema.org LiveBlogPosting"),
+        ("{not json", "JSON invalide"),
+        ('{"@type": "NewsArticle"}', "aucun LiveBlogPosting"),
         (
             '{"@type": "LiveBlogPosting", "liveBlogUpdate": [{"headline": "x"}]}',
             r"liveBlogUpdate\[0\]: missing 'datePublished'",
@@ -882,11 +882,11 @@ def test_cli_parse_infers_the_date_and_reads_jsonld(tmp_path):
     [
         (["parse", "missing.txt", "--date", "2017-01-30"], None, "missing.txt: no such file"),
         (["parse", str(FIXTURES / "empty.txt"), "--date", "2017-01-30"], None, "empty input"),
-        (["parse", "-", "--date", "2017-01-30"], b"GIF89a\x00\x01\x00", "binary data"),
+        (["parse", "-", "--date", "2017-01-30"], b"GIF89a\x00\x01\x00", "données binaires"),
         (
             ["parse", str(FIXTURES / "no_timestamps.txt"), "--date", "2017-01-30"],
             None,
-            "no time-stamped entries",
+            "aucune entrée datée trouvée",
         ),
         (["parse", str(SEED)], None, "--date YYYY-MM-DD"),
         (["parse", str(FIXTURES)], None, "is a folder"),

@@ -924,11 +924,11 @@ def parse_liveblog_jsonld(
             payload = load_json(payload, where="JSON-LD")
         except json.JSONDecodeError as exc:
             raise ParseError(
-                f"not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})"
+                f"JSON invalide : {exc.msg} (ligne {exc.lineno}, colonne {exc.colno})"
             ) from exc
     blog = _find_liveblog(payload)
     if blog is None:
-        raise ParseError("no schema.org LiveBlogPosting found in the JSON-LD")
+        raise ParseError("aucun LiveBlogPosting (schema.org) dans le JSON-LD")
     updates = blog.get("liveBlogUpdate") or []
     if isinstance(updates, dict):
         updates = [updates]
@@ -1041,8 +1041,8 @@ def _read_liveblog(
     parsed = parse_liveblog_result(text, blog_date=blog_date, source_url=source_url)
     if not parsed.entries:
         raise ParseError(
-            f"{where}: no time-stamped entries found (expected lines such as "
-            "'8h24 : Titre' or '30/01/17 - 13:01')"
+            f"{where}: aucune entrée datée trouvée (attendu : des lignes comme "
+            "« 8h24 : Titre » ou « 30/01/17 - 13:01 »)"
         )
     return ParsedBlog(
         entries=parsed.entries, lead=parsed.lead, newest_first=parsed.newest_first, format=fmt
