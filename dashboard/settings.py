@@ -7,6 +7,7 @@ variable. README lists the same table; tests/test_architecture.py keeps the two 
 
 from __future__ import annotations
 
+import functools
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -138,11 +139,25 @@ ELECTIONS_FILE = "elections.toml"
 
 
 def _catalogue(root: Path) -> dict:
+    from dashboard.errors import SourceError
+
+    path = root / ELECTIONS_FILE
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        raise SourceError("fichier introuvable", path=str(path)) from None
+    # Every page run asks for the election's folder dozens of times: the file is read again
+    # only when it changed.
+    return _read_catalogue(str(path), stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=8)
+def _read_catalogue(name: str, mtime_ns: int, size: int) -> dict:
     import tomllib
 
     from dashboard.errors import SourceError
 
-    path = root / ELECTIONS_FILE
+    path = Path(name)
     try:
         doc = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:

@@ -10,7 +10,9 @@ session of the process, so a rerun that changes nothing for the figures (another
 toggle, the round switch back) rebuilds nothing and no session keeps a copy of its own. They are
 `st.cache_resource`, not `st.cache_data`: cache_data unpickles a plotly Figure on every hit
 (17–22 ms here, as long as building the smaller chart), cache_resource hands out the one object.
-So pages never modify a view or a bundle they get from here (they copy first).
+So pages never modify a view or a bundle they get from here (they copy first). These have no
+ttl: their key holds the version, so an entry is never stale, and a ttl would rebuild every
+figure for every reader at once when it runs out (max_entries bounds the memory).
 """
 
 from __future__ import annotations
@@ -113,7 +115,7 @@ def version() -> tuple:
     return (str(s.root), results_key(), _mtime(s.path("candidates")), _mtime(path), embargo_key())
 
 
-@st.cache_resource(ttl=TTL, max_entries=4, show_spinner=False)
+@st.cache_resource(max_entries=4, show_spinner=False)
 def _template() -> object:
     return house_template()
 
@@ -123,7 +125,7 @@ def template() -> object:
     return _template()
 
 
-@st.cache_resource(ttl=TTL, max_entries=64, show_spinner=False)
+@st.cache_resource(max_entries=64, show_spinner=False)
 def _view(key: tuple, round_: int, at: datetime | None) -> ResultsView:
     return results_view(results(), candidates(), election(), round_, at)
 
@@ -133,7 +135,7 @@ def view(round_: int, at: datetime | None = None) -> ResultsView:
     return _view(version(), round_, at)
 
 
-@st.cache_resource(ttl=TTL, max_entries=64, show_spinner=False)
+@st.cache_resource(max_entries=64, show_spinner=False)
 def _results_chart(key: tuple, name: str, round_: int, at: datetime | None) -> ChartBundle:
     build = vote_split_bundle if name == "vote-split" else progress_bundle
     return build(_view(key, round_, at), template())
@@ -150,7 +152,7 @@ def progress(round_: int, at: datetime | None = None) -> ChartBundle:
     return _results_chart(version(), "count-progress", round_, at)
 
 
-@st.cache_resource(ttl=TTL, max_entries=32, show_spinner=False)
+@st.cache_resource(max_entries=32, show_spinner=False)
 def _area_map(
     key: tuple, round_: int, at: datetime | None, mode: str, candidate_id: str | None
 ) -> tuple[ChartBundle | None, pd.DataFrame, pd.DataFrame]:
@@ -175,7 +177,7 @@ def area_map(
     return _area_map(version(), round_, at, mode, candidate_id)
 
 
-@st.cache_data(ttl=TTL, max_entries=16, show_spinner=False)
+@st.cache_data(max_entries=16, show_spinner=False)
 def _snapshots(key: tuple, round_: int) -> pd.DataFrame:
     rows = results()
     return query.snapshots(rows[rows["election_id"] == election().id], round_)
@@ -191,7 +193,9 @@ def candidates() -> pd.DataFrame:
     return _candidates(str(s.root), _mtime(s.path("candidates")))
 
 
-@st.cache_data(ttl=TTL, max_entries=2, show_spinner=False)
+# A resource: the GeoJSON is the same for every reader, and unpickling it per run would cost
+# more than drawing.
+@st.cache_resource(ttl=TTL, max_entries=2, show_spinner=False)
 def _geometry(path: str, mtime_key: float) -> dict:
     from dashboard.charts.bundles import load_geometry
 
@@ -210,7 +214,8 @@ def election() -> Election:
     return _election(str(path), _mtime(path))
 
 
-@st.cache_data(ttl=TTL, max_entries=8, show_spinner=False)
+# No ttl: the key holds the files' versions, and rebuilding costs ~1 s with 1 000 entries.
+@st.cache_data(max_entries=8, show_spinner=False)
 def _timeline(store_dir: str, data_dir: str, keys: tuple) -> pd.DataFrame:
     from dashboard.liveblog.reactions import load_people
     from dashboard.liveblog.store import reaction_timeline
@@ -244,13 +249,13 @@ def reactions() -> pd.DataFrame:
     return _timeline(str(store().root), str(settings.election_dir()), (reactions_key(), version()))
 
 
-@st.cache_data(ttl=TTL, max_entries=16, show_spinner=False)
+@st.cache_data(max_entries=16, show_spinner=False)
 def _announced(key: tuple, round_: int) -> pd.DataFrame:
     rows = results()
     return announcements(rows[rows["election_id"] == election().id], candidates(), round_)
 
 
-@st.cache_resource(ttl=TTL, max_entries=8, show_spinner=False)
+@st.cache_resource(max_entries=8, show_spinner=False)
 def _placed(key: tuple) -> tuple[pd.DataFrame, int]:
     return placeable_reactions(reactions(), election())
 
@@ -260,7 +265,7 @@ def placed_reactions() -> tuple[pd.DataFrame, int]:
     return _placed((reactions_key(), version()))
 
 
-@st.cache_data(ttl=TTL, max_entries=8, show_spinner=False)
+@st.cache_data(max_entries=8, show_spinner=False)
 def _facets(key: tuple) -> dict[str, list]:
     frame, _ = _placed(key)
 
@@ -296,7 +301,7 @@ def filters(
     return (tuple(camps), tuple(persons), tuple(outlets), tuple(stances), search.strip())
 
 
-@st.cache_data(ttl=TTL, max_entries=128, show_spinner=False)
+@st.cache_data(max_entries=128, show_spinner=False)
 def _filtered(key: tuple, chosen: Filters) -> pd.DataFrame:
     camps, persons, outlets, stances, search = chosen
     shown, _ = _placed(key)
@@ -321,7 +326,7 @@ def filtered_reactions(chosen: Filters) -> pd.DataFrame:
     return _filtered((reactions_key(), version()), chosen)
 
 
-@st.cache_resource(ttl=TTL, max_entries=128, show_spinner=False)
+@st.cache_resource(max_entries=128, show_spinner=False)
 def _timeline_chart(key: tuple, chosen: Filters, by: str) -> ChartBundle:
     shown = _filtered(key, chosen)
     if shown.empty:
