@@ -2,8 +2,16 @@
 
 One long-format table per kind of record. Values from the outside world are normalised at
 the boundary through RENAME (one explicit map), and a results snapshot travels as one
-*feed document* (schema 1) — the same shape for `results show --format json`, the live feed
-and the replay server.
+*feed document* (schema 2, which still reads schema 1) — the same shape for `results show
+--format json`, the live feed and the replay server.
+
+Schema 2 adds, per snapshot, the publishing `authority`, `inscrits`, `abstentions`,
+`participation_pct` (% of inscrits) with its `scope` ("France entière", "métropole"), and
+progress as `counted_pct` with its `counted_unit` ("bureaux" | "inscrits") beside
+bureaux_counted/bureaux_total; per row `area_level` (null = the nation, "region",
+"departement"…), `area_code`, `area_name`: results by area live in the same long table, the
+national figures are the rows without an area. Candidates get an optional `gender` ("F"/"M")
+and `short_name`.
 """
 
 from __future__ import annotations
@@ -19,11 +27,17 @@ import pyarrow as pa
 from dashboard.errors import SourceError
 from dashboard.fr import MAX_COUNT, PARIS
 
-DOCUMENT_SCHEMA_VERSION = 1
+DOCUMENT_SCHEMA_VERSION = 2
+READ_SCHEMAS = (1, 2)  # feed documents read; schema 1 lacks the schema-2 fields (all null)
 
 STATUSES = ("partial", "corrected", "definitive")
 KINDS = ("count", "turnout")  # turnout = midday participation reports, not a count
 SHARE_BASES = ("votants", "exprimes")
+COUNTED_UNITS = ("bureaux", "inscrits")  # what counted_pct is a share of
+# Levels of an area row (null = national). Only these may be stored; codes are checked
+# against the election's areas.csv when it has one.
+AREA_LEVELS = ("region", "departement", "circonscription", "commune")
+GENDERS = ("F", "M")
 
 _TS = pa.timestamp("us", tz="Europe/Paris")
 _UTC = pa.timestamp("us", tz="UTC")
@@ -36,12 +50,26 @@ CANDIDATES = pa.schema(
         pa.field("party", pa.string()),
         pa.field("colour", pa.string(), nullable=False),
         pa.field("display_order", pa.int32(), nullable=False),
+        pa.field("gender", pa.string()),  # "F" / "M": labels agree ("élue", "qualifiée")
+        pa.field("short_name", pa.string()),  # what a newsroom shows instead of the full name
     ]
 )
 
 # Placed after every candidate or camp that data/ orders (display_order).
 ORDER_LAST = 999
-COUNT_FIELDS = ("bureaux_counted", "bureaux_total", "votants", "exprimes", "blancs", "nuls")
+COUNT_FIELDS = (
+    "bureaux_counted",
+    "bureaux_total",
+    "inscrits",
+    "abstentions",
+    "votants",
+    "exprimes",
+    "blancs",
+    "nuls",
+)
+# Figures of one (snapshot, area): the turnout block and the progress of the count.
+AREA_FIGURES = (*COUNT_FIELDS, "counted_pct", "counted_unit", "participation_pct", "scope")
+AREA_FIELDS = ("area_level", "area_code", "area_name")
 
 RESULTS = pa.schema(
     [
@@ -51,12 +79,22 @@ RESULTS = pa.schema(
         pa.field("as_of", _TS, nullable=False),
         pa.field("status", pa.string(), nullable=False),
         pa.field("kind", pa.string(), nullable=False),
+        pa.field("authority", pa.string()),  # who published it; null = election.toml organiser
         pa.field("bureaux_counted", pa.int32()),
         pa.field("bureaux_total", pa.int32()),
+        pa.field("counted_pct", pa.float64()),  # progress as a share of counted_unit
+        pa.field("counted_unit", pa.string()),
+        pa.field("inscrits", pa.int64()),
+        pa.field("abstentions", pa.int64()),
         pa.field("votants", pa.int64()),
         pa.field("exprimes", pa.int64()),
         pa.field("blancs", pa.int64()),
         pa.field("nuls", pa.int64()),
+        pa.field("participation_pct", pa.float64()),  # % of inscrits, as published
+        pa.field("scope", pa.string()),  # where participation_pct is measured ("métropole")
+        pa.field("area_level", pa.string()),  # null = national
+        pa.field("area_code", pa.string()),
+        pa.field("area_name", pa.string()),
         pa.field("candidate_id", pa.string(), nullable=False),
         pa.field("votes", pa.int64()),
         pa.field("share_published", pa.float64()),
@@ -117,12 +155,78 @@ RENAME: dict[str, str] = {
     "etat saisie": "entry_state",
     "tour": "round",
     "statut": "status",
+    # schema 2 (hand-written sources and other feeds)
+    "autorité": "authority",
+    "autorite": "authority",
+    "participation": "participation_pct",
+    "taux de participation": "participation_pct",
+    "périmètre": "scope",
+    "perimetre": "scope",
+    "% dépouillé": "counted_pct",
+    "% depouille": "counted_pct",
+    "niveau": "area_level",
     # the long ministry-style CSV of the feed (results.documents)
     "date": "date",
     "heure": "time",
     "élection": "election",
     "code élection": "election",
 }
+
+
+# Values from the outside world → ours, per field (case-, accent- and space-insensitive keys).
+VALUE_RENAME: dict[str, dict[str, str | None]] = {
+    "area_level": {
+        "": None,
+        "national": None,
+        "nation": None,
+        "fe": None,
+        "france entiere": None,
+        "region": "region",
+        "reg": "region",
+        "departement": "departement",
+        "dpt": "departement",
+        "circonscription": "circonscription",
+        "commune": "commune",
+    },
+    "gender": {
+        "": None,
+        "f": "F",
+        "femme": "F",
+        "feminin": "F",
+        "m": "M",
+        "h": "M",
+        "homme": "M",
+        "masculin": "M",
+    },
+    "counted_unit": {
+        "": None,
+        "bureaux": "bureaux",
+        "bureaux de vote": "bureaux",
+        "inscrits": "inscrits",
+    },
+}
+
+
+def normalise_value(field: str, value: Any) -> str | None:
+    """An outside value of `field` (area_level, gender, counted_unit) → ours (None = not
+    given, or the nation for area_level); ValueError naming the accepted values."""
+    import unicodedata
+
+    text = "" if value is None else str(value)
+    key = " ".join(text.strip().lower().split())
+    key = "".join(c for c in unicodedata.normalize("NFD", key) if not unicodedata.combining(c))
+    table = VALUE_RENAME[field]
+    if key not in table:
+        accepted = ", ".join(sorted({v for v in table.values() if v}))
+        raise ValueError(f"{text[:40]!r} n'est pas une valeur connue (au choix : {accepted})")
+    return table[key]
+
+
+def is_national(results: pd.DataFrame) -> pd.Series:
+    """Rows of the nation (no area): what every national view reads."""
+    if "area_level" not in results:
+        return pd.Series(True, index=results.index)
+    return results["area_level"].isna() | results["area_level"].isin(["", "national"])
 
 
 def normalise_name(name: str) -> str:
@@ -226,13 +330,17 @@ def _num(value: Any) -> Any:
 
 
 def snapshot_document(rows: pd.DataFrame, candidates: pd.DataFrame) -> dict[str, Any]:
-    """Serialise one snapshot (its long-format rows) as a feed document (schema 1).
+    """Serialise one snapshot (its long-format rows) as a feed document (schema 2): the
+    national rows (the rows of an area are left out when the snapshot has national ones).
 
     `share` is in percent on `share_base`: computed from votes when votes and the base are
     known, else the published share, else null.
     """
     if rows.empty:
         raise ValueError("empty snapshot")
+    national = is_national(rows)
+    if national.any():
+        rows = rows.loc[national]
     first = rows.iloc[0]
     base_total = _num(first[first["share_base"]])
     order = candidates.set_index("candidate_id")
@@ -258,17 +366,76 @@ def snapshot_document(rows: pd.DataFrame, candidates: pd.DataFrame) -> dict[str,
         "as_of": as_of.isoformat(),
         "status": first["status"],
         "kind": first["kind"],
+        "authority": _opt(first, "authority"),
         "bureaux_counted": _num(first["bureaux_counted"]),
         "bureaux_total": _num(first["bureaux_total"]),
+        "counted_pct": _opt(first, "counted_pct"),
+        "counted_unit": _opt(first, "counted_unit"),
+        "inscrits": _opt(first, "inscrits"),
+        "abstentions": _opt(first, "abstentions"),
         "votants": _num(first["votants"]),
         "exprimes": _num(first["exprimes"]),
         "blancs": _num(first["blancs"]),
         "nuls": _num(first["nuls"]),
+        "participation_pct": _opt(first, "participation_pct"),
+        "scope": _opt(first, "scope"),
         "share_base": first["share_base"],
         "candidates": cands,
         "source_url": first["source_url"],
         "note": _num(first["note"]) or None,
         "flags": flags,
+    }
+
+
+def _opt(row: pd.Series, key: str) -> Any:
+    """A schema-2 field of a row, None when absent (rows built before schema 2) or null."""
+    return _num(row[key]) if key in row.index else None
+
+
+def _doc_pct(doc: dict[str, Any], key: str, where: str) -> float | None:
+    value = doc.get(key)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float) or math.isnan(value):
+        raise SourceError(f"'{key}' must be a number or null, got {str(value)[:40]!r}", path=where)
+    if not 0 <= value <= 100:
+        raise SourceError(f"'{key}' must be within 0–100, got {value!r}", path=where)
+    return float(value)
+
+
+def _doc_choice(doc: dict[str, Any], key: str, where: str, field: str | None = None) -> Any:
+    value = doc.get(key)
+    if value is not None and not isinstance(value, str):
+        raise SourceError(f"'{key}' must be text, got {json_kind(value)}", path=where)
+    try:
+        return normalise_value(field or key, value)
+    except ValueError as exc:
+        raise SourceError(f"'{key}': {exc}", path=where) from None
+
+
+def document_area(doc: dict[str, Any], where: str) -> dict[str, Any]:
+    """The area of a document: `area` {level, code, name} (the ministry adapter's) or
+    `area_level`/`area_code`/`area_name`; all None for the nation."""
+    area = doc.get("area")
+    if area is not None and not isinstance(area, dict):
+        raise SourceError(f"'area' must be an object, got {json_kind(area)}", path=where)
+    src = (
+        {
+            "area_level": area.get("level"),
+            "area_code": area.get("code"),
+            "area_name": area.get("name"),
+        }
+        if area
+        else doc
+    )
+    level = _doc_choice(src, "area_level", where)
+    if level is None:
+        return dict.fromkeys(AREA_FIELDS)
+    code = text_field(src, "area_code", where, required=True)
+    return {
+        "area_level": level,
+        "area_code": code,
+        "area_name": text_field(src, "area_name", where),
     }
 
 
@@ -291,14 +458,16 @@ def _doc_int(doc: dict[str, Any], key: str, where: str) -> int | None:
 def document_rows(
     doc: Any, *, where: str = "document", recorded_at: datetime | None = None
 ) -> pd.DataFrame:
-    """A feed document (schema 1) → long-format rows of RESULTS (flags empty).
+    """A feed document (schema 2, or 1) → long-format rows of RESULTS (flags empty).
 
     Raises SourceError naming the field when the document is malformed.
     """
     if not isinstance(doc, dict):
         raise SourceError("a feed document must be a JSON object", path=where)
-    if doc.get("schema") != DOCUMENT_SCHEMA_VERSION:
-        raise SourceError(f"unsupported 'schema' {doc.get('schema')!r} (expected 1)", path=where)
+    if doc.get("schema") not in READ_SCHEMAS or isinstance(doc.get("schema"), bool):
+        raise SourceError(
+            f"unsupported 'schema' {repr(doc.get('schema'))[:40]} (expected 1 or 2)", path=where
+        )
     for key in ("election", "round", "as_of", "status", "share_base", "candidates"):
         if doc.get(key) in (None, ""):
             raise SourceError(f"missing '{key}'", path=where)
@@ -320,6 +489,14 @@ def document_rows(
     except SourceError as exc:
         raise SourceError(f"'as_of': {str(exc).split(': ', 1)[-1]}", path=where) from exc
     counts = {k: _doc_int(doc, k, where) for k in COUNT_FIELDS}
+    extra = {
+        "authority": text_field(doc, "authority", where),
+        "counted_pct": _doc_pct(doc, "counted_pct", where),
+        "counted_unit": _doc_choice(doc, "counted_unit", where),
+        "participation_pct": _doc_pct(doc, "participation_pct", where),
+        "scope": text_field(doc, "scope", where),
+        **document_area(doc, where),
+    }
     cands = doc["candidates"]
     if not isinstance(cands, list) or not cands:
         raise SourceError("'candidates' must be a non-empty list", path=where)
@@ -348,6 +525,7 @@ def document_rows(
                 "status": doc["status"],
                 "kind": kind,
                 **counts,
+                **extra,
                 "candidate_id": str(cand["id"]),
                 "votes": _doc_int(cand, "votes", f"{where} candidates[{i}]"),
                 "share_published": None if share is None else float(share),

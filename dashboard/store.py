@@ -175,6 +175,11 @@ class Store:
             table = pq.read_table(path)
         except (OSError, pa.ArrowInvalid) as exc:
             raise StoreError(f"{path}: cannot read the stored table ({exc})") from exc
+        # A table written before a schema gained nullable columns (schema 2's) reads with
+        # those columns null.
+        for f in schema:
+            if f.name not in table.column_names and f.nullable:
+                table = table.append_column(f.name, pa.nulls(table.num_rows, f.type))
         try:
             return table.select(schema.names).cast(schema)
         except (KeyError, pa.ArrowInvalid, ValueError) as exc:

@@ -136,7 +136,7 @@ def test_validate_takes_feed_documents(cli):
     assert csv.returncode == 1 and len(lines(csv)) == 1 and "part publiée 60,12" in lines(csv)[0]
     broken = cli("results", "validate", str(FIXTURES / "malformed_truncated.json"))
     assert "malformed JSON at line 8" in one_line_error(broken)
-    assert "unsupported 'schema' 2" in one_line_error(
+    assert "unsupported 'schema' 3" in one_line_error(
         cli("results", "validate", str(FIXTURES / "wrong_schema.json"))
     )
     # The source file of data/ is still read as before.

@@ -14,7 +14,7 @@ def show(cli, *args: str) -> dict:
 
 def test_round_2_definitive_result(cli):
     doc = show(cli, "--round", "2")
-    assert doc["schema"] == 1 and doc["status"] == "definitive"
+    assert doc["schema"] == 2 and doc["status"] == "definitive"
     cands = {c["id"]: c for c in doc["candidates"]}
     assert cands["hamon"]["votes"] == 1_181_872 and cands["hamon"]["share"] == 58.69
     assert cands["valls"]["votes"] == 831_871 and cands["valls"]["share"] == 41.31

@@ -122,7 +122,7 @@ def test_malformed_ministry_csv_is_one_clear_error(text, message):
     "payload, message",
     [
         ((FIXTURES / "malformed_truncated.json").read_bytes(), "malformed JSON at line"),
-        ((FIXTURES / "wrong_schema.json").read_bytes(), "unsupported 'schema' 2"),
+        ((FIXTURES / "wrong_schema.json").read_bytes(), "unsupported 'schema' 3"),
         (b"", "empty payload"),
         (b"[1, 2]", "must be a JSON object"),
         (b'{"schema": 1, "votants": NaN}', "malformed JSON"),

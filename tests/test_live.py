@@ -217,7 +217,7 @@ FAULTS = {
     "500s": (_failing, "answered HTTP 500 after 2 attempts"),
     "timeout": (_timing_out, "no answer within 0.5 s after 2 attempts"),
     "malformed JSON": (_publishing(fixture_bytes("malformed_truncated.json")), "malformed JSON"),
-    "wrong schema": (_publishing(fixture_bytes("wrong_schema.json")), "unsupported 'schema' 2"),
+    "wrong schema": (_publishing(fixture_bytes("wrong_schema.json")), "unsupported 'schema' 3"),
     "corrupt replay": (_corrupting, "malformed JSON"),
     "other election": (
         _publishing(json.dumps(next_document(election="primaire-2022")).encode()),

@@ -360,9 +360,12 @@ def test_data_build_reads_the_ministry_files(cli, tmp_path):
     store = tmp_path / "built"
     proc = cli("data", "build", "--data-dir", str(data), data=data, store=store)
     assert proc.returncode == 0, proc
-    assert "1 snapshot(s) added" in proc.stdout and "5 zones vérifiées, 0 signalée" in proc.stdout
+    # The nation, then the file of départements as one snapshot of area rows (schema 2).
+    assert proc.stdout.endswith(": 2 snapshot(s) added, 0 unchanged\n")
     rows = Store(store).read_df("results", RESULTS)
-    assert set(rows["snapshot_id"]) == {"t2-20220428T141900"}
+    assert set(rows["snapshot_id"]) == {"t2-20220428T141900", "t2-20220428T142127-zones"}
+    areas = rows[rows["snapshot_id"] == "t2-20220428T142127-zones"]
+    assert sorted(set(areas["area_level"])) == ["departement"] and len(set(areas["area_code"])) == 5
     assert rows["source_url"].iloc[0].startswith("https://static.data.gouv.fr/")
     again = cli("data", "build", "--data-dir", str(data), data=data, store=store)
     assert (

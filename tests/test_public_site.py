@@ -92,7 +92,7 @@ def test_every_round_and_count_moment_has_its_page(shipped_site: Path) -> None:
 def test_latest_json_is_the_feed_document_of_results_show(shipped_site: Path) -> None:
     doc = json.loads(text(shipped_site, "data/latest.json"))
     assert doc == results_document(Store(DATA / "store"), DATA)
-    assert doc["schema"] == 1 and doc["snapshot_id"] == "t2-definitif"
+    assert doc["schema"] == 2 and doc["snapshot_id"] == "t2-definitif"
 
 
 def test_each_snapshot_has_its_json_and_french_csv(shipped_site: Path) -> None:

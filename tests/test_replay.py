@@ -68,7 +68,7 @@ def test_serves_the_snapshot_current_at_the_replay_clock(replay):
     server = replay(speed=0, start=at("22:30"))
     status, headers, body = get(server.url)
     doc = json.loads(body)
-    assert status == 200 and doc["snapshot_id"] == "t2-2145" and doc["schema"] == 1
+    assert status == 200 and doc["snapshot_id"] == "t2-2145" and doc["schema"] == 2
     assert headers["Content-Type"].startswith("application/json")
     assert headers["ETag"] and headers["Last-Modified"].endswith("GMT")
     assert server.url.startswith("http://127.0.0.1:")

@@ -39,7 +39,6 @@ from dashboard.charts.vote_split import BASE_LABEL
 from dashboard.election import Election, load_election
 from dashboard.errors import DashboardError
 from dashboard.fr import fr_int, fr_pct, status_fr
-from dashboard.model import snapshot_document
 from dashboard.public import svg
 from dashboard.public.pages import Assets, Shell, chart, downloads, source_link, table
 from dashboard.results import query
@@ -50,7 +49,7 @@ from dashboard.results.embargo import (
     hide_document,
     hide_results,
 )
-from dashboard.results.views import load_candidates, load_results
+from dashboard.results.views import feed_document, load_candidates, load_results
 from dashboard.store import Store
 from dashboard.text import html, http_url
 
@@ -597,7 +596,7 @@ class Builder:
             self.files["data/reactions.json"] = _json(reactions_document(src.reactions))
 
     def _public_document(self, rows: pd.DataFrame) -> dict[str, Any]:
-        doc = snapshot_document(rows, self.src.candidates)
+        doc = feed_document(rows, self.src.candidates, self.src.election)
         if int(doc["round"]) in self.src.embargoes:  # its shares are already blank; say why
             doc = hide_document(doc, self.src.election, self.src.now)
         return doc

@@ -38,6 +38,7 @@ from dashboard.model import (
     DOCUMENT_SCHEMA_VERSION,
     FIRST_YEAR,
     LAST_YEAR,
+    READ_SCHEMAS,
     RENAME,
     document_rows,
 )
@@ -165,10 +166,10 @@ def parse_json_document(payload: bytes, *, source: str) -> dict[str, Any]:
         raise FeedError(str(exc)) from None
     if not isinstance(doc, dict):
         raise FeedError(f"{source}: a feed document must be a JSON object")
-    if doc.get("schema") != DOCUMENT_SCHEMA_VERSION:
+    if doc.get("schema") not in READ_SCHEMAS or isinstance(doc.get("schema"), bool):
         raise FeedError(
-            f"{source}: unsupported 'schema' {doc.get('schema')!r} "
-            f"(expected {DOCUMENT_SCHEMA_VERSION})"
+            f"{source}: unsupported 'schema' {repr(doc.get('schema'))[:40]} "
+            f"(expected {' or '.join(str(n) for n in READ_SCHEMAS)})"
         )
     return doc
 

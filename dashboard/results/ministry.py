@@ -1,4 +1,4 @@
-"""The Interior Ministry's own layouts → feed documents (schema 1), one per area and round.
+"""The Interior Ministry's own layouts → feed documents (schema 2), one per area and round.
 
 Pure, like `documents`: payload bytes in, documents out; every problem is a FeedError of one
 line naming the source, the row (or XML element) and the field. Consistency is judged by the
@@ -397,9 +397,11 @@ def _document(
         "source_url": source,
         "note": None if area.national else f"{area.label()} (résultats par zone)",
         "flags": [],
-        # Beyond schema 1 (document_rows ignores them): kept until the model has columns.
+        # Schema 2: the turnout block and the area (the nation: level "national").
         "inscrits": turnout["inscrits"],
         "abstentions": turnout["abstentions"],
+        "participation_pct": turnout.get("votants_ins"),
+        "scope": area.label() if area.national else None,
         "area": {"level": area.level, "code": area.code, "name": area.name},
     }
 

@@ -18,7 +18,15 @@ import pyarrow as pa
 
 from dashboard.election import Election, load_election
 from dashboard.errors import SourceError, ValidationError
-from dashboard.model import CANDIDATES, MARK_LABELS, MARKS, RESULTS, to_table
+from dashboard.model import (
+    AREA_FIELDS,
+    CANDIDATES,
+    MARK_LABELS,
+    MARKS,
+    RESULTS,
+    is_national,
+    to_table,
+)
 from dashboard.results import validate
 from dashboard.results.query import is_valid
 from dashboard.results.sources import RESULT_COLUMNS, parse_candidates_csv, parse_results_csv
@@ -34,6 +42,8 @@ class RecordReport:
     unchanged: list[str] = field(default_factory=list)
     flagged: dict[str, list[str]] = field(default_factory=dict)
     areas: list[str] = field(default_factory=list)  # ministry files by area: checked only
+    # Where each snapshot was read (file, first row), for messages naming them.
+    origins: dict[str, tuple[str, int | None]] = field(default_factory=dict)
 
     def summary(self) -> str:
         parts = [f"{len(self.added)} snapshot(s) added", f"{len(self.unchanged)} unchanged"]
@@ -83,10 +93,14 @@ def check_snapshots(
     *,
     where: str = "",
     election: Election | None = None,
+    areas: dict[str, dict[str, str]] | None = None,
 ) -> tuple[RecordReport, pd.DataFrame]:
     """Validate `new` against what is stored. Returns the report and the rows to append
     (with their flags set). Raises SourceError for an id stored with other figures, and
-    (given `election`) for a snapshot that cannot be that election's (`check_plausible`)."""
+    (given `election`) for a snapshot that cannot be that election's (`check_plausible`).
+    The national rows of a snapshot get every rule; each of its areas (`area_code`) gets the
+    rules of one snapshot (totals, shares, turnout) and its level and code checked against
+    `areas` (level → code → name, the election's areas.csv) when given."""
     report = RecordReport()
     new = new.copy()
     new["as_of"] = pd.to_datetime(new["as_of"])
@@ -97,7 +111,10 @@ def check_snapshots(
     accepted: list[pd.DataFrame] = []
     history = existing
     for sid in order.index:
-        rows = new[new["snapshot_id"] == sid].drop(columns=["_row"], errors="ignore")
+        rows = new[new["snapshot_id"] == sid]
+        if "_file" in rows and "_row" in rows:
+            report.origins[str(sid)] = (str(rows["_file"].iloc[0]), int(rows["_row"].iloc[0]))
+        rows = rows.drop(columns=["_row", "_file"], errors="ignore")
         stored = existing[existing["snapshot_id"] == sid]
         if not stored.empty:
             if _same_figures(stored, rows):
@@ -107,11 +124,21 @@ def check_snapshots(
             raise SourceError(
                 f"snapshot {sid} is already stored with other figures; "
                 "record a correction as a new snapshot with status 'corrected'",
-                path=where or None,
+                path=report.origins.get(str(sid), (where,))[0] or None,
                 row=None if row is None else int(row),
                 field="snapshot_id",
             )
-        first = rows.iloc[0]
+        national = rows.loc[is_national(rows)]
+        if national.empty:  # a snapshot of areas only: each area on its own rules
+            flags = _area_flags(rows, known_candidates, areas)
+            rows = rows.assign(flags=[list(flags)] * len(rows))
+            if flags:
+                report.flagged[sid] = flags
+            report.added.append(sid)
+            accepted.append(rows)
+            history = pd.concat([history, rows], ignore_index=True) if len(history) else rows
+            continue
+        first = national.iloc[0]
         same_round = history[
             (history["election_id"] == first["election_id"]) & (history["round"] == first["round"])
         ]
@@ -122,14 +149,18 @@ def check_snapshots(
                 "candidate_id",
             ]
         )
+        valid = valid.loc[is_national(valid)]
         earlier = valid[(valid["kind"] == first["kind"]) & (valid["as_of"] < first["as_of"])]
         previous = None
         if not earlier.empty:
             last = earlier["as_of"].max()
             previous = earlier[earlier["as_of"] == last]
         flags = validate.validate_snapshot(
-            rows, known=known_candidates, expected=expected, previous=previous
-        )
+            national.reset_index(drop=True),
+            known=known_candidates,
+            expected=expected,
+            previous=previous,
+        ) + _area_flags(rows.loc[~is_national(rows)], known_candidates, areas)
         rows = rows.assign(flags=[list(flags)] * len(rows))
         if flags:
             report.flagged[sid] = flags
@@ -138,6 +169,22 @@ def check_snapshots(
         history = pd.concat([history, rows], ignore_index=True) if len(history) else rows
     to_add = pd.concat(accepted, ignore_index=True) if accepted else new.iloc[0:0]
     return report, to_add
+
+
+def _area_flags(
+    rows: pd.DataFrame, known: set[str], areas: dict[str, dict[str, str]] | None
+) -> list[str]:
+    """The rules of one snapshot on each area's rows, each flag naming its area."""
+    flags = []
+    for (level, code), group in rows.groupby(["area_level", "area_code"], sort=False):
+        name = group["area_name"].iloc[0]
+        label = f"{validate.LEVEL_FR.get(str(level), level)} {code}" + (
+            f" ({name})" if isinstance(name, str) and name else ""
+        )
+        found = validate.check_area(str(level), str(code), areas)
+        found += validate.validate_snapshot(group.reset_index(drop=True), known=known)
+        flags += [f"{label} : {flag}" for flag in found]
+    return flags
 
 
 SequenceRule = Callable[[pd.DataFrame, pd.DataFrame], list[str]]
@@ -152,6 +199,7 @@ def record_snapshots(
     where: str = "",
     sequence_rules: SequenceRule | None = None,
     election: Election | None = None,
+    areas: dict[str, dict[str, str]] | None = None,
 ) -> RecordReport:
     """Validate and append snapshots in one atomic write; nothing is written on refusal.
 
@@ -161,7 +209,9 @@ def record_snapshots(
     with store.lock():
         existing = store.read_df("results", RESULTS)
         known = set(candidates["candidate_id"])
-        report, to_add = check_snapshots(new, existing, known, where=where, election=election)
+        report, to_add = check_snapshots(
+            new, existing, known, where=where, election=election, areas=areas
+        )
         if sequence_rules is not None and not to_add.empty:
             to_add = _add_sequence_flags(report, to_add, existing, sequence_rules)
         if report.flagged and not allow_flagged:
@@ -169,11 +219,14 @@ def record_snapshots(
                 f"Relevé {sid} : {flag}" for sid, flags in report.flagged.items() for flag in flags
             ]
             prefix = f"{where} : " if where else ""
+            first = next(iter(report.flagged))
+            if first in report.origins:  # read from a file: name it and the snapshot's row
+                prefix = "{}, row {} : ".format(*report.origins[first])
             raise ValidationError(
                 f"{prefix}{' ; '.join(problems)} — rien n'a été enregistré", problems=problems
             )
         if not to_add.empty:
-            table = to_table(to_add.drop(columns=["_row"], errors="ignore"), RESULTS)
+            table = to_table(to_add.drop(columns=["_row", "_file"], errors="ignore"), RESULTS)
             combined = pa.concat_tables([store.read("results", RESULTS), table])
             store.replace("results", combined, RESULTS)
     return report
@@ -193,11 +246,63 @@ def _add_sequence_flags(
     return pd.concat(parts, ignore_index=True)
 
 
+# The results files of an election's folder, read in this order: results.csv (hand-written
+# or generated), then night.csv (the election night's turnout and partial counts) if present.
+RESULT_FILES = ("results.csv", "night.csv")
+
+
 def load_sources(data_dir: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """candidates.csv and results.csv of `data_dir`, parsed (raises SourceError)."""
+    """candidates.csv and the results files of `data_dir` (RESULT_FILES), parsed (raises
+    SourceError naming file, row and field) — every file read before anything is stored."""
     candidates = parse_candidates_csv(Path(data_dir) / "candidates.csv")
-    results = parse_results_csv(Path(data_dir) / "results.csv")
+    parts = []
+    for name in RESULT_FILES:
+        path = Path(data_dir) / name
+        if name == RESULT_FILES[0] or path.exists():
+            parts.append(parse_results_csv(path).assign(_file=str(path)))
+    results = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
+    _check_moments(results)
     return candidates, results
+
+
+def _check_moments(rows: pd.DataFrame) -> None:
+    """A snapshot id in two files, or two ids for the same moment across files, is one
+    figure entered twice (each file alone is checked by parse_results_csv)."""
+    firsts = rows.drop_duplicates("snapshot_id")
+    files = rows.groupby("snapshot_id")["_file"].nunique()
+    for sid, count in files.items():
+        if count > 1:
+            where = rows[rows["snapshot_id"] == sid].drop_duplicates("_file").iloc[-1]
+            raise SourceError(
+                f"snapshot {sid} is also in another file",
+                path=str(where["_file"]),
+                row=int(where["_row"]),
+                field="snapshot_id",
+            )
+    moment = firsts.duplicated(["election_id", "round", "kind", "as_of"], keep="first")
+    if moment.any():
+        dup = firsts[moment].iloc[0]
+        raise SourceError(
+            f"duplicate snapshot: {dup['snapshot_id']} is round {dup['round']} at "
+            f"{dup['as_of']:%d/%m/%Y %H:%M} as another snapshot",
+            path=str(dup["_file"]),
+            row=int(dup["_row"]),
+            field="as_of",
+        )
+
+
+def load_areas(data_dir: Path) -> dict[str, dict[str, str]] | None:
+    """The election's areas.csv (`area_level, area_code, area_name`) as level → code → name;
+    None when the election lists no areas (then codes are not checked)."""
+    path = Path(data_dir) / "areas.csv"
+    if not path.exists():
+        return None
+    from dashboard.inputs import read_text, rows_of_csv
+
+    out: dict[str, dict[str, str]] = {}
+    for _row, raw in rows_of_csv(path, read_text(path), list(AREA_FIELDS)):
+        out.setdefault(raw["area_level"], {})[raw["area_code"]] = raw["area_name"]
+    return out
 
 
 def _check_election_ids(rows: pd.DataFrame, election_id: str, where: Path) -> None:
@@ -207,7 +312,7 @@ def _check_election_ids(rows: pd.DataFrame, election_id: str, where: Path) -> No
         first = other.iloc[0]
         raise SourceError(
             f"{first['election_id']!r} n'est pas l'élection de election.toml ({election_id!r})",
-            path=str(where),
+            path=str(first.get("_file", where)),
             row=int(first["_row"]),
             field="election_id",
         )
@@ -229,6 +334,7 @@ def build_store(data_dir: Path, store: Store, *, allow_flagged: bool = False) ->
             allow_flagged=allow_flagged,
             where=str(where),
             election=election,
+            areas=load_areas(data_dir),
         )
     else:  # an election shipped from the ministry's files alone
         candidates, report = parse_candidates_csv(Path(data_dir) / "candidates.csv"), RecordReport()
@@ -255,7 +361,7 @@ def validate_source(
     """Flags of every snapshot of a results source file, checked on its own (nothing stored).
     Raises SourceError for what `data build` would refuse (see `check_snapshots`)."""
     rows = parse_results_csv(Path(path), text)
-    empty = rows.iloc[0:0].drop(columns=["_row"])
+    empty = rows.iloc[0:0].drop(columns=["_row", "_file"], errors="ignore")
     known = set(candidates["candidate_id"])
     report, _ = check_snapshots(rows, empty, known, where=str(path), election=election)
     return report.flagged

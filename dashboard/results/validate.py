@@ -14,6 +14,14 @@ import pandas as pd
 from dashboard.fr import fr_int, fr_pct
 
 SHARE_TOLERANCE = 0.01  # published shares are rounded to 2 decimals
+# A published rate (participation_pct) may be off its counts by rounding to 2 decimals.
+RATE_TOLERANCE = SHARE_TOLERANCE + 0.005
+LEVEL_FR = {
+    "region": "région",
+    "departement": "département",
+    "circonscription": "circonscription",
+    "commune": "commune",
+}
 SUM_TOLERANCE = 0.1  # Σ of n rounded shares may drift by up to n × 0.005
 
 
@@ -24,7 +32,18 @@ def _val(rows: pd.DataFrame, field: str) -> int | None:
 
 def check_counts(rows: pd.DataFrame) -> list[str]:
     flags = []
-    for field in ("bureaux_counted", "bureaux_total", "votants", "exprimes", "blancs", "nuls"):
+    for field in (
+        "bureaux_counted",
+        "bureaux_total",
+        "inscrits",
+        "abstentions",
+        "votants",
+        "exprimes",
+        "blancs",
+        "nuls",
+    ):
+        if field not in rows:
+            continue
         value = rows[field].iloc[0]
         if not pd.isna(value) and (value < 0 or float(value) != int(value)):
             flags.append(f"{field} doit être un entier positif ({value})")
@@ -58,6 +77,61 @@ def check_totals(rows: pd.DataFrame) -> list[str]:
     if counted is not None and total_b is not None and counted > total_b:
         flags.append(f"bureaux dépouillés ({fr_int(counted)}) > total ({fr_int(total_b)})")
     return flags
+
+
+def _opt(rows: pd.DataFrame, field: str) -> float | None:
+    if field not in rows:
+        return None
+    value = rows[field].iloc[0]
+    return None if pd.isna(value) else float(value)
+
+
+def check_turnout(rows: pd.DataFrame) -> list[str]:
+    """Schema 2's turnout block: abstentions = inscrits − votants, votants ≤ inscrits,
+    participation_pct = votants / inscrits (to rounding), counted_pct within 0–100 with its
+    unit. Each flag names its field."""
+    flags = []
+    inscrits, abstentions = _opt(rows, "inscrits"), _opt(rows, "abstentions")
+    votants = _val(rows, "votants")
+    if inscrits is not None and votants is not None:
+        if votants > inscrits:
+            flags.append(f"votants : {fr_int(votants)} > inscrits ({fr_int(int(inscrits))})")
+        if abstentions is not None and int(abstentions) != int(inscrits) - votants:
+            flags.append(
+                f"abstentions : {fr_int(int(abstentions))} ≠ inscrits − votants "
+                f"({fr_int(int(inscrits) - votants)})"
+            )
+    rate = _opt(rows, "participation_pct")
+    if rate is not None:
+        if not 0 <= rate <= 100:
+            flags.append(f"participation_pct : {fr_pct(rate)} hors de 0–100 %")
+        elif inscrits and votants is not None:
+            computed = 100.0 * votants / inscrits
+            if abs(computed - rate) > RATE_TOLERANCE:
+                flags.append(
+                    f"participation_pct : {fr_pct(rate)} publiée ≠ {fr_pct(computed)} "
+                    "recalculée (votants / inscrits)"
+                )
+    counted = _opt(rows, "counted_pct")
+    if counted is not None:
+        if not 0 <= counted <= 100:
+            flags.append(f"counted_pct : {fr_pct(counted)} hors de 0–100 %")
+        unit = rows["counted_unit"].iloc[0] if "counted_unit" in rows else None
+        if not isinstance(unit, str) or not unit:
+            flags.append("counted_unit : manquant (bureaux ou inscrits) pour counted_pct")
+    return flags
+
+
+def check_area(level: str, code: str, areas: dict[str, dict[str, str]] | None) -> list[str]:
+    """An area's level must be one the model knows, and its code one of the election's
+    areas.csv for that level (when the election lists its areas)."""
+    from dashboard.model import AREA_LEVELS
+
+    if level not in AREA_LEVELS:
+        return [f"area_level : niveau inconnu {level!r} (au choix : {', '.join(AREA_LEVELS)})"]
+    if areas is not None and level in areas and code not in areas[level]:
+        return [f"area_code : code {code!r} inconnu pour le niveau {LEVEL_FR[level]} (areas.csv)"]
+    return []
 
 
 def check_shares(rows: pd.DataFrame) -> list[str]:
@@ -136,6 +210,7 @@ def validate_snapshot(
         check_counts(rows)
         + check_totals(rows)
         + check_shares(rows)
+        + check_turnout(rows)
         + check_candidates(rows, known=known, expected=expected)
         + check_progress(rows, previous)
     )

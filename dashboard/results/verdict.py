@@ -40,7 +40,7 @@ from dashboard.results.ministry import (
     sniff,
 )
 from dashboard.results.query import is_valid
-from dashboard.results.record import check_snapshots, record_snapshots
+from dashboard.results.record import check_snapshots, load_areas, record_snapshots
 from dashboard.store import Store
 
 STORED, FLAGGED, REFUSED, UNCHANGED, CHECKED = (
@@ -343,7 +343,10 @@ def build_ministry(
     """`data build`'s part for the ministry files listed in `data/ministry.toml`
     (`[[files]]` with `file` under data/ministry/, `source_url`, and `as_of` / `round` when
     the file does not say): the same decision as the feed (election, figures, turnout), in any
-    order (no sequence flags). National documents are stored; areas are checked only.
+    order (no sequence flags). National documents are stored; a file of areas is stored as
+    one snapshot of area rows (`snapshot_id` of its entry, else t<round>-<as_of>-zones), each
+    area checked; `authority` of an entry says who published it. The files are in the folder
+    `folder` names at the top of ministry.toml (default `ministry`).
     Returns (ids added, ids unchanged, flags of those stored flagged, lines on the areas). A file
     with a failing document is refused — nothing of these files stored — unless
     `allow_flagged`."""
@@ -351,9 +354,12 @@ def build_ministry(
     if not listing.exists():
         return [], [], {}, []
     entries = _ministry_entries(listing)
+    folder = _ministry_folder(listing)
+    known_areas = load_areas(data_dir)
     documents: list[tuple[Path, Document]] = []
+    area_files: list[tuple[Path, dict[str, Any], list[Document]]] = []
     for row, entry in entries:
-        path = Path(data_dir) / "ministry" / entry["file"]
+        path = Path(data_dir) / folder / entry["file"]
         read = read_payload(
             read_input(str(path)),
             candidates=candidates,
@@ -367,11 +373,39 @@ def build_ministry(
             raise SourceError("an index, not results", path=str(listing), row=row, field="file")
         for doc in read.documents:
             doc.document["source_url"] = entry["source_url"] or str(path)
-            documents.append((path, doc))
+            if entry["authority"]:
+                doc.document["authority"] = entry["authority"]
+        for doc in read.documents:
+            if doc.document.get("election") != election_id:
+                raise SourceError(
+                    f"document de l'élection {doc.document.get('election')!r} ; ce tableau de "
+                    f"bord montre {election_id!r} (election.toml)",
+                    path=str(path),
+                )
+        if all(not d.national for d in read.documents):
+            # A file of areas: one snapshot of area rows (the same long table as the nation's).
+            area_files.append((path, entry, read.documents))
+        else:
+            documents.extend((path, doc) for doc in read.documents)
     added, unchanged, flagged, areas, stored = [], [], {}, [], []
     with store.lock():
         existing = store.read_df("results", RESULTS)
         history = existing
+        for path, entry, docs in area_files:
+            verdict = _area_snapshot(path, entry, docs, history, candidates, known_areas)
+            if verdict.reasons and not allow_flagged:
+                more = f" (+{len(verdict.reasons) - 1} more)" if len(verdict.reasons) > 1 else ""
+                raise ValidationError(
+                    f"{path}: {verdict.label}: {verdict.reasons[0]}{more}; nothing stored"
+                )
+            if verdict.outcome == UNCHANGED:
+                unchanged.append(str(verdict.snapshot_id))
+            elif verdict.rows is not None:
+                added.append(str(verdict.snapshot_id))
+                if verdict.reasons:
+                    flagged[str(verdict.snapshot_id)] = list(verdict.reasons)
+                stored.append(verdict)
+                history = pd.concat([history, verdict.rows], ignore_index=True)
         for path, doc in documents:
             (verdict,) = decide(
                 [doc],
@@ -402,6 +436,45 @@ def build_ministry(
         _write(store, stored, candidates, str(Path(data_dir) / MINISTRY_SOURCES))
     lines = [f"{areas_count(areas)} ({AREAS_NOT_STORED})"] if areas else []
     return added, unchanged, flagged, lines
+
+
+def _area_snapshot(
+    path: Path,
+    entry: dict[str, Any],
+    docs: list[Document],
+    history: pd.DataFrame,
+    candidates: pd.DataFrame,
+    known_areas: dict[str, dict[str, str]] | None,
+) -> Verdict:
+    """The areas of one ministry file as one snapshot (`snapshot_id` of ministry.toml, else
+    t<round>-<as_of>-zones): every area checked (rules, the ministry's turnout, level and
+    code against areas.csv), flags naming their area."""
+    parts = [document_rows(d.document, where=str(path)) for d in docs]
+    rows = pd.concat(parts, ignore_index=True)
+    first = rows.iloc[0]
+    sid = entry["snapshot_id"] or f"{first['snapshot_id']}-zones"
+    rows = rows.assign(snapshot_id=sid)
+    label = f"{len(docs)} zones, tour {int(first['round'])}"
+    known = set(candidates["candidate_id"])
+    try:
+        report, to_add = check_snapshots(rows, history, known, where=str(path), areas=known_areas)
+    except SourceError as exc:
+        raise SourceError(str(exc).split(": ", 1)[-1], path=str(path)) from None
+    extra = [f"{d.label} : {flag}" for d in docs for flag in d.extra_flags]
+    if to_add.empty:
+        return Verdict(label, UNCHANGED, sid, int(first["round"]))
+    flags = [*report.flagged.get(sid, []), *extra]
+    to_add = to_add.assign(flags=[list(flags)] * len(to_add))
+    return Verdict(
+        label, FLAGGED if flags else STORED, sid, int(first["round"]), flags, to_add, extra
+    )
+
+
+def _ministry_folder(listing: Path) -> str:
+    folder = tomllib.loads(listing.read_text(encoding="utf-8")).get("folder", "ministry")
+    if not isinstance(folder, str) or not folder or "/" in folder or folder.startswith("."):
+        raise SourceError("a folder beside ministry.toml", path=str(listing), field="folder")
+    return folder
 
 
 def _ministry_entries(listing: Path) -> list[tuple[int, dict[str, Any]]]:
@@ -437,6 +510,10 @@ def _ministry_entries(listing: Path) -> list[tuple[int, dict[str, Any]]]:
                     "as_of": moment,
                     "round": round_,
                     "source_url": str(url) if url else None,
+                    # schema 2: who published the file (default: election.toml's organiser)
+                    # and the id of the snapshot its areas make.
+                    "authority": str(entry["authority"]) if entry.get("authority") else None,
+                    "snapshot_id": str(entry["snapshot_id"]) if entry.get("snapshot_id") else None,
                 },
             )
         )

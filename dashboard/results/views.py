@@ -14,14 +14,14 @@ import pandas as pd
 from dashboard.election import Election, load_election
 from dashboard.errors import DashboardError
 from dashboard.fr import BASE_FR, PARIS, bureaux_text, fr_int, fr_pct, status_fr
-from dashboard.model import CANDIDATES, RESULTS, snapshot_document
+from dashboard.model import CANDIDATES, RESULTS, is_national, snapshot_document
 from dashboard.results import query
 from dashboard.results.embargo import clock_now, hide_document
 from dashboard.results.record import apply_marks, current_marks
 from dashboard.store import Store
 
 
-def load_results(store: Store) -> pd.DataFrame:
+def _read_results(store: Store) -> pd.DataFrame:
     results = store.read_df("results", RESULTS)
     if results.empty:
         raise DashboardError(
@@ -29,6 +29,23 @@ def load_results(store: Store) -> pd.DataFrame:
         )
     results["as_of"] = pd.to_datetime(results["as_of"]).dt.tz_convert(PARIS)
     return apply_marks(results, current_marks(store))
+
+
+def load_results(store: Store) -> pd.DataFrame:
+    """The national rows of every snapshot (the rows without an area), marks applied."""
+    results = _read_results(store)
+    return results.loc[is_national(results)].reset_index(drop=True)
+
+
+def load_area_results(store: Store) -> pd.DataFrame:
+    """The rows of areas (départements, régions…) of every snapshot, marks applied; empty
+    (same columns) when the election has none. `query.area_snapshot` picks a moment's."""
+    results = store.read_df("results", RESULTS)
+    if results.empty:
+        return results
+    results["as_of"] = pd.to_datetime(results["as_of"]).dt.tz_convert(PARIS)
+    areas = results.loc[~is_national(results)].reset_index(drop=True)
+    return apply_marks(areas, current_marks(store)) if not areas.empty else areas
 
 
 def load_candidates(store: Store) -> pd.DataFrame:
@@ -57,8 +74,18 @@ def results_document(
     if sid is None:
         moment = f" at {when:%d/%m/%Y %H:%M}" if when else ""
         raise DashboardError(f"no valid snapshot for round {number}{moment}")
-    doc = snapshot_document(query.snapshot_rows(results, sid), load_candidates(store))
+    doc = feed_document(query.snapshot_rows(results, sid), load_candidates(store), election)
     return hide_document(doc, election, clock_now(store.root))
+
+
+def feed_document(
+    rows: pd.DataFrame, candidates: pd.DataFrame, election: Election
+) -> dict[str, Any]:
+    """The feed document (schema 2) of one snapshot's rows as every surface publishes it:
+    `authority` is the snapshot's, else the organiser of election.toml."""
+    doc = snapshot_document(rows, candidates)
+    doc["authority"] = doc.get("authority") or election.organiser
+    return doc
 
 
 def results_text(doc: dict[str, Any]) -> str:
