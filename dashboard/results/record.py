@@ -129,38 +129,10 @@ def check_snapshots(
                 field="snapshot_id",
             )
         national = rows.loc[is_national(rows)]
-        if national.empty:  # a snapshot of areas only: each area on its own rules
-            flags = _area_flags(rows, known_candidates, areas)
-            rows = rows.assign(flags=[list(flags)] * len(rows))
-            if flags:
-                report.flagged[sid] = flags
-            report.added.append(sid)
-            accepted.append(rows)
-            history = pd.concat([history, rows], ignore_index=True) if len(history) else rows
-            continue
-        first = national.iloc[0]
-        same_round = history[
-            (history["election_id"] == first["election_id"]) & (history["round"] == first["round"])
-        ]
-        valid = same_round.loc[is_valid(same_round)]
-        expected = set(valid["candidate_id"]) | set(
-            new.loc[
-                (new["election_id"] == first["election_id"]) & (new["round"] == first["round"]),
-                "candidate_id",
-            ]
-        )
-        valid = valid.loc[is_national(valid)]
-        earlier = valid[(valid["kind"] == first["kind"]) & (valid["as_of"] < first["as_of"])]
-        previous = None
-        if not earlier.empty:
-            last = earlier["as_of"].max()
-            previous = earlier[earlier["as_of"] == last]
-        flags = validate.validate_snapshot(
-            national.reset_index(drop=True),
-            known=known_candidates,
-            expected=expected,
-            previous=previous,
-        ) + _area_flags(rows.loc[~is_national(rows)], known_candidates, areas)
+        area_flags = _area_flags(rows.loc[~is_national(rows)], known_candidates, areas)
+        flags = area_flags if national.empty else None  # areas only: each on its own rules
+        if flags is None:
+            flags = _national_flags(national, new, history, known_candidates) + area_flags
         rows = rows.assign(flags=[list(flags)] * len(rows))
         if flags:
             report.flagged[sid] = flags
@@ -169,6 +141,36 @@ def check_snapshots(
         history = pd.concat([history, rows], ignore_index=True) if len(history) else rows
     to_add = pd.concat(accepted, ignore_index=True) if accepted else new.iloc[0:0]
     return report, to_add
+
+
+def _national_flags(
+    national: pd.DataFrame, new: pd.DataFrame, history: pd.DataFrame, known_candidates: set[str]
+) -> list[str]:
+    """Every rule on a snapshot's national rows, against the stored (and new) history of its
+    round: the candidates expected, the previous snapshot of the same kind."""
+    first = national.iloc[0]
+    same_round = history[
+        (history["election_id"] == first["election_id"]) & (history["round"] == first["round"])
+    ]
+    valid = same_round.loc[is_valid(same_round)]
+    expected = set(valid["candidate_id"]) | set(
+        new.loc[
+            (new["election_id"] == first["election_id"]) & (new["round"] == first["round"]),
+            "candidate_id",
+        ]
+    )
+    valid = valid.loc[is_national(valid)]
+    earlier = valid[(valid["kind"] == first["kind"]) & (valid["as_of"] < first["as_of"])]
+    previous = None
+    if not earlier.empty:
+        last = earlier["as_of"].max()
+        previous = earlier[earlier["as_of"] == last]
+    return validate.validate_snapshot(
+        national.reset_index(drop=True),
+        known=known_candidates,
+        expected=expected,
+        previous=previous,
+    )
 
 
 def _area_flags(

@@ -32,16 +32,9 @@ def _val(rows: pd.DataFrame, field: str) -> int | None:
 
 def check_counts(rows: pd.DataFrame) -> list[str]:
     flags = []
-    for field in (
-        "bureaux_counted",
-        "bureaux_total",
-        "inscrits",
-        "abstentions",
-        "votants",
-        "exprimes",
-        "blancs",
-        "nuls",
-    ):
+    from dashboard.model import COUNT_FIELDS
+
+    for field in COUNT_FIELDS:
         if field not in rows:
             continue
         value = rows[field].iloc[0]

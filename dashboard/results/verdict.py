@@ -391,30 +391,19 @@ def build_ministry(
     with store.lock():
         existing = store.read_df("results", RESULTS)
         history = existing
-        for path, entry, docs in area_files:
-            verdict = _area_snapshot(path, entry, docs, history, candidates, known_areas)
-            if verdict.reasons and not allow_flagged:
-                more = f" (+{len(verdict.reasons) - 1} more)" if len(verdict.reasons) > 1 else ""
-                raise ValidationError(
-                    f"{path}: {verdict.label}: {verdict.reasons[0]}{more}; nothing stored"
+        work = [(p, e, d) for p, e, d in area_files] + [(p, None, [d]) for p, d in documents]
+        for path, entry, docs in work:
+            if entry is not None:  # a file of areas: one snapshot
+                verdict = _area_snapshot(path, entry, docs, history, candidates, known_areas)
+            else:
+                (verdict,) = decide(
+                    docs,
+                    existing=history,
+                    candidates=candidates,
+                    election_id=election_id,
+                    where=str(path),
+                    sequence=False,
                 )
-            if verdict.outcome == UNCHANGED:
-                unchanged.append(str(verdict.snapshot_id))
-            elif verdict.rows is not None:
-                added.append(str(verdict.snapshot_id))
-                if verdict.reasons:
-                    flagged[str(verdict.snapshot_id)] = list(verdict.reasons)
-                stored.append(verdict)
-                history = pd.concat([history, verdict.rows], ignore_index=True)
-        for path, doc in documents:
-            (verdict,) = decide(
-                [doc],
-                existing=history,
-                candidates=candidates,
-                election_id=election_id,
-                where=str(path),
-                sequence=False,
-            )
             if verdict.outcome == REFUSED:
                 raise SourceError(" ; ".join(verdict.reasons), path=str(path))
             if verdict.reasons and not (allow_flagged and verdict.outcome == FLAGGED):
