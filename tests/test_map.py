@@ -92,8 +92,8 @@ def test_round_2_leader_map_colours_corse_du_sud_for_le_pen(
     assert fig.layout.meta["areas"] == 101
     assert fig.layout.meta["not_drawn"] == NOT_DRAWN
     assert [t for t in fig.data if t.meta["role"] == "no-data"] == []
-    assert le_pen.colorbar.title.text == "Marine Le Pen en tête (28 dép.) — avance sur le 2e"
-    assert list(le_pen.colorbar.ticktext) == ["0", "10", "20", "30", "≥\u00a040\u00a0pts"]
+    assert le_pen.colorbar.title.text == "Marine Le Pen<br>en tête : 28 dép."
+    assert list(le_pen.colorbar.ticktext) == ["0", "", "20", "", "≥\u00a040\u00a0pts"]
 
 
 def test_hover_of_corse_du_sud_in_french(geometry, presidentielle_2022_definitive_by_departement):
@@ -133,7 +133,7 @@ def test_round_1_has_three_leaders_with_one_colour_bar_each(
     fig = map_of(presidentielle_2022_definitive_by_departement, 1)
     counts = {t.meta["candidate_id"]: len(t.locations) for t in data_traces(fig)}
     assert counts == {"macron": 49, "le-pen": 42, "melenchon": 10}
-    assert [t.colorbar.title.text.split(" en tête")[0] for t in data_traces(fig)] == [
+    assert [t.colorbar.title.text.split("<br>")[0] for t in data_traces(fig)] == [
         "Emmanuel Macron",
         "Marine Le Pen",
         "Jean-Luc Mélenchon",
@@ -148,7 +148,7 @@ def test_share_map_of_one_candidate(geometry, presidentielle_2022_definitive_by_
     assert len(trace.locations) == 101
     assert trace.colorscale[-1][1] == "#F6B923"
     assert dict(zip(trace.locations, trace.z, strict=True))["01"] == 27.6875
-    assert trace.colorbar.title.text == "Emmanuel Macron — % des suffrages exprimés"
+    assert trace.colorbar.title.text == "Emmanuel Macron"
     assert fig.layout.title.subtitle.text == (
         "Part de Emmanuel Macron dans chaque département, en % des suffrages exprimés"
     )
@@ -201,7 +201,7 @@ def test_names_from_data_are_escaped_in_hover_and_colour_bar(
     assert "&lt;img src=x onerror=alert(1)&gt;" in hover_of(fig, "2A")
     assert "<img" not in hover_of(fig, "2A")
     titles = [t.colorbar.title.text for t in data_traces(fig)]
-    assert "&lt;img src=x onerror=alert(1)&gt; en tête (28 dép.) — avance sur le 2e" in titles
+    assert "&lt;img src=x onerror=alert(1)&gt;<br>en tête : 28 dép." in titles
 
 
 def test_unknown_mode_is_refused(geometry, presidentielle_2022_definitive_by_departement):

@@ -52,10 +52,18 @@ def long_table(rounds: tuple[int, ...] = (2,)) -> tuple[pd.DataFrame, pd.DataFra
             "source_url": "https://www.data.gouv.fr/",
             "note": None,
             "flags": [[] for _ in range(len(df))],
+            "bureaux_counted": None,
+            "bureaux_total": None,
+            "votants": None,
+            "blancs": None,
+            "nuls": None,
+            "recorded_at": pd.Timestamp("2022-04-28 12:30", tz="UTC"),
         }
     )
-    candidates = df.drop_duplicates("candidate_id")[["candidate_id", "name", "colour"]]
-    return results.reset_index(drop=True), candidates.reset_index(drop=True)
+    candidates = pd.read_csv(
+        ROOT / "tests" / "fixtures" / "ministry" / "presidentielle-2022" / "candidates.csv"
+    )
+    return results.reset_index(drop=True), candidates
 
 
 def test_area_rows_reads_the_departements_of_the_long_table():
@@ -102,3 +110,59 @@ def test_area_rows_of_an_election_without_areas_is_empty():
     results, candidates = long_table()
     assert area_rows(results.drop(columns=["area_level"]), candidates, 2).empty
     assert area_rows(results, candidates, 1).empty
+
+
+def bundle_2022(round_: int = 2, *, dark: bool = False):
+    from dashboard.charts.bundles import load_geometry, map_bundle, results_view
+    from dashboard.charts.theme import house_template
+    from dashboard.election import load_election
+
+    election = load_election(ROOT / "tests/fixtures/ministry/presidentielle-2022/election.toml")
+    results, candidates = long_table((1, 2))
+    view = results_view(results, candidates, election, round_)
+    return map_bundle(view, house_template(dark=dark), geojson=load_geometry())
+
+
+def test_map_bundle_says_what_it_shows():
+    b = bundle_2022()
+    assert b.name == "map" and b.slug == "carte"
+    assert b.title == "Présidentielle 2022 — 2nd tour : résultats par département"
+    assert b.subtitle == (
+        "Couleur du candidat en tête ; plus elle est foncée, plus son avance sur le deuxième "
+        "est grande (en points) · au 28/04/2022 à 14:21 — définitif"
+    )
+    assert b.alt_text == (
+        "Carte de France des départements, Présidentielle 2022 — 2nd tour : résultats par "
+        "département, candidat en tête par département, teinte selon son avance sur le "
+        "deuxième, résultats définitifs au 28/04/2022 à 14:21 : Emmanuel Macron en tête dans "
+        "73 départements, Marine Le Pen en tête dans 28 départements."
+    )
+    assert b.source_line.startswith(
+        "Source : Ministère de l'Intérieur via data.gouv.fr — données au 28/04/2022 14:21, "
+        "107 zones ; fond de carte IGN Admin Express"
+    )
+    assert len(b.data) == 107 and list(b.data.columns)[:3] == ["code", "département", "en_tête"]
+
+
+def test_map_in_every_export_preset_light_and_dark():
+    from dashboard.export.formats import export_chart
+    from dashboard.export.frame import PRESETS
+
+    for dark in (False, True):
+        b = bundle_2022(dark=dark)
+        for preset in PRESETS:
+            svg = export_chart(b.fig, fmt="svg", preset=preset, frame=b, dark=dark).content
+            text = svg.decode("utf-8")
+            assert text.count('class="choroplethlocation"') == 101, (preset, dark)
+            assert "Présidentielle 2022 — 2nd tour : résultats par département" in text
+            assert text.count(">Mayotte<") == 1
+
+
+def test_export_names_the_map_and_refuses_it_for_the_primary_in_one_line(app_env, capsys):
+    from dashboard.cli.main import main
+
+    assert main(["export", "--list"]) == 0
+    assert "map                 Carte par département" in capsys.readouterr().out.splitlines()
+    assert main(["export", "map", "--format", "csv", "--out", str(app_env / "x.csv")]) == 2
+    err = capsys.readouterr().err
+    assert err == "error: pas de résultats par département pour cette élection\n"

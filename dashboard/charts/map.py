@@ -18,7 +18,7 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.charts.theme import colour_or_muted, muted_of, title_layout
+from dashboard.charts.theme import colour_or_muted, contrast, muted_of, title_layout
 from dashboard.fr import NBSP, fr_int, fr_pct
 from dashboard.results.query import is_valid
 from dashboard.text import plotly as plotly_text
@@ -29,7 +29,10 @@ MODES = ("leader", "share")
 # very projection, so their boxes stand upright.
 PROJECTION = {"type": "conic conformal", "parallels": [44, 49], "rotation_lon": 2.5}
 PAD_DEG = 0.25
+BAR_BAND = 0.13  # share of the plot's height a row of colour bars takes under the map
+BARS_PER_ROW = 3
 NO_DATA = "#eceff1"
+DARK_BORDER = "#80868b"
 SHADE_FLOOR = 0.35  # a narrow lead is still the leader's colour, lightened to 35 %
 
 
@@ -217,6 +220,19 @@ def share_hover(area: pd.DataFrame, candidate_id: str) -> str:
     )
 
 
+def tick_labels(ticks: list[float], *, suffix: str, capped: bool) -> list[str]:
+    """0, the middle and the end ("≥ 40 pts" when areas go beyond): short bars stay legible."""
+    shown = {0, len(ticks) // 2, len(ticks) - 1}
+    labels = [f"{v:g}" if i in shown else "" for i, v in enumerate(ticks)]
+    labels[-1] = (f"≥{NBSP}" if capped else "") + f"{ticks[-1]:g}{suffix}"
+    return labels
+
+
+def bar_rows(count: int) -> int:
+    """Rows of colour bars under the map: up to three bars side by side in a row."""
+    return math.ceil(count / BARS_PER_ROW)
+
+
 def _colour_bar(
     title: str,
     at: int,
@@ -227,24 +243,25 @@ def _colour_bar(
     muted: str,
     capped: bool = False,
 ) -> dict:
-    """Horizontal colour bars stacked under the map, one per shade."""
+    """Horizontal colour bars under the map, three to a row, each titled above."""
+    rows = bar_rows(count)
+    row, col = divmod(at, BARS_PER_ROW)
     return dict(
         orientation="h",
-        title=dict(text=title, side="top", font=dict(size=13)),
-        x=0.03,
+        title=dict(text=title, side="top", font=dict(size=12)),
+        x=0.02 + col * (1 / BARS_PER_ROW),
         xanchor="left",
-        y=-0.02 - at * 0.13 * 3 / max(3, count),
+        # In the bottom band of the plot area that the map leaves free (BAR_BAND a row):
+        # inside the plot, so an export's frame, whatever its margins, never runs over them.
+        y=(rows - row) * BAR_BAND - 0.01,
         yanchor="top",
-        len=0.55,
+        len=1 / BARS_PER_ROW - 0.1,
         lenmode="fraction",
         thickness=10,
         outlinewidth=0,
         tickvals=ticks,
-        ticktext=[
-            f"{v:g}" if v != ticks[-1] else (f"≥{NBSP}" if capped else "") + f"{v:g}{suffix}"
-            for v in ticks
-        ],
-        tickfont=dict(size=12, color=muted),
+        ticktext=tick_labels(ticks, suffix=suffix, capped=capped),
+        tickfont=dict(size=11, color=muted),
     )
 
 
@@ -277,7 +294,12 @@ def build_map(
     # first trace of a geo subplot has a `locationmode` (a choropleth does) or a base layer is
     # shown; with lines first and no base layer it fetches nothing, and the map draws offline.
     _add_insets(fig, geojson, muted)
-    border = dict(color=paper, width=0.6)
+    # Shades always run from a light tint to the full colour: on a dark paper, mixing toward
+    # the paper would sink a dark candidate's colour (navy, black) into it. There, borders are
+    # grey so every département keeps its outline.
+    light = contrast(paper, "#000000") > contrast(paper, "#ffffff")
+    tint = paper if light else "#ffffff"
+    border = dict(color=paper if light else DARK_BORDER, width=0.6)
 
     missing = [f for f in geojson["features"] if str(f["id"]) not in set(fid.values())]
     if missing:
@@ -314,10 +336,10 @@ def build_map(
                     z=[round(m, 4) for m in rows["margin"]],
                     zmin=0,
                     zmax=ticks[-1],
-                    colorscale=[[0, _mix(colour, paper, SHADE_FLOOR)], [1, colour]],
+                    colorscale=[[0, _mix(colour, tint, SHADE_FLOOR)], [1, colour]],
                     marker=dict(line=border),
                     colorbar=_colour_bar(
-                        f"{plotly_text(name)} en tête ({count} dép.) — avance sur le 2e",
+                        f"{plotly_text(name)}<br>en tête : {count} dép.",
                         at,
                         len(wins),
                         ticks,
@@ -333,7 +355,7 @@ def build_map(
             )
         default_sub = (
             "Couleur du candidat en tête ; plus elle est foncée, plus son avance sur le "
-            "deuxième est grande"
+            "deuxième est grande (en points)"
         )
     elif mode == "share" and len(drawn):
         if candidate_id is None:
@@ -351,10 +373,10 @@ def build_map(
                 z=[round(float(s), 4) for s in mine["share_pct"]],
                 zmin=0,
                 zmax=ticks[-1],
-                colorscale=[[0, _mix(colour, paper, 0.08)], [1, colour]],
+                colorscale=[[0, _mix(colour, tint, 0.08)], [1, colour]],
                 marker=dict(line=border),
                 colorbar=_colour_bar(
-                    f"{plotly_text(name)} — % des suffrages exprimés",
+                    f"{plotly_text(name)}",
                     0,
                     1,
                     ticks,
@@ -372,15 +394,15 @@ def build_map(
     else:
         default_sub = "Aucun résultat par département"
 
-    bars = sum(1 for t in fig.data if (t.meta or {}).get("role") in ("leader", "share"))
+    bars = bar_rows(sum(1 for t in fig.data if (t.meta or {}).get("role") in ("leader", "share")))
     fig.update_layout(
         template=template,
         title=title_layout(title, subtitle or default_sub),
-        geo=_geo_layout(geojson, paper),
+        geo={**_geo_layout(geojson, paper), "domain": {"x": [0, 1], "y": [bars * BAR_BAND, 1]}},
         dragmode=False,
         showlegend=False,
-        height=560 + 52 * bars,
-        margin=dict(l=8, r=8, t=72, b=24 + 64 * bars),
+        height=600 + 40 * bars,
+        margin=dict(l=8, r=8, t=72, b=16),
         meta={
             "chart": "map",
             "mode": mode,

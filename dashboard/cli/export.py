@@ -18,7 +18,7 @@ from typing import Any
 
 from dashboard import settings
 from dashboard.cli.progress import Progress, fr_bytes
-from dashboard.errors import DashboardError
+from dashboard.errors import DashboardError, NotApplicable
 from dashboard.export.formats import DATA_FORMATS, FORMATS, ExportResult, export_chart
 from dashboard.export.frame import PRESETS
 from dashboard.export.names import filename
@@ -59,8 +59,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     from dashboard.charts import bundles  # lazy: pulls the store and the figure builders
 
     if args.list:
-        width = max(len(n) for n in bundles.CHARTS)
-        for name, spec in bundles.CHARTS.items():
+        width = max(len(n) for n in bundles.ALL_CHARTS)
+        for name, spec in bundles.ALL_CHARTS.items():
             print(f"{name:<{width}}  {spec.label}")
         return 0
     if args.all == bool(args.chart):
@@ -70,8 +70,10 @@ def cmd_export(args: argparse.Namespace) -> int:
     if args.all:
         return _export_all(args, bundles)
 
-    if args.chart not in bundles.CHARTS:
-        raise DashboardError(f"unknown chart {args.chart!r}; charts: {', '.join(bundles.CHARTS)}")
+    if args.chart not in bundles.ALL_CHARTS:
+        raise DashboardError(
+            f"unknown chart {args.chart!r}; charts: {', '.join(bundles.ALL_CHARTS)}"
+        )
     fmt = args.format or "png"
     preset = args.preset or "article"
     bundle = _build(bundles, args.chart, args)
@@ -114,10 +116,20 @@ def _export_all(args: argparse.Namespace, bundles: Any) -> int:
         for preset in (presets if fmt not in DATA_FORMATS else presets[:1])
     ]
     failed: dict[str, str] = {}
-    with Progress(total=len(jobs) * len(bundles.CHARTS)) as progress:
-        for name in bundles.CHARTS:
+    # Charts of results by area, where the election has them (no word where it has none).
+    built, absent = {}, set()
+    for name in bundles.AREA_CHARTS:
+        try:
+            built[name] = _build(bundles, name, args)
+        except NotApplicable:
+            absent.add(name)
+        except DashboardError:
+            pass  # told below, as for any chart
+    names = [*bundles.CHARTS, *(n for n in bundles.AREA_CHARTS if n not in absent)]
+    with Progress(total=len(jobs) * len(names)) as progress:
+        for name in names:
             try:
-                bundle = _build(bundles, name, args)
+                bundle = built[name] if name in built else _build(bundles, name, args)
             except (DashboardError, ImportError) as exc:
                 # One chart that cannot be built (no reactions yet, its module not installed)
                 # must not cost the others; the exit status still says something was skipped.
