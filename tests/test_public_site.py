@@ -75,18 +75,28 @@ def test_every_round_and_count_moment_has_its_page(shipped_site: Path) -> None:
         "embed/vote-split.html",
         "index.html",
         "reactions/index.html",
-        "tour-1/1200.html",
         "tour-1/1900.html",
+        "tour-1/20170125.html",
         "tour-1/2030.html",
         "tour-1/2200.html",
         "tour-1/2300.html",
         "tour-1/index.html",
-        "tour-2/0000.html",
+        "tour-2/20170202.html",
         "tour-2/2040.html",
         "tour-2/2145.html",
         "tour-2/2350.html",
         "tour-2/index.html",
     ]
+
+
+def test_a_snapshot_known_by_its_date_only_is_shown_as_a_date(shipped_site: Path) -> None:
+    """Round 2's definitive figures came on 2 February, hour not given: never "02/02 00:00"."""
+    page = text(shipped_site, "tour-2/20170202.html")
+    assert "les chiffres au 02/02/2017</h1>" in page
+    assert "<title>Primaire de la gauche 2017 — 2nd tour : résultats au 02/02</title>" in page
+    listing = text(shipped_site, "tour-2/index.html")
+    assert '<a href="../tour-2/20170202.html">02/02</a>' in listing
+    assert "00:00" not in visible(page) + visible(listing)
 
 
 def test_latest_json_is_the_feed_document_of_results_show(shipped_site: Path) -> None:

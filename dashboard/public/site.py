@@ -38,7 +38,7 @@ from dashboard.charts.theme import house_template
 from dashboard.charts.vote_split import BASE_LABEL
 from dashboard.election import Election, load_election
 from dashboard.errors import DashboardError
-from dashboard.fr import fr_int, fr_pct, status_fr
+from dashboard.fr import fr_int, fr_moment, fr_pct, status_fr, time_known
 from dashboard.public import svg
 from dashboard.public.pages import Assets, Shell, chart, downloads, source_link, table
 from dashboard.results import query
@@ -108,7 +108,13 @@ class Moment:
     round: int
     snapshot_id: str
     as_of: datetime
-    name: str  # "2350" (or "2901-2350" when two moments of a round share a time)
+    name: str  # "2350" (or "2901-2350" when two moments of a round share a time; "20170202"
+    # for a snapshot whose source gives its date only)
+    known: bool = True  # False when the source gives no time (fr.time_known)
+
+    def label(self, *, year: bool = False, sep: str = " ") -> str:
+        """ "29/01 23:50", or "02/02" when the source gives the date only."""
+        return fr_moment(self.as_of, known=self.known, year=year, sep=sep)
 
     @property
     def path(self) -> str:
@@ -120,10 +126,17 @@ def moments(src: Sources, round_: int) -> list[Moment]:
     snaps = query.snapshots(src.results, round_)
     snaps = snaps[snaps["valid"].astype(bool) & snaps["has_shares"] & (snaps["kind"] == "count")]
     times = [pd.Timestamp(t).to_pydatetime() for t in snaps["as_of"]]
+    known = [time_known(n) for n in snaps["note"]]
     hhmm = [f"{t:%H%M}" for t in times]
     return [
-        Moment(round_, str(sid), t, n if hhmm.count(n) == 1 else f"{t:%d%m}-{n}")
-        for sid, t, n in zip(snaps["snapshot_id"], times, hhmm, strict=True)
+        Moment(
+            round_,
+            str(sid),
+            t,
+            (n if hhmm.count(n) == 1 else f"{t:%d%m}-{n}") if k else f"{t:%Y%m%d}",
+            k,
+        )
+        for sid, t, n, k in zip(snaps["snapshot_id"], times, hhmm, known, strict=True)
     ]
 
 
@@ -259,6 +272,15 @@ class Builder:
             self._timeline = (narrow, wide)
         return self._timeline
 
+    def dates_only(self, round_: int) -> set[pd.Timestamp]:
+        """The times of the round's snapshots whose source gives the date only."""
+        snaps = query.snapshots(self.src.results, round_)
+        return {
+            pd.Timestamp(t)
+            for t, note in zip(snaps["as_of"], snaps["note"], strict=True)
+            if not time_known(note)
+        }
+
     def lines(self, round_: int) -> svg.Progress:
         """The count-progress figure's traces, read once per round."""
         if round_ not in self._lines:
@@ -283,7 +305,7 @@ class Builder:
         embargo = self.src.embargoes.get(view.round)
         heading = f"{election.short_name} — {rnd.label}"
         if moment is not None:
-            heading += f" : les chiffres au {moment.as_of:%d/%m/%Y à %H:%M}"
+            heading += f" : les chiffres au {moment.label(year=True, sep=' à ')}"
         parts = [f"<h1>{html(heading)}</h1>", '<section class="headline">']
         shares = view.shares if embargo is None else pd.DataFrame()
         if not shares.empty:
@@ -424,9 +446,10 @@ class Builder:
         data = bundle.data
         if until is not None:
             data = data[data["heure"] <= pd.Timestamp(until)]
+        unknown = self.dates_only(view.round)
         rows = [
             (
-                f"{pd.Timestamp(r['heure']):%d/%m %H:%M}",
+                fr_moment(r["heure"], known=pd.Timestamp(r["heure"]) not in unknown, sep=" "),
                 status_fr(r["statut"]),
                 r["candidat"],
                 fr_pct(r["part_pct"]),
@@ -450,7 +473,7 @@ class Builder:
     def moments_block(self, round_: int, root: str, moment: Moment | None) -> str:
         items = []
         for m in self.moments.get(round_, []):
-            label = f"{m.as_of:%d/%m %H:%M}"
+            label = m.label()
             if moment is not None and m.snapshot_id == moment.snapshot_id:
                 items.append(f'<li><a href="{root}{m.path}" aria-current="page">{label}</a></li>')
             else:
@@ -499,7 +522,7 @@ class Builder:
             }
         title = f"{src.election.short_name} — {rnd.label} : résultats"
         if moment is not None:
-            title += f" au {moment.as_of:%d/%m %H:%M}"
+            title += f" au {moment.label()}"
         current = path if moment is None else f"tour-{round_}/index.html"
         self.files[path] = self.shell.page(
             path,

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 import pandas as pd
@@ -189,8 +189,16 @@ def _break_mark(x: float, y: float) -> str:
     )
 
 
-def _ticks(axis: TimeAxis, y: float, ticks: Sequence[datetime], min_gap: float) -> list[str]:
-    """Two-line tick labels ("29/01" over "20:40"), skipping those that would overlap."""
+def _ticks(
+    axis: TimeAxis,
+    y: float,
+    ticks: Sequence[datetime],
+    min_gap: float,
+    labels: dict[pd.Timestamp, str] | None = None,
+) -> list[str]:
+    """Two-line tick labels ("29/01" over "20:40"), skipping those that would overlap.
+    `labels`: the figure's own tick texts ("29/01<br>20:40", or "02/02" alone for a snapshot
+    whose source gives the date only), used when given."""
     out, last = [], -1e9
     xs = [axis.x(t) for t in ticks]
     for i, (t, x) in enumerate(zip(ticks, xs, strict=True)):
@@ -198,10 +206,9 @@ def _ticks(axis: TimeAxis, y: float, ticks: Sequence[datetime], min_gap: float) 
             continue  # too close to the previous one, or to the last (always shown)
         last = x
         ts = pd.Timestamp(t)
-        out.append(_text(x, y, f"{ts:%d/%m}", text_anchor="middle", fill=MUTED, font_size="11"))
-        out.append(
-            _text(x, y + 13, f"{ts:%H:%M}", text_anchor="middle", fill=MUTED, font_size="11")
-        )
+        text = (labels or {}).get(ts, f"{ts:%d/%m}<br>{ts:%H:%M}")
+        for n, line in enumerate(text.split("<br>")[:2]):
+            out.append(_text(x, y + 13 * n, line, text_anchor="middle", fill=MUTED, font_size="11"))
     return out
 
 
@@ -223,6 +230,7 @@ class Progress:
     bars_x: list[pd.Timestamp]
     bars_y: list[float]
     ticks: list[pd.Timestamp]
+    tick_labels: dict[pd.Timestamp, str] = field(default_factory=dict)
 
 
 def progress_data(fig: go.Figure) -> Progress:
@@ -243,7 +251,9 @@ def progress_data(fig: go.Figure) -> Progress:
     bx = [pd.Timestamp(x) for x in bars.x] if bars is not None else []
     by = [float(y) for y in bars.y] if bars is not None else []
     ticks = [pd.Timestamp(t) for t in (fig.layout.xaxis.tickvals or ())]
-    return Progress(lines, bx, by, ticks)
+    texts = fig.layout.xaxis.ticktext or ()
+    labels = dict(zip(ticks, (str(t) for t in texts), strict=False)) if texts else {}
+    return Progress(lines, bx, by, ticks, labels)
 
 
 def progress_svg(data: Progress, *, width: int, label: str, until: datetime | None = None) -> str:
@@ -335,7 +345,7 @@ def progress_svg(data: Progress, *, width: int, label: str, until: datetime | No
         f'y2="{_num(base_y)}" stroke="{MUTED}"/>'
     )
     body += [_break_mark(x, base_y) for x in axis.breaks()]
-    body += _ticks(axis, base_y + 16, ticks, 40)
+    body += _ticks(axis, base_y + 16, ticks, 40, data.tick_labels)
     return _svg(width, base_y + 34, label, body)
 
 
