@@ -17,7 +17,23 @@ class Round:
     label: str
     date: date
     winners: int = 1  # how many go through (2 after a first round)
-    winner_label: str = "vainqueur"
+    winner_label: str = "vainqueur"  # the masculine (or only) form
+    # winner_label by gender ("M", "F") when election.toml gives a table
+    # (`winner_label = { M = "élu", F = "élue" }`); a plain string serves every gender.
+    winner_labels: tuple[tuple[str, str], ...] = ()
+
+    def winner_word(self, gender: str | None = None) -> str:
+        """ "élue" for a candidate of gender F when the election says so, else the label."""
+        return dict(self.winner_labels).get(gender or "", self.winner_label)
+
+    def winners_word(self, genders: list[str | None]) -> str:
+        """The label of several winners: the plural (+s), feminine when every one is F
+        ("qualifiées"), masculine otherwise ("qualifiés"); one winner: `winner_word`."""
+        if len(genders) == 1:
+            return self.winner_word(genders[0])
+        feminine = bool(genders) and all(g == "F" for g in genders)
+        word = self.winner_word("F") if feminine else self.winner_label
+        return word if word.endswith(("s", "x")) else word + "s"
 
 
 @dataclass(frozen=True)
@@ -128,16 +144,7 @@ def load_election(path: Path) -> Election:
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise SourceError(f"not valid UTF-8 TOML ({exc})", path=str(path)) from exc
     try:
-        rounds = tuple(
-            Round(
-                int(r["number"]),
-                str(r["label"]),
-                date.fromisoformat(str(r["date"])),
-                int(r.get("winners", 1)),
-                str(r.get("winner_label", "vainqueur")),
-            )
-            for r in doc["rounds"]
-        )
+        rounds = tuple(_round(r, path) for r in doc["rounds"])
         comparisons = tuple(
             Comparison(int(c["round"]), str(c["label"]), int(c["votants"]), str(c["source_url"]))
             for c in doc.get("comparisons", [])
@@ -155,3 +162,27 @@ def load_election(path: Path) -> Election:
         )
     except (KeyError, ValueError, TypeError) as exc:
         raise SourceError(f"missing or invalid field {exc}", path=str(path)) from exc
+
+
+def _round(r: dict, path: Path) -> Round:
+    label = r.get("winner_label", "vainqueur")
+    labels: tuple[tuple[str, str], ...] = ()
+    if isinstance(label, dict):
+        unknown = sorted(set(label) - {"M", "F"})
+        if unknown or "M" not in label:
+            raise SourceError(
+                "winner_label is text or a table { M = …, F = … } (M required), "
+                f"got keys {', '.join(sorted(label))}",
+                path=str(path),
+                field="winner_label",
+            )
+        labels = tuple((k, str(v)) for k, v in sorted(label.items()))
+        label = label["M"]
+    return Round(
+        int(r["number"]),
+        str(r["label"]),
+        date.fromisoformat(str(r["date"])),
+        int(r.get("winners", 1)),
+        str(label),
+        labels,
+    )

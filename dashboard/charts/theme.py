@@ -45,7 +45,7 @@ def house_template(*, dark: bool = False) -> go.layout.Template:
             yaxis=dict(gridcolor=grid, zerolinecolor=grid, linecolor=muted, automargin=True),
             legend=dict(orientation="h", yanchor="bottom", y=1.0, x=0, font=dict(size=13)),
             hoverlabel=dict(font=dict(family=FONT_FAMILY, size=13)),
-            colorway=["#1f3a5f", "#8d6e63", "#607d8b", "#9e9d24"],
+            colorway=["#1f3a5f", "#8a6b60", "#607d8b", "#9e9d24"],
         )
     )
 

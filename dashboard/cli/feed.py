@@ -39,7 +39,7 @@ def _as_of(text: str):
         return parse_time(text, field="--as-of")
     except DashboardError:
         raise argparse.ArgumentTypeError(
-            f"not an ISO 8601 time (e.g. 2022-04-10T20:00, Paris time): {text!r}"
+            f"not an ISO 8601 time (e.g. 2030-04-07T20:00, Paris time): {text!r}"
         ) from None
 
 

@@ -321,7 +321,13 @@ def _check_election_ids(rows: pd.DataFrame, election_id: str, where: Path) -> No
 
 
 def build_store(data_dir: Path, store: Store, *, allow_flagged: bool = False) -> RecordReport:
-    """`data build`: the source files of data/ → the Parquet store (idempotent)."""
+    """`data build`: the source files of data/ → the Parquet store (idempotent), in one
+    transaction: a file refused (results.csv, night.csv, a ministry file) stores nothing."""
+    with store.transaction():
+        return _build(data_dir, store, allow_flagged=allow_flagged)
+
+
+def _build(data_dir: Path, store: Store, *, allow_flagged: bool) -> RecordReport:
     from dashboard.results.verdict import MINISTRY_SOURCES, build_ministry
 
     where = Path(data_dir) / "results.csv"
