@@ -5,8 +5,10 @@ streamlit run dashboard/app/main.py
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import streamlit as st
 
@@ -15,7 +17,8 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from dashboard.app import ui  # noqa: E402
+from dashboard.app import look, ui  # noqa: E402
+from dashboard.text import markdown  # noqa: E402
 
 # Not "pages/": Streamlit would register that folder as pages of its own.
 PAGES = Path(__file__).parent / "screens"
@@ -54,6 +57,36 @@ pages = [
     st.Page(PAGES / f, title=t, icon=i, url_path=u, default=(n == 0))
     for n, (f, t, i, u) in enumerate(specs)
 ]
+
+
+def requested_page() -> str:
+    """The page name in the address ("reactions", "" for the home page), below any
+    server.baseUrlPath."""
+    path = urlsplit(st.context.url or "").path.strip("/")
+    base = (st.get_option("server.baseUrlPath") or "").strip("/")
+    if base and (path == base or path.startswith(base + "/")):
+        path = path[len(base) :].strip("/")
+    return path
+
+
+# An address that is no page: Streamlit would say in English "Page not found… Running the
+# app's main page". A hidden page answers it instead, then the reader is sent home with a
+# French notice.
+asked = requested_page()
+if asked and asked not in {u for *_, u in specs}:
+    safe = re.sub(r"[^A-Za-z0-9_-]", "-", asked.split("/")[-1]) or "introuvable"
+    pages.append(
+        st.Page(lambda: None, title="Page introuvable", url_path=safe, visibility="hidden")
+    )
+look.apply()
 page = st.navigation(pages, position="top")
+if page.title == "Page introuvable":
+    st.session_state["page-introuvable"] = asked
+    st.switch_page(pages[0])
+if missing := st.session_state.pop("page-introuvable", None):
+    st.warning(
+        f"Page introuvable : « /{markdown(missing)} » n'existe pas. Voici la page des résultats.",
+        icon=":material/search_off:",
+    )
 with ui.guard(f"page {page.url_path or 'resultats'}"):
     page.run()

@@ -25,6 +25,7 @@ from datetime import datetime
 from pathlib import Path
 
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
 from dashboard import settings
@@ -461,23 +462,29 @@ def show_chart(bundle: ChartBundle, *, key: str, on_select: str = "ignore") -> o
     """The chart (same figure as the exports), the CSV of exactly the data it shows, and on
     demand its data table and the export panel. Toggles, not expanders: what is folded away
     is not sent to the browser at all, so the chart itself draws sooner."""
+    # Title and subtitle as page text, which wraps on a phone; plotly's would run off the edge.
+    st.markdown(f"**{markdown(bundle.title)}**  \n{markdown(bundle.subtitle)}")
     event = st.plotly_chart(
-        bundle.fig,
+        screen_figure(bundle.fig),
         theme=None,
         key=key,
         on_select=on_select,
         # No plotly mode bar: Streamlit's plotly.js has no French locale (its tooltips stay
         # English) and its camera gives an unframed PNG; the export panel gives the framed one.
         config={"displaylogo": False, "displayModeBar": False},
+        alt=bundle.alt_text,
     )
+    with st.expander("Description du graphique", key=f"{key}-alt"):
+        st.markdown(markdown(bundle.alt_text))
     st.caption(markdown(bundle.source_line))
     c1, c2, c3 = st.columns([1.3, 1, 1.6])
+    from dashboard.charts.bundles import french_csv, french_table
     from dashboard.export import formats, names
 
     c1.download_button(
         "Données (CSV)",
-        # The same CSV as the export panel's: French Excel (UTF-8 BOM, ";", decimal comma).
-        data=formats.data_csv(bundle.data),
+        # French Excel: UTF-8 BOM, ";", decimal comma, French headers (README, "Data").
+        data=formats.data_csv(french_csv(bundle.data)),
         file_name=names.filename(
             bundle.election_slug, bundle.round, bundle.slug, bundle.file_moment, "csv"
         ),
@@ -489,10 +496,18 @@ def show_chart(bundle: ChartBundle, *, key: str, on_select: str = "ignore") -> o
     show_export = c3.toggle("Exporter ce graphique", key=f"{key}-export")
     if show_data:
         # st.table is static HTML: the grid widget of st.dataframe costs ~1 s of first paint.
-        st.table(bundle.data.set_index(bundle.data.columns[0]))
+        table = french_table(bundle.data)
+        st.table(table.set_index(table.columns[0]))
     if show_export:
         export_panel(bundle, key=key)
     return event
+
+
+def screen_figure(fig: go.Figure) -> go.Figure:
+    """The export figure without its own title (the page writes it above, wrapping)."""
+    out = go.Figure(fig)
+    out.update_layout(title=None, margin_t=36)
+    return out
 
 
 def export_panel(bundle: ChartBundle, *, key: str) -> None:

@@ -21,7 +21,16 @@ from dashboard.charts.theme import house_template
 from dashboard.charts.vote_split import BASE_LABEL, build_vote_split
 from dashboard.election import Election, load_election
 from dashboard.errors import DashboardError, NotApplicable
-from dashboard.fr import NBSP, bureaux_text, fr_int, fr_moment, fr_pct, status_fr, time_known
+from dashboard.fr import (
+    BASE_FR,
+    NBSP,
+    bureaux_text,
+    fr_int,
+    fr_moment,
+    fr_pct,
+    status_fr,
+    time_known,
+)
 from dashboard.results import query
 from dashboard.results.embargo import clock_now, hide_results
 from dashboard.store import Store
@@ -47,6 +56,66 @@ CHARTS: dict[str, ChartSpec] = {
 # (`export --all` leaves them out, without a word, where there is nothing to draw).
 AREA_CHARTS: dict[str, ChartSpec] = {"map": ChartSpec("map", "carte", "Carte par département")}
 ALL_CHARTS: dict[str, ChartSpec] = {**CHARTS, **AREA_CHARTS}
+
+
+# What readers see as column headers (the screen's table and CSV); the data keeps short machine
+# names for the JSON export.
+HEADERS_FR = {
+    "candidat": "Candidat",
+    "voix": "Voix",
+    "part_pct": "Part (%)",
+    "part_publiee_pct": "Part publiée (%)",
+    "base": "Base",
+    "heure": "Heure",
+    "statut": "Statut",
+    "bureaux_depouilles": "Bureaux dépouillés",
+    "bureaux_total": "Bureaux (total)",
+    "votants": "Votants",
+    "exprimes": "Exprimés",
+    "source": "Source",
+    "titre": "Titre",
+    "personnes": "Personnes",
+    "camp": "Camp",
+    "média": "Média",
+    "position": "Position",
+    "dépouillement": "Dépouillement",
+}
+_COUNTS = {"voix", "bureaux_depouilles", "bureaux_total", "votants", "exprimes"}
+_SHARES = {"part_pct", "part_publiee_pct"}
+
+
+def _words(data: pd.DataFrame) -> pd.DataFrame:
+    """Codes as words: "exprimes" → "suffrages exprimés", "definitive" → "définitif"."""
+    df = data.copy()
+    if "base" in df:
+        df["base"] = df["base"].map(lambda b: BASE_FR.get(str(b), b))
+    if "statut" in df:
+        df["statut"] = df["statut"].map(status_fr)
+    return df
+
+
+def french_csv(data: pd.DataFrame) -> pd.DataFrame:
+    """The data for the CSV download: French headers and words, numbers left as numbers (the
+    CSV writer gives French Excel its ";" and decimal comma)."""
+    return _words(data).rename(columns=HEADERS_FR)
+
+
+def french_table(data: pd.DataFrame) -> pd.DataFrame:
+    """The data as the screen shows it: French headers, "1 181 872", "58,69",
+    "29/01/2017 23:50"; "n. c." where nothing was published."""
+    df = _words(data)
+    for col in df.columns:
+        if col in _COUNTS:
+            df[col] = df[col].map(fr_int)
+        elif col in _SHARES:
+            df[col] = df[col].map(
+                lambda v: "n. c." if pd.isna(v) else f"{float(v):.2f}".replace(".", ",")
+            )
+        elif col == "heure":
+            df[col] = df[col].map(lambda t: "" if pd.isna(t) else fr_moment(t, sep=" "))
+        else:
+            df[col] = df[col].map(lambda v: "" if v is None or v is pd.NA else str(v))
+    return df.rename(columns=HEADERS_FR)
 
 
 @dataclass
@@ -579,7 +648,12 @@ def timeline_bundle(
         "et les annonces de résultats"
     )
     fig = build_timeline(
-        frame, template=template, announcements=ann, by=by, title=title, subtitle=subtitle
+        frame,
+        template=template,
+        announcements=ann,
+        by=by,
+        title=title,
+        subtitle=subtitle,
     )
     data = frame[
         [

@@ -7,7 +7,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard.charts.progress import add_break_marks, rangebreaks, visible_span
-from dashboard.charts.theme import muted_of, title_layout
+from dashboard.charts.theme import INK, muted_of, title_layout
 from dashboard.fr import fr_moment
 from dashboard.text import plotly as plotly_text
 
@@ -171,12 +171,23 @@ def build_timeline(
     for t in candidates_ticks:
         if not ticks or pd.Timestamp(t) - pd.Timestamp(ticks[-1]) >= pd.Timedelta(minutes=30):
             ticks.append(t)
+    height = max(320, 150 + 56 * len(rows_order))
+    # The legend under the time ticks (two lines, ~40 px): placed in pixels, not as a share of
+    # a plot whose height varies, so that a short chart's legend never covers the times.
+    plot_px = height - 72 - 130
     fig.update_layout(
         template=template,
         title=title_layout(title, subtitle),
-        height=max(320, 150 + 56 * len(rows_order)),
-        legend=dict(orientation="h", y=-0.14, yanchor="top", x=0, title_text="Média :"),
-        margin=dict(b=110),
+        height=height,
+        legend=dict(
+            orientation="h",
+            y=-56 / plot_px,
+            yanchor="top",
+            x=0,
+            # By person the legend names the camps (colours) too.
+            title_text="Média :" if by == "camp" else "Camp et média :",
+        ),
+        margin=dict(b=130),
         hovermode="closest",
         clickmode="event+select",
         meta={"chart": "reactions-timeline", "by": by},
@@ -237,3 +248,30 @@ def _point_label(t: pd.Timestamp, names: object, stance: object, *, by: str) -> 
     if isinstance(stance, str) and stance:
         label += f"<br>{plotly_text(stance)}"
     return label
+
+
+def ring_entry(fig: go.Figure, entry_id: str) -> go.Figure:
+    """A copy of the timeline `fig` with the point of `entry_id` ringed (the entry a reader
+    opened); `fig` itself unchanged, as given when no point is that entry's."""
+    for trace in fig.data:
+        for x, y, data in zip(trace.x or (), trace.y or (), trace.customdata or (), strict=False):
+            if len(data) and data[0] == entry_id:
+                out = go.Figure(fig)
+                out.add_trace(
+                    go.Scatter(
+                        x=[x],
+                        y=[y],
+                        mode="markers",
+                        name="entrée ouverte",
+                        marker=dict(
+                            symbol="circle-open",
+                            size=30,
+                            color=fig.layout.template.layout.font.color or INK,
+                            line=dict(width=3),
+                        ),
+                        hoverinfo="skip",
+                        showlegend=False,
+                    )
+                )
+                return out
+    return fig

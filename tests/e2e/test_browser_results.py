@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
@@ -34,5 +35,6 @@ def test_round_2_at_2350_shows_58_87(shipped_app, browser):
         ".some(t => t.textContent.includes('58,87'))",
         timeout=30_000,
     )
-    body = page.inner_text("body")
-    assert "7\u00a0023 / 7\u00a0208" in body and "partiel" in body
+    # The cards are drawn after the chart: wait for them rather than read the body at once.
+    expect(page.locator(".st-key-cards")).to_contain_text("7\u00a0023 / 7\u00a0208")
+    expect(page.locator("body")).to_contain_text("au 29/01/2017 à 23:50 — partiel")

@@ -37,7 +37,7 @@ def test_a_new_snapshot_shows_without_reload_and_a_chosen_moment_stays(
     expect(past.locator("body")).to_contain_text("4\u00a0322 / 7\u00a0208")
     record_later_correction(module_store_dir)
     # No reload: the page's own check (every DASHBOARD_LIVE_EVERY s) redraws it.
-    expect(latest.locator("[data-testid=stMetric]").nth(1)).to_contain_text(
+    expect(latest.locator("[data-testid=stMetric]", has_text="Votants")).to_contain_text(
         "2\u00a0045\u00a0400", timeout=120_000
     )
     expect(latest.locator("body")).to_contain_text("au 03/02/2017 à 10:00 — corrigé")

@@ -60,10 +60,8 @@ def _live_panel() -> None:
     as_of = pd.Timestamp(first["as_of"])
 
     if status is None:
-        st.caption(
-            "Aucun flux suivi : figures enregistrées. Lancez "
-            "`python -m dashboard results watch URL` pour suivre un flux."
-        )
+        # Readers get no command line: how to follow a feed is in the README.
+        st.caption("Aucun flux suivi en ce moment : dernières figures enregistrées.")
     elif status.last_error or status.is_stale():
         # Interrupted as soon as the watcher records a failed poll, not only once the
         # figures are DASHBOARD_STALE_AFTER seconds old.

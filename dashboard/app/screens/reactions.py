@@ -3,19 +3,25 @@ its verbatim live-blog entry and to where the count stood at that minute."""
 
 from __future__ import annotations
 
-from urllib.parse import quote
+from dataclasses import replace
+from pathlib import Path
+from urllib.parse import quote, urlencode, urlsplit, urlunsplit
 
 import pandas as pd
 import streamlit as st
+from streamlit.errors import StreamlitAPIException
 
 from dashboard.app import ui
 from dashboard.charts.bundles import (
     count_then,
     reaction_round,
 )
-from dashboard.charts.timeline import OUTLET_TYPE_FR
+from dashboard.charts.timeline import OUTLET_TYPE_FR, ring_entry
 from dashboard.errors import DashboardError
+from dashboard.fr import fr_moment, status_fr, time_known
 from dashboard.text import http_url, markdown, plain
+
+RESULTS_PAGE = Path(__file__).parent / "results.py"
 
 try:
     election = ui.election()
@@ -27,9 +33,10 @@ except DashboardError as exc:
 
 st.title("Réactions politiques")
 if reactions.empty:
+    # Readers see no command line; how to add entries is in the desk and the README.
     st.info(
-        "Aucune entrée de live blog enregistrée. Ajoutez-en avec "
-        "`python -m dashboard liveblog ingest FICHIER --date AAAA-MM-JJ --source-url URL`."
+        "Aucune réaction enregistrée pour le moment : elles apparaîtront ici dès que la "
+        "rédaction aura relevé les premières."
     )
     st.stop()
 
@@ -63,19 +70,67 @@ by = c6.segmented_control(
 chosen = ui.filters(camps, persons, outlets, stances, search)
 shown = ui.filtered_reactions(chosen)
 
+
+def entry_url(entry_id: object) -> str:
+    """The entry's address in the app, absolute (it is copied into messages and articles)."""
+    eid = quote(str(entry_id), safe="")
+    here = urlsplit(st.context.url or "")
+    if here.scheme in ("http", "https") and here.netloc:
+        return urlunsplit((here.scheme, here.netloc, here.path, f"entry={eid}", ""))
+    return f"/reactions?entry={eid}"
+
+
 selected = st.query_params.get("entry")
+announced = None
 if shown.empty:
     st.warning("Aucune réaction ne correspond à ces filtres.")
 else:
     bundle = ui.timeline(chosen, "person" if by == "personne" else "camp")
-    event = ui.show_chart(bundle, key="timeline", on_select="rerun")
+    if selected:  # the opened entry ringed, on a copy (the cached bundle is shared)
+        bundle = replace(bundle, fig=ring_entry(bundle.fig, selected))
+    # On a phone the timeline keeps a readable width and scrolls sideways (look.py).
+    with st.container(key="timeline-scroll"):
+        event = ui.show_chart(bundle, key="timeline", on_select="rerun")
     points = (event or {}).get("selection", {}).get("points", []) if event else []
     for point in points:
         data = point.get("customdata") or []
-        if data and not str(data[0]).startswith("annonce:"):
-            selected = str(data[0])
-            st.query_params["entry"] = selected
+        if data and str(data[0]).startswith("annonce:"):
+            announced = str(data[0]).removeprefix("annonce:")
             break
+        if data:
+            clicked = str(data[0])
+            st.query_params["entry"] = clicked
+            if clicked != selected:
+                st.rerun()  # drawn again with the clicked entry ringed
+            break
+
+# A results announcement clicked on the timeline: what was announced, and the results page at
+# that moment.
+if announced:
+    snap = results[results["snapshot_id"] == announced]
+    if len(snap):
+        first = snap.iloc[0]
+        when = pd.Timestamp(first["as_of"])
+        known = time_known(first["note"])
+        with st.container(border=True, key="announcement-card"):
+            st.markdown(
+                f"**Annonce des résultats — {fr_moment(when, known=known)}** "
+                f"({status_fr(first['status'])})"
+            )
+            st.caption(count_then(results, candidates, int(first["round"]), when.to_pydatetime()))
+            moment = {
+                "round": str(int(first["round"])),
+                "at": f"{when:%Y-%m-%d}" if not known else f"{when:%Y-%m-%dT%H:%M}",
+            }
+            try:
+                st.page_link(
+                    RESULTS_PAGE,
+                    label="Voir les résultats à ce moment",
+                    icon=":material/bar_chart:",
+                    query_params=moment,
+                )
+            except StreamlitAPIException:  # this page run alone, outside the app's navigation
+                st.markdown(f"[Voir les résultats à ce moment](/?{urlencode(moment)})")
 
 # The entry card: opened by a click on the timeline or by the deep link ?entry=<id>.
 if selected:
@@ -113,8 +168,8 @@ if selected:
                 l1.link_button("Entrée source ↗", permalink)
             else:
                 l1.caption(f"Source : {markdown(entry['permalink'] or 'non précisée')}")
-            eid = quote(str(entry["entry_id"]), safe="")
-            l2.markdown(f"Lien interne : [?entry={markdown(eid)}](?entry={eid})")
+            link = entry_url(entry["entry_id"])
+            l2.markdown(f"Lien vers cette entrée : [{markdown(link)}]({link})")
 
 st.subheader("Toutes les réactions")
 # Cells are plain text (bidi controls neutralised); only http(s) permalinks become links.
@@ -123,7 +178,7 @@ table = shown.assign(
     headline=shown["headline"].map(plain),
     personnes=shown["people_names"].map(lambda p: plain(", ".join(p))),
     camp_label=shown["camp_label"].map(plain),
-    lien=shown["entry_id"].map(lambda e: f"?entry={quote(str(e), safe='')}"),
+    lien=shown["entry_id"].map(entry_url),
     outlet=shown["outlet"].fillna("—").map(plain),
     stance=shown["stance"].fillna("—"),
     permalink=shown["permalink"].map(http_url),
@@ -133,11 +188,12 @@ st.dataframe(
     hide_index=True,
     column_config={
         "heure": "Heure",
-        "headline": "Titre",
+        "headline": st.column_config.TextColumn("Titre", width="large"),
         "personnes": "Personnes",
         "camp_label": "Camp",
         "outlet": "Média",
-        "stance": "Position",
+        # Wide enough for "appel au rassemblement", the longest stance.
+        "stance": st.column_config.TextColumn("Position", width=190),
         "permalink": st.column_config.LinkColumn("Source", display_text="entrée ↗"),
         "lien": st.column_config.LinkColumn("Lien interne", display_text="ouvrir"),
     },

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+import re
+from datetime import date, datetime, time
 
 import pandas as pd
 import streamlit as st
@@ -11,9 +12,9 @@ from dashboard import settings
 from dashboard.app import ui
 from dashboard.app.screens import map_section
 from dashboard.errors import DashboardError
-from dashboard.fr import PARIS, fr_int, fr_pct
+from dashboard.fr import BASE_FR, PARIS, fr_int, fr_moment, fr_pct, time_known
 from dashboard.results.embargo import embargo_for
-from dashboard.text import markdown, markdown_link, plain
+from dashboard.text import html, markdown, markdown_link, plain
 
 LATEST = "dernier relevé"
 EVERY = max(1, settings.get_int("live_every"))
@@ -70,33 +71,87 @@ freshness()
 controls = st.container()
 cards = st.container()
 
-params["round"] = str(round_)
+if params.get("round") != str(round_):
+    # Written only when it changes: any write makes Streamlit re-encode the whole address
+    # ("at=23:50" would become "at=23%3A50").
+    params["round"] = str(round_)
 
 snaps = ui.snapshots(round_)
 valid = snaps[snaps["valid"].astype(bool)]
-moments = {
-    f"{pd.Timestamp(t):%d/%m %H:%M}": pd.Timestamp(t).to_pydatetime() for t in valid["as_of"]
-}
-labels = [*moments, LATEST]
+# One stop per count snapshot; the midday and 17 h turnout reports are not moments of the count
+# (they are listed apart, under the cards). The newest count is the last stop, LATEST, which
+# follows a snapshot landing later; it is not repeated as a stop of its own.
+counts = valid[valid["kind"] == "count"]
+stops: dict[str, datetime] = {}
+stop_known: dict[str, bool] = {}
+for _, snap in counts.iterrows():
+    t = pd.Timestamp(snap["as_of"]).tz_convert(PARIS).to_pydatetime()
+    known = time_known(snap["note"])
+    label = fr_moment(t, known=known, year=False, sep=" ")
+    while label in stops:  # two date-only snapshots of one day
+        label += "\u2009·"
+    stops[label] = t
+    stop_known[label] = known
+labels = [*list(stops)[:-1], LATEST] if stops else [LATEST]
+last_label = list(stops)[-1] if stops else None
+
+
+def stop_text(label: str) -> str:
+    """The last stop reads "02/02 · dernier relevé": its moment, and that it follows the feed."""
+    return f"{last_label} · {LATEST}" if label == LATEST and last_label else label
+
+
+def human_at(label: str) -> str:
+    """What the deep link says for a stop: "23h50" on election night (the French way, and
+    no ":" for Streamlit to write as "%3A"), "2017-01-23T19h00" another day, "2017-02-02"
+    when the source gives the date only."""
+    t = stops[label]
+    if not stop_known[label]:
+        return f"{t:%Y-%m-%d}"
+    try:
+        if election.resolve_at(round_, f"{t:%H:%M}") == t:
+            return f"{t:%Hh%M}"
+    except DashboardError:
+        pass
+    return f"{t:%Y-%m-%dT%Hh%M}"
+
+
+def wanted_moment(text: str) -> datetime:
+    """?at= as a reader writes it: "23:50", "23h50", a full ISO time (also "…T19h00"), or a
+    date (its whole day)."""
+    text = re.sub(r"T(\d{2})h(\d{2})$", r"T\1:\2", text.strip())
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text.strip()):
+        try:
+            day = date.fromisoformat(text.strip())
+        except ValueError as exc:
+            raise DashboardError(f"date illisible : {text!r}") from exc
+        return datetime.combine(day, time(23, 59, 59), tzinfo=PARIS)
+    return election.resolve_at(round_, text)
+
+
 wanted = params.get("at")
 initial = LATEST
 bad_at = None
 if wanted:
     try:
-        when = election.resolve_at(round_, wanted)
-        # The moment shown is the last snapshot published at or before the requested time.
-        earlier = [k for k, t in moments.items() if t <= when]
+        when = wanted_moment(wanted)
+        # The moment shown is the last count published at or before the requested time.
+        earlier = [k for k, t in stops.items() if t <= when]
         initial = earlier[-1] if earlier else labels[0]
+        if initial == last_label:
+            initial = LATEST
     except DashboardError:
         bad_at = wanted
 choice = st.session_state.get(f"at-{round_}", initial)
 if choice not in labels:
     choice = initial
-at = None if choice == LATEST else moments[choice]
+at = None if choice == LATEST else stops[choice]
 if at is None:
     params.pop("at", None)
-else:
-    params["at"] = f"{at:%Y-%m-%dT%H:%M}"
+elif not (wanted and not bad_at and initial == choice):
+    # A deep link that names this moment ("23:50", or "23:55" for the 23:50 count) is left as
+    # the reader wrote it; a moment chosen on the slider is written the way a person would.
+    params["at"] = human_at(choice)
 
 try:
     view = ui.view(round_, at)
@@ -119,6 +174,13 @@ try:
 except DashboardError as exc:
     st.info(markdown(exc))
 
+
+def to_latest_of_round() -> None:
+    """Another round opens at its latest figures, not at the old round's moment."""
+    params.pop("at", None)
+    st.session_state.pop(f"at-{st.session_state['round']}", None)
+
+
 with controls:
     left, right = st.columns([1, 3])
     left.radio(
@@ -128,14 +190,18 @@ with controls:
         format_func=lambda n: rounds[n].label,
         horizontal=True,
         key="round",
+        on_change=to_latest_of_round,
     )
-    right.select_slider(
-        "Les chiffres tels qu'ils étaient publiés à…",
-        options=labels,
-        value=choice,
-        key=f"at-{round_}",
-        help="Chaque cran est un relevé publié ce soir-là ; « dernier relevé » = le plus récent.",
-    )
+    if len(labels) > 1:
+        right.select_slider(
+            "Les chiffres tels qu'ils étaient publiés à…",
+            options=labels,
+            value=choice,
+            format_func=stop_text,
+            key=f"at-{round_}",
+            help="Chaque cran est un relevé du dépouillement publié ce soir-là ; le dernier "
+            "suit les nouveaux relevés. Les relevés de participation sont indiqués à part.",
+        )
     if bad_at:
         st.warning(
             f"Heure demandée illisible : « {markdown(bad_at)} » ; affichage du dernier relevé."
@@ -145,34 +211,36 @@ with cards:
     first = view.first
     rnd = rounds[round_]
 
-    # Headline cards
-    cols = st.columns(5)
+    # The headline: who leads (or won) and by how much, the largest figure on the page.
     if not view.shares.empty:
-        lead = view.shares.iloc[0]
         winners = view.shares[view.shares["candidate_id"].isin(view.winners())]
-        if len(winners) > 1:  # e.g. the two qualified for a run-off
-            cols[0].metric(
-                f"{rnd.winner_label.capitalize()}s",
-                plain(" et ".join(str(n).split()[-1] for n in winners["name"])),
-                " · ".join(fr_pct(x) for x in winners["share"]),
-                delta_color="off",
-                delta_arrow="off",
-            )
+        if len(winners):
+            shown = winners
+            title = rnd.winner_label.capitalize() + ("s" if len(winners) > 1 else "")
         else:
-            title = rnd.winner_label.capitalize() if len(winners) else "En tête"
-            cols[0].metric(
-                title,
-                plain(lead["name"]),
-                fr_pct(lead["share"]),
-                delta_color="off",
-                delta_arrow="off",
-            )
+            shown, title = view.shares.head(1), "En tête"
+        base = BASE_FR.get(str(view.shares["share_base"].iloc[0]), "")
+        people = "".join(
+            f'<div class="headline-one"><p class="headline-name">{html(row["name"])}</p>'
+            f'<p class="headline-share">{fr_pct(row["share"])}</p></div>'
+            for _, row in shown.iterrows()
+        )
+        st.markdown(
+            f'<div class="headline"><p class="headline-label">{html(title)}</p>'
+            f'<div class="headline-people">{people}</div>'
+            f'<p class="headline-base">des {html(base)}</p></div>',
+            unsafe_allow_html=True,
+        )
     elif under_embargo:
-        cols[0].metric(
+        st.metric(
             "Résultats", "sous embargo", embargo.label(), delta_color="off", delta_arrow="off"
         )
     else:
-        cols[0].metric("En tête", "—", "parts non publiées", delta_color="off", delta_arrow="off")
+        st.markdown(
+            '<div class="headline"><p class="headline-label">En tête</p>'
+            '<p class="headline-name">parts non publiées</p></div>',
+            unsafe_allow_html=True,
+        )
 
     votants = first["votants"]
     other = [n for n in rounds if n != round_]
@@ -187,9 +255,7 @@ with cards:
                 delta = f"{sign}{fr_int(abs(diff))} vs {rounds[other[0]].label}"
         except DashboardError:
             pass
-    cols[1].metric("Votants", fr_int(votants), delta, delta_color="off", delta_arrow="off")
     exprimes = first["exprimes"]
-    cols[2].metric("Exprimés", fr_int(exprimes))
     blancs, nuls = first["blancs"], first["nuls"]
     if not pd.isna(blancs) and not pd.isna(nuls):
         bn_value, bn_help = f"{fr_int(blancs)} / {fr_int(nuls)}", "blancs / nuls"
@@ -197,21 +263,45 @@ with cards:
         bn_value, bn_help = fr_int(int(votants) - int(exprimes)), "blancs + nuls (calculé)"
     else:
         bn_value, bn_help = "n. c.", "non communiqué"
-    cols[3].metric("Blancs / nuls", bn_value, bn_help, delta_color="off", delta_arrow="off")
     counted, total_b = first["bureaux_counted"], first["bureaux_total"]
-    cols[4].metric(
-        "Bureaux dépouillés",
-        fr_int(counted) + ("" if pd.isna(total_b) else f" / {fr_int(total_b)}"),
-        None if pd.isna(counted) or pd.isna(total_b) else fr_pct(100 * counted / total_b, 1),
-        delta_color="off",
-        delta_arrow="off",
-        help=view.bureaux_text(),
-    )
+    # Compact cards side by side, wrapping (two or three a row on a phone), each as wide as
+    # its figure: nothing is cut with "…".
+    with st.container(horizontal=True, gap="medium", key="cards"):
+        st.metric(
+            "Votants", fr_int(votants), delta, delta_color="off", delta_arrow="off", width="content"
+        )
+        st.metric("Exprimés", fr_int(exprimes), width="content")
+        st.metric(
+            "Blancs / nuls",
+            bn_value,
+            bn_help,
+            delta_color="off",
+            delta_arrow="off",
+            width="content",
+        )
+        st.metric(
+            "Bureaux dépouillés",
+            fr_int(counted) + ("" if pd.isna(total_b) else f" / {fr_int(total_b)}"),
+            None if pd.isna(counted) or pd.isna(total_b) else fr_pct(100 * counted / total_b, 1),
+            delta_color="off",
+            delta_arrow="off",
+            help=view.bureaux_text(),
+            width="content",
+        )
 
     stamp = view.stamp()  # "au 02/02/2017 — définitif": the status once
     st.markdown(f"**{stamp}** · {markdown_link('source', first['source_url'])}")
     if not pd.isna(first["note"]) and first["note"]:
         st.caption(markdown(first["note"]))
+    turnout = valid[valid["kind"] == "turnout"]
+    if at is not None:
+        turnout = turnout[turnout["as_of"] <= pd.Timestamp(at)]
+    if len(turnout):
+        reports = [
+            f"à {fr_moment(t, known=time_known(n), year=False, sep=' ')}, {fr_int(v)} votants"
+            for t, n, v in zip(turnout["as_of"], turnout["note"], turnout["votants"], strict=True)
+        ]
+        st.caption("Participation publiée dans la journée : " + " ; ".join(reports) + ".")
     for comparison in (c for c in election.comparisons if c.round == round_):
         if not pd.isna(votants):
             gap = int(votants) - comparison.votants
