@@ -254,8 +254,10 @@ def ring_entry(fig: go.Figure, entry_id: str) -> go.Figure:
     """A copy of the timeline `fig` with the point of `entry_id` ringed (the entry a reader
     opened); `fig` itself unchanged, as given when no point is that entry's."""
     for trace in fig.data:
-        for x, y, data in zip(trace.x or (), trace.y or (), trace.customdata or (), strict=False):
-            if len(data) and data[0] == entry_id:
+        if trace.customdata is None or trace.x is None or trace.y is None:
+            continue
+        for x, y, data in zip(trace.x, trace.y, trace.customdata, strict=False):
+            if len(data) and str(data[0]) == entry_id:
                 out = go.Figure(fig)
                 out.add_trace(
                     go.Scatter(

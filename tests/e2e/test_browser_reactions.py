@@ -92,6 +92,8 @@ def test_html_in_an_entry_is_shown_as_text_never_run(
     eid = entries[entries["source_url"] == XSS_URL].iloc[0]["entry_id"]
     page = open_reactions(browser, f"{app_with_html_entry.url}/reactions?entry={eid}")
     card = page.wait_for_selector(".st-key-entry-card", timeout=30_000)
+    # The card is drawn in steps: wait for the verbatim entry before reading it.
+    expect(page.locator(".st-key-entry-card")).to_contain_text("<img src=x", timeout=30_000)
     text = card.inner_text()
     assert "<script>document.title='pwned'</script>" in text
     assert "<img src=x" in text
