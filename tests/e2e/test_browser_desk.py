@@ -93,6 +93,12 @@ def test_preview_correct_save_mark_and_undo_from_the_journal(desk_app, desk_stor
     assert (jadot["stance"], jadot["stance_rule"]) == ("soutien", "desk")
 
     page.get_by_role("tab", name="Résultats").click()
+    # A refusal is shown in the tab the editor works in (the tab stays open on the rerun
+    # that drops the previous success message).
+    page.get_by_label("Votants").fill("1,5")
+    page.get_by_role("button", name="Ajouter le relevé").click()
+    page.get_by_text("Votants : « 1,5 » n'est pas un nombre entier").wait_for(timeout=60_000)
+    assert page.get_by_text("Rien n'a été enregistré.").is_visible()
     page.get_by_label("Motif", exact=True).fill("chiffre contesté")
     page.get_by_role("button", name="Marquer").click()
     page.get_by_text("Relevé t2-definitif marqué « corrigé »").wait_for(timeout=60_000)

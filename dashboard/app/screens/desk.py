@@ -121,8 +121,10 @@ def refused(exc: DashboardError) -> None:
 if "desk-done" in st.session_state:
     st.success(markdown(st.session_state.pop("desk-done")), icon=":material/check_circle:")
 
+# Keyed and tracked: the tab an editor works in stays open across the reruns of a save (a
+# success message above the tabs comes and goes, which would reset untracked tabs).
 blog_tab, reaction_tab, results_tab, log_tab = st.tabs(
-    ["Live blog", "Réactions", "Résultats", "Journal"]
+    ["Live blog", "Réactions", "Résultats", "Journal"], key="desk-tab", on_change="rerun"
 )
 
 with blog_tab:
