@@ -324,3 +324,56 @@ class HostileFeed:
     def shutdown(self) -> None:
         self.server.shutdown()
         self.server.server_close()
+
+
+# --- an election with results by département ---------------------------------------------------
+
+MAP_FIXTURE = (
+    ROOT / "tests" / "fixtures" / "map" / "presidentielle-2022-departements-definitifs.csv"
+)
+MINISTRY_2022 = ROOT / "tests" / "fixtures" / "ministry" / "presidentielle-2022"
+# When each round's definitive results by département were published (data.gouv.fr).
+_DEFINITIVE_2022 = {1: "2022-04-14T15:23:56+02:00", 2: "2022-04-28T14:21:27+02:00"}
+_DPT_URL = (
+    "https://static.data.gouv.fr/resources/election-presidentielle-des-10-et-24-avril-2022-"
+    "resultats-definitifs-du-{n}-tour/resultats-par-niveau-dpt-t{r}-france-entiere.txt"
+)
+
+
+def election_with_departements(folder: Path) -> Path:
+    """A one-election data folder (election.toml, candidates.csv, results.csv) for the 2022
+    presidential election: both rounds' definitive results by département as the ministry
+    published them (tests/fixtures/map), and national rows that are their sums — what an
+    election with results by area holds, for the map's app and browser tests."""
+    import csv
+
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in ("election.toml", "candidates.csv"):
+        (folder / name).write_bytes((MINISTRY_2022 / name).read_bytes())
+    with MAP_FIXTURE.open(encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    header = (
+        "election_id,round,snapshot_id,as_of,status,kind,bureaux_counted,bureaux_total,"
+        "votants,exprimes,blancs,nuls,candidate_id,votes,share_published,share_base,"
+        "source_url,note,area_level,area_code,area_name"
+    )
+    out = [header]
+    for round_ in (1, 2):
+        mine = [r for r in rows if r["round"] == str(round_)]
+        sid = f"t{round_}-definitif"
+        url = _DPT_URL.format(n="1er" if round_ == 1 else "2nd", r=round_)
+        head = f"presidentielle-2022,{round_},{sid},{_DEFINITIVE_2022[round_]},definitive,count,,,"
+        exprimes = sum({r["area_code"]: int(r["exprimes"]) for r in mine}.values())
+        totals: dict[str, int] = {}
+        for r in mine:
+            totals[r["candidate_id"]] = totals.get(r["candidate_id"], 0) + int(r["votes"])
+        for cid, votes in totals.items():
+            out.append(f"{head},{exprimes},,,{cid},{votes},,exprimes,{url},,,,")
+        for r in mine:
+            name = '"' + r["area_name"].replace('"', '""') + '"'
+            out.append(
+                f"{head},{r['exprimes']},,,{r['candidate_id']},{r['votes']},,exprimes,{url},,"
+                f"departement,{r['area_code']},{name}"
+            )
+    (folder / "results.csv").write_text("\n".join(out) + "\n", encoding="utf-8")
+    return folder

@@ -3,9 +3,12 @@ frame it reads from the results long table (charts.map.area_rows)."""
 
 from __future__ import annotations
 
+import json
+import os
 from pathlib import Path
 
 import pandas as pd
+import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard.charts.map import FRAME_COLUMNS, area_rows
@@ -114,13 +117,15 @@ def test_area_rows_of_an_election_without_areas_is_empty():
 
 def bundle_2022(round_: int = 2, *, dark: bool = False):
     from dashboard.charts.bundles import load_geometry, map_bundle, results_view
+    from dashboard.charts.map import area_rows
     from dashboard.charts.theme import house_template
     from dashboard.election import load_election
 
     election = load_election(ROOT / "tests/fixtures/ministry/presidentielle-2022/election.toml")
     results, candidates = long_table((1, 2))
     view = results_view(results, candidates, election, round_)
-    return map_bundle(view, house_template(dark=dark), geojson=load_geometry())
+    rows = area_rows(results, candidates, round_)
+    return map_bundle(view, house_template(dark=dark), geojson=load_geometry(), rows=rows)
 
 
 def test_map_bundle_says_what_it_shows():
@@ -166,3 +171,59 @@ def test_export_names_the_map_and_refuses_it_for_the_primary_in_one_line(app_env
     assert main(["export", "map", "--format", "csv", "--out", str(app_env / "x.csv")]) == 2
     err = capsys.readouterr().err
     assert err == "error: pas de résultats par département pour cette élection\n"
+
+
+@pytest.fixture
+def presidentielle_2022_by_departement(tmp_path, monkeypatch) -> Path:
+    """A built store of the 2022 presidential's definitive results, by département and
+    national, and the settings pointing the app at it."""
+    from dashboard.testing import call_cli, election_with_departements
+
+    folder = election_with_departements(tmp_path / "presidentielle-2022")
+    env = dict(
+        os.environ, DASHBOARD_DATA_DIR=str(folder), DASHBOARD_STORE_DIR=str(tmp_path / "store")
+    )
+    env.pop("DASHBOARD_ELECTION", None)
+    assert call_cli(["data", "build"], env).returncode == 0
+    monkeypatch.setenv("DASHBOARD_DATA_DIR", str(folder))
+    monkeypatch.setenv("DASHBOARD_STORE_DIR", str(tmp_path / "store"))
+    monkeypatch.delenv("DASHBOARD_ELECTION", raising=False)
+    monkeypatch.delenv("DASHBOARD_EMBARGO_UNTIL", raising=False)
+    return folder
+
+
+def test_2022_map_table_and_the_card_of_a_picked_departement(presidentielle_2022_by_departement):
+    at = AppTest.from_file(PAGE, default_timeout=60).run()
+    assert not at.exception, at.exception
+    specs = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    (geo,) = [s for s in specs if s["layout"].get("meta", {}).get("chart") == "map"]
+    located = [loc for t in geo["data"] if t.get("type") == "choropleth" for loc in t["locations"]]
+    assert len(located) == 101
+    assert [r.label for r in at.radio] == ["Tour", "Carte"]
+    (table,) = at.dataframe
+    assert len(table.value) == 107 and list(table.value.columns)[:3] == [
+        "Département",
+        "Code",
+        "En tête",
+    ]
+    at.selectbox(key="map-area").set_value("2A").run()
+    assert not at.exception, at.exception
+    metrics = {m.label: (m.value, m.delta) for m in at.metric}
+    assert metrics["En tête"] == ("Marine Le Pen", "58,32\u00a0%")
+    assert metrics["Avance sur le 2e"] == ("16,64 pts", "Emmanuel Macron")
+    assert metrics["Exprimés"] == ("62\u00a0728", "")
+    specs = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    split = specs[-1]
+    assert split["layout"]["meta"]["chart"] == "vote-split"
+    assert split["layout"]["title"]["text"] == "Corse-du-Sud (2A)"
+
+
+def test_2022_share_map_of_a_chosen_candidate(presidentielle_2022_by_departement):
+    at = AppTest.from_file(PAGE, default_timeout=60).run()
+    at.radio(key="map-mode").set_value("share").run()
+    assert not at.exception, at.exception
+    at.selectbox(key="map-candidate-2").set_value("le-pen").run()
+    specs = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    (geo,) = [s for s in specs if s["layout"].get("meta", {}).get("chart") == "map"]
+    assert geo["layout"]["meta"]["mode"] == "share"
+    assert geo["layout"]["meta"]["candidate_id"] == "le-pen"

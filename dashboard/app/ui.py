@@ -103,6 +103,19 @@ def results() -> pd.DataFrame:
     return _shown_results(str(s.root), results_key(), embargo_key())
 
 
+@st.cache_data(max_entries=8, show_spinner=False)
+def _shown_areas(store_dir: str, key: tuple, hidden: tuple[int, ...]) -> pd.DataFrame:
+    from dashboard.results.views import load_area_results
+
+    return hide_results(load_area_results(Store(store_dir)), election(), embargo_now())
+
+
+def area_results() -> pd.DataFrame:
+    """The rows of areas (départements…) as pages show them: hidden under embargo too."""
+    s = store()
+    return _shown_areas(str(s.root), results_key(), embargo_key())
+
+
 def embargo_key() -> tuple[int, ...]:
     """The rounds under embargo right now: the part of "now" that changes what pages show."""
     return tuple(sorted(embargoed_rounds(election(), embargo_now())))
@@ -161,7 +174,7 @@ def _area_map(
     from dashboard.charts.map import area_rows, build_area_table
 
     v = _view(key, round_, at)
-    rows = area_rows(v.results, v.candidates, round_, at)
+    rows = area_rows(area_results(), v.candidates, round_, at)
     if rows.empty:
         return None, rows, build_area_table(rows)
     bundle = map_bundle(

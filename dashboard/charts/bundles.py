@@ -307,16 +307,14 @@ def map_bundle(
     template: go.layout.Template,
     *,
     geojson: dict[str, Any],
+    rows: pd.DataFrame,
     mode: str = "leader",
     candidate_id: str | None = None,
-    rows: pd.DataFrame | None = None,
 ) -> ChartBundle:
-    """The map of the round's départements at the view's moment (`rows`: its `area_rows`,
-    when the caller has them already). DashboardError when the election has none."""
+    """The map of the round's départements at the view's moment (`rows`: `area_rows` of the
+    area table at that round and moment). NotApplicable when the election has none."""
     spec = AREA_CHARTS["map"]
     rnd = view.election.round(view.round)
-    if rows is None:
-        rows = area_rows(view.results, view.candidates, view.round, view.at)
     if rows.empty:
         raise NotApplicable(NO_AREAS)
     latest = rows.loc[pd.to_datetime(rows["as_of"]).idxmax()]
@@ -508,7 +506,11 @@ def build_chart(
     if name == "vote-split":
         return vote_split_bundle(view, template)
     if name == "map":
-        return map_bundle(view, template, geojson=load_geometry())
+        from dashboard.results.views import load_area_results
+
+        areas = hide_results(load_area_results(store), election, clock_now(store.root))
+        rows = area_rows(areas, candidates, number, when)
+        return map_bundle(view, template, geojson=load_geometry(), rows=rows)
     return progress_bundle(view, template)
 
 
