@@ -115,6 +115,17 @@ def test_a_valid_snapshot_is_added_and_said_in_french(desk, app_env):
         "hamon",
         "valls",
     ]
+    # The journal tells it as text, candidates by name.
+    row = actions.journal(Store(app_env), load_election(DATA / "election.toml")).iloc[0]
+    assert (row["Action"], row["Objet"], row["Avant"]) == (
+        "Relevé ajouté",
+        "Relevé t2-1900-saisie (2nd tour)",
+        "—",
+    )
+    assert row["Après"] == (
+        "partiel, au 29/01/2017 19:00 · 1\u00a0500\u00a0000 votants · 1\u00a0480\u00a0000 exprimés"
+        " · Benoît Hamon 58,90\u00a0% · Manuel Valls 41,10\u00a0%"
+    )
 
 
 def test_forms_offer_only_valid_choices_in_french(desk):

@@ -31,6 +31,7 @@ from dashboard.liveblog.store import (
 )
 from dashboard.model import (
     AUDIT,
+    CANDIDATES,
     ENTRIES,
     MARK_LABELS,
     MARKS,
@@ -709,7 +710,11 @@ def journal(store: Store, election: Election, gazetteer: Gazetteer | None = None
         if len(entries)
         else {}
     )
-    camps = gazetteer.camps if gazetteer is not None else {}
+    candidates = store.read_df("candidates", CANDIDATES)
+    labels = _Labels(
+        camps=gazetteer.camps if gazetteer is not None else {},
+        names=dict(zip(candidates["candidate_id"], candidates["name"], strict=True)),
+    )
     reverted = set(log["reverts"].dropna())
     rows = []
     for change in log.itertuples():
@@ -730,8 +735,8 @@ def journal(store: Store, election: Election, gazetteer: Gazetteer | None = None
                 "Objet": _target_text(
                     str(change.target), before, after, rounds, times, blogs, election
                 ),
-                "Avant": _state_text(change.action, str(change.target), before, camps),
-                "Après": _state_text(change.action, str(change.target), after, camps),
+                "Avant": _state_text(change.action, str(change.target), before, labels),
+                "Après": _state_text(change.action, str(change.target), after, labels),
                 "Motif": "" if pd.isna(change.reason) else str(change.reason),
             }
         )
@@ -776,7 +781,14 @@ def _target_text(
     return target
 
 
-def _state_text(action: str, target: str, state: Any, camps: dict[str, Any]) -> str:
+@dataclass(frozen=True)
+class _Labels:
+    camps: dict[str, Any]  # camp_id → Camp
+    names: dict[str, str]  # candidate_id → name
+
+
+def _state_text(action: str, target: str, state: Any, labels: _Labels) -> str:
+    camps = labels.camps
     if state is None:
         return "—"
     if not isinstance(state, dict):
@@ -806,7 +818,8 @@ def _state_text(action: str, target: str, state: Any, camps: dict[str, Any]) -> 
                 bits.append(fr.fr_pct(cand["share"]))
             if cand.get("votes") is not None:
                 bits.append(f"{fr.fr_int(cand['votes'])} voix")
-            parts.append(f"{cand['id']} {' / '.join(bits)}".strip())
+            name = labels.names.get(cand["id"], cand["id"])
+            parts.append(f"{name} {' / '.join(bits)}".strip())
         return " · ".join(parts)
     return ", ".join(f"{k} : {v}" for k, v in state.items())
 
