@@ -143,7 +143,12 @@ def test_forms_offer_only_valid_choices_in_french(desk):
         "% — Manuel Valls",
     ]
     assert [d.value.isoformat() for d in desk.date_input] == ["2017-01-29", "2017-01-29"]
-    # Only the round's plausible dates (plausible_days = 7 around round 2, up to after it).
+    # Only the election's plausible dates for a blog, the round's for a snapshot
+    # (plausible_days = 7 before the round, 7 after the last round).
+    assert (desk.date_input[0].min.isoformat(), desk.date_input[0].max.isoformat()) == (
+        "2017-01-15",
+        "2017-02-05",
+    )
     assert (desk.date_input[1].min.isoformat(), desk.date_input[1].max.isoformat()) == (
         "2017-01-22",
         "2017-02-05",

@@ -137,8 +137,14 @@ with blog_tab:
         max_upload_size=max(1, int(limit_mb)),
     )
     c1, c2 = st.columns([1, 3])
+    # Only the days a blog of this election can start (plausible_days in election.toml).
+    first, last = ui.election().window()
     blog_day = c1.date_input(
-        "Date du blog", value=ui.election().last_round.date, format="DD/MM/YYYY"
+        "Date du blog",
+        value=ui.election().last_round.date,
+        min_value=first.date(),
+        max_value=(last - timedelta(days=1)).date(),
+        format="DD/MM/YYYY",
     )
     source_url = c2.text_input("URL source du live blog", key="blog-url")
     gaz = ui.gazetteer()
