@@ -216,7 +216,21 @@ def election_dir(root: Path | None = None, election: str | None = None) -> Path:
     to data_dir, `election` to the setting, then the default). A folder that is itself one
     election's (see single_election) is returned as it is."""
     root = data_dir() if root is None else Path(root)
-    if single_election(root):
+    try:
+        stat = os.stat(root / ELECTIONS_FILE)
+        stamp: tuple[int, int] | None = (stat.st_mtime_ns, stat.st_size)
+    except FileNotFoundError:
+        stamp = None
+    # Asked dozens of times per page run: worked out again only when an input changed.
+    return _election_dir(str(root), election or "", get_str("election"), stamp)
+
+
+@functools.lru_cache(maxsize=64)
+def _election_dir(
+    root_name: str, election: str, setting: str, stamp: tuple[int, int] | None
+) -> Path:
+    root = Path(root_name)
+    if stamp is None:  # no elections.toml: one election's folder (see single_election)
         return root
     chosen = check_election(election, root) if election else election_id(root)
     return root / "elections" / chosen

@@ -497,7 +497,8 @@ def show_chart(bundle: ChartBundle, *, key: str, on_select: str = "ignore") -> o
     c1.download_button(
         "Données (CSV)",
         # French Excel: UTF-8 BOM, ";", decimal comma, French headers (README, "Data").
-        data=formats.data_csv(french_csv(bundle.data)),
+        # Written on click: bytes given here would be built and kept per session every run.
+        data=lambda: formats.data_csv(french_csv(bundle.data)),
         file_name=names.filename(
             bundle.election_slug, bundle.round, bundle.slug, bundle.file_moment, "csv"
         ),
@@ -516,10 +517,21 @@ def show_chart(bundle: ChartBundle, *, key: str, on_select: str = "ignore") -> o
     return event
 
 
-def screen_figure(fig: go.Figure) -> go.Figure:
-    """The export figure without its own title (the page writes it above, wrapping)."""
-    out = go.Figure(fig)
+@st.cache_resource(max_entries=128, show_spinner=False)
+def _screen_figure(fig_id: int, _fig: go.Figure) -> tuple[go.Figure, go.Figure]:
+    out = go.Figure(_fig)
     out.update_layout(title=None, margin_t=36)
+    # The entry holds the export figure too, so its id cannot be reused while it lives.
+    return _fig, out
+
+
+def screen_figure(fig: go.Figure) -> go.Figure:
+    """The export figure without its own title (the page writes it above, wrapping); made
+    once per figure (copying a figure costs 20–60 ms), shared: do not modify."""
+    original, out = _screen_figure(id(fig), fig)
+    if original is not fig:  # cannot happen (see above); never show another chart
+        _screen_figure.clear()
+        original, out = _screen_figure(id(fig), fig)
     return out
 
 
