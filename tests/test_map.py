@@ -93,7 +93,7 @@ def test_round_2_leader_map_colours_corse_du_sud_for_le_pen(
     assert fig.layout.meta["not_drawn"] == NOT_DRAWN
     assert [t for t in fig.data if t.meta["role"] == "no-data"] == []
     assert le_pen.colorbar.title.text == "Marine Le Pen<br>en tête : 28 dép."
-    assert list(le_pen.colorbar.ticktext) == ["0", "", "20", "", "≥\u00a040\u00a0pts"]
+    assert list(le_pen.colorbar.ticktext) == ["0", "", "", "", "≥\u00a040\u00a0pts"]
 
 
 def test_hover_of_corse_du_sud_in_french(geometry, presidentielle_2022_definitive_by_departement):

@@ -221,8 +221,9 @@ def share_hover(area: pd.DataFrame, candidate_id: str) -> str:
 
 
 def tick_labels(ticks: list[float], *, suffix: str, capped: bool) -> list[str]:
-    """0, the middle and the end ("≥ 40 pts" when areas go beyond): short bars stay legible."""
-    shown = {0, len(ticks) // 2, len(ticks) - 1}
+    """0 and the end ("≥ 40 pts" when areas go beyond): a bar a third of a phone wide stays
+    legible, never with tilted labels."""
+    shown = {0, len(ticks) - 1}
     labels = [f"{v:g}" if i in shown else "" for i, v in enumerate(ticks)]
     labels[-1] = (f"≥{NBSP}" if capped else "") + f"{ticks[-1]:g}{suffix}"
     return labels
@@ -249,19 +250,20 @@ def _colour_bar(
     return dict(
         orientation="h",
         title=dict(text=title, side="top", font=dict(size=12)),
-        x=0.02 + col * (1 / BARS_PER_ROW),
+        x=0.03 + col * (1 / BARS_PER_ROW),
         xanchor="left",
         # In the bottom band of the plot area that the map leaves free (BAR_BAND a row):
         # inside the plot, so an export's frame, whatever its margins, never runs over them.
         y=(rows - row) * BAR_BAND - 0.01,
         yanchor="top",
-        len=1 / BARS_PER_ROW - 0.1,
+        len=1 / BARS_PER_ROW - 0.07,
         lenmode="fraction",
         thickness=10,
         outlinewidth=0,
         tickvals=ticks,
         ticktext=tick_labels(ticks, suffix=suffix, capped=capped),
         tickfont=dict(size=11, color=muted),
+        tickangle=0,
     )
 
 
