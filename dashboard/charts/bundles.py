@@ -33,6 +33,7 @@ from dashboard.fr import (
 )
 from dashboard.results import query
 from dashboard.results.embargo import clock_now, hide_results
+from dashboard.results.views import winner_words, winners_sentence
 from dashboard.store import Store
 from dashboard.text import host as url_host
 
@@ -248,7 +249,7 @@ def vote_split_bundle(view: ResultsView, template: go.layout.Template) -> ChartB
         title=title,
         subtitle=subtitle,
         winners=winners,
-        winner_label=rnd.winner_label,
+        winner_label=winner_words(view.shares, rnd),
     )
     data = view.shares[["name", "votes", "share", "share_published", "share_base"]].rename(
         columns={
@@ -265,7 +266,7 @@ def vote_split_bundle(view: ResultsView, template: go.layout.Template) -> ChartB
             view.shares["name"], view.shares["share"], view.shares["votes"], strict=True
         )
     ]
-    lead = f"{view.shares['name'].iloc[0]} {'arrive en tête' if not winners else rnd.winner_label}"
+    lead = winners_sentence(view.shares, rnd, winners)
     alt = (
         f"Diagramme en barres, {title}, {BASE_LABEL[base]}, résultats {status}s au "
         f"{moment} : {', '.join(parts)}. {lead}."
@@ -520,7 +521,7 @@ NO_COUNT_YET = "aucun résultat publié à cette heure"
 def _count_text(rows: pd.DataFrame, candidates: pd.DataFrame) -> str:
     lead = query.shares(rows, candidates).iloc[0]
     first = rows.iloc[0]
-    parts = [f"{str(lead['name']).split()[-1]} {fr_pct(lead['share'])}"]
+    parts = [f"{lead['short']} {fr_pct(lead['share'])}"]
     if not pd.isna(first["bureaux_counted"]):
         parts.append(f"{fr_int(first['bureaux_counted'])} bureaux")
     stamp = fr_moment(first["as_of"], known=time_known(first["note"]), year=False, sep=" ")
@@ -568,7 +569,7 @@ def announcements(results: pd.DataFrame, candidates: pd.DataFrame, round_: int) 
     rows = []
     for _, snap in snaps.iterrows():
         lead = query.shares(query.snapshot_rows(results, snap["snapshot_id"]), candidates).iloc[0]
-        surname = str(lead["name"]).split()[-1]
+        surname = str(lead["short"])
         status = status_fr(str(snap["status"]))
         votants = "" if pd.isna(snap["votants"]) else f", {fr_int(snap['votants'])} votants"
         rows.append(

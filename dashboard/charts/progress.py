@@ -134,6 +134,8 @@ def build_progress(
                 y=shares,
                 mode="lines+markers+text",
                 name=plotly_text(first["name"]),
+                # The short name for compact labels elsewhere (the public SVG's line ends).
+                meta={"short": str(first["short"]) if "short" in first.index else ""},
                 line=dict(color=colour_or_muted(first["colour"]), width=3),
                 marker=dict(size=8),
                 # The line's end carries its value: the figure a reader looks for.

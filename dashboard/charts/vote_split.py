@@ -19,10 +19,11 @@ def build_vote_split(
     title: str = "",
     subtitle: str = "",
     winners: tuple[str, ...] = (),
-    winner_label: str = "vainqueur",
+    winner_label: str | dict[str, str] = "vainqueur",
 ) -> go.Figure:
     """Bars of `df` (results.query.shares: name, colour, share, votes, share_base), highest on
-    top. Two candidates get a 50 % line; `winners` (candidate ids) are marked on their label."""
+    top. Two candidates get a 50 % line; `winners` (candidate ids) are marked on their label
+    with `winner_label` (one word, or candidate id → its gendered word)."""
     df = df[df["share"].notna()].sort_values("share", ascending=True)
     base = str(df["share_base"].iloc[0]) if len(df) else "exprimes"
     # Plotly reads labels, custom data and hover text as HTML: names are escaped.
@@ -101,7 +102,9 @@ def build_vote_split(
         fig.add_annotation(
             x=0,
             y=labels[at],
-            text=plotly_text(winner_label),
+            text=plotly_text(
+                winner_label.get(winner, "") if isinstance(winner_label, dict) else winner_label
+            ),
             showarrow=False,
             xanchor="left",
             xshift=8,

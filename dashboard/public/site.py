@@ -49,7 +49,13 @@ from dashboard.results.embargo import (
     hide_document,
     hide_results,
 )
-from dashboard.results.views import feed_document, load_candidates, load_results
+from dashboard.results.views import (
+    feed_document,
+    load_candidates,
+    load_results,
+    winner_words,
+    winners_headline,
+)
 from dashboard.store import Store
 from dashboard.text import html, http_url
 
@@ -246,7 +252,7 @@ class Builder:
         bundle = self.vote_split(view)
         ids = dict(zip(view.shares["name"].astype(str), view.shares["candidate_id"], strict=True))
         bars = svg.vote_split_bars(bundle.fig, ids)
-        label = self.src.election.round(view.round).winner_label
+        label = winner_words(view.shares, self.src.election.round(view.round))
         narrow, wide = (
             svg.vote_split_svg(bundle.fig, bars, width=w, label=bundle.alt_text, winner_label=label)
             for w in (NARROW, WIDE)
@@ -311,12 +317,12 @@ class Builder:
         if not shares.empty:
             winners = view.winners()
             lead = shares.iloc[0]
-            label = rnd.winner_label.capitalize() if winners else "En tête"
+            label = winners_headline(shares, rnd, winners)["title"]  # gendered, plural
             if len(winners) > 1:
                 names = " et ".join(
                     str(n) for n in shares[shares["candidate_id"].isin(winners)]["name"]
                 )
-                parts.append(f'<p class="lead">{html(label)}s : <strong>{html(names)}</strong></p>')
+                parts.append(f'<p class="lead">{html(label)} : <strong>{html(names)}</strong></p>')
             else:
                 parts.append(
                     f'<p class="lead"><span data-f="lead-label">{html(label)}</span> : '

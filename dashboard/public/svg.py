@@ -94,10 +94,20 @@ def vote_split_bars(fig: go.Figure, ids_by_name: dict[str, str]) -> list[Bar]:
     return list(reversed(bars))  # the figure draws the lowest first
 
 
+def _word(label: str | dict[str, str], candidate_id: str) -> str:
+    return label.get(candidate_id, "") if isinstance(label, dict) else label
+
+
 def vote_split_svg(
-    fig: go.Figure, bars: list[Bar], *, width: int, label: str, winner_label: str
+    fig: go.Figure,
+    bars: list[Bar],
+    *,
+    width: int,
+    label: str,
+    winner_label: str | dict[str, str],
 ) -> str:
-    """Horizontal bars, name above each bar, share after it, a 50 % line in a run-off."""
+    """Horizontal bars, name above each bar, share after it, a 50 % line in a run-off;
+    `winner_label` one word, or candidate id → its gendered word ("élue")."""
     lo, hi = fig.layout.xaxis.range or (0, 100)
     two_way = len(bars) == 2
     left, right, top, row = 4.0, 62.0, 26.0 if two_way else 8.0, 50.0
@@ -116,7 +126,7 @@ def vote_split_svg(
             _text(
                 left,
                 y + 14,
-                name + (f" ✓ {winner_label}" if bar.winner else ""),
+                name + (f" ✓ {_word(winner_label, bar.candidate_id)}" if bar.winner else ""),
                 font_weight=weight,
             )
         )
@@ -222,6 +232,7 @@ class Line:
     x: list[pd.Timestamp]
     y: list[float]
     labels: list[str]  # "58,87 %" (the app's hover text)
+    short: str = ""  # the candidate's short name (the figure's trace meta), else empty
 
 
 @dataclass(frozen=True)
@@ -243,6 +254,7 @@ def progress_data(fig: go.Figure) -> Progress:
             [pd.Timestamp(x) for x in t.x],
             [float(y) for y in t.y],
             [str(c[0]) for c in t.customdata] if t.customdata is not None else [""] * len(t.x),
+            str((t.meta or {}).get("short", "")) if isinstance(t.meta, dict) else "",
         )
         for t in fig.data
         if t.type == "scatter"
@@ -265,7 +277,7 @@ def progress_svg(data: Progress, *, width: int, label: str, until: datetime | No
         return [i for i, x in enumerate(xs) if limit is None or x <= limit]
 
     ticks = [t for t in data.ticks if limit is None or t <= limit]
-    end_labels = [f"{ln.name.split()[-1]} {ln.labels[-1]}" for ln in data.lines if ln.labels]
+    end_labels = [f"{ln.short or ln.name} {ln.labels[-1]}" for ln in data.lines if ln.labels]
     right = max((_text_width(t, 12, bold=True) for t in end_labels), default=40.0) + 10
     left, top = 34.0, 10.0
     share_h, gap, bar_h = 190.0, 36.0, 70.0
@@ -304,8 +316,7 @@ def progress_svg(data: Progress, *, width: int, label: str, until: datetime | No
         body.append(f'<path d="{path}" fill="none" stroke="{colour}" stroke-width="2.5"/>')
         body += [f'<circle cx="{_num(x)}" cy="{_num(y)}" r="3.5" fill="{colour}"/>' for x, y in pts]
         last = trace.labels[idx[-1]]
-        surname = str(trace.name).split()[-1]
-        ends.append((pts[-1][1], f"{surname} {last}", colour))
+        ends.append((pts[-1][1], f"{trace.short or trace.name} {last}", colour))
     # Labels of the last points, pushed apart so that none overlaps another.
     ends.sort()
     placed: list[float] = []

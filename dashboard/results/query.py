@@ -77,6 +77,18 @@ def shares(rows: pd.DataFrame, candidates: pd.DataFrame) -> pd.DataFrame:
     out["share_computed"] = computed
     out["share"] = computed.fillna(out["share_published"])
     out["name"] = out["candidate_id"].map(cand["name"]).fillna(out["candidate_id"])
+    # `short`: the newsroom's short_name when candidates.csv gives one, else the full name
+    # (never a cut of it: "Le Pen" is not "Pen").
+    if "short_name" in cand:
+        short = out["candidate_id"].map(cand["short_name"])
+        out["short"] = short.where(short.notna() & (short.astype(str) != ""), out["name"])
+    else:
+        out["short"] = out["name"]
+    out["gender"] = (
+        out["candidate_id"].map(cand["gender"])
+        if "gender" in cand
+        else pd.Series(None, index=out.index)
+    )
     out["colour"] = out["candidate_id"].map(cand["colour"])  # NA: the chart picks a grey
     out["display_order"] = out["candidate_id"].map(cand["display_order"]).fillna(ORDER_LAST)
     out["share_base"] = base
@@ -105,6 +117,9 @@ def progress(results: pd.DataFrame, round_: int, candidates: pd.DataFrame) -> pd
                 "bureaux_counted",
                 "bureaux_total",
                 "bureaux_pct",
+                "counted_pct",
+                "counted_unit",
+                "progress_pct",
                 "votants",
                 "note",
             ]
@@ -119,17 +134,22 @@ def progress(results: pd.DataFrame, round_: int, candidates: pd.DataFrame) -> pd
             "kind",
             "bureaux_counted",
             "bureaux_total",
+            "counted_pct",
+            "counted_unit",
             "votants",
             "note",
             "source_url",
         ):
-            s[col] = first[col]
+            s[col] = first[col] if col in first.index else None
         s["snapshot_id"] = sid
         parts.append(s)
     out = pd.concat(parts, ignore_index=True)
     out["bureaux_pct"] = (
         100.0 * out["bureaux_counted"].astype("Float64") / out["bureaux_total"].astype("Float64")
     ).round(2)
+    # How far the count is, whatever the source reports: bureaux counted when it gives them,
+    # else its counted share (of bureaux or of inscrits, `counted_unit`).
+    out["progress_pct"] = out["bureaux_pct"].fillna(out["counted_pct"].astype("Float64"))
     return out.sort_values(["as_of", "display_order"]).reset_index(drop=True)
 
 
@@ -142,7 +162,8 @@ class SnapshotChange:
     shares: dict[str, float]
 
     def describe(self, names: dict[str, str]) -> str:
-        """ "depuis 20:40 : +1 678 bureaux, Hamon +0,22 pt"."""
+        """ "depuis 20:40 : +1 678 bureaux, Hamon +0,22 pt": `names` as shown (candidate id →
+        short name, see views.display_names), never cut."""
         parts = []
         if self.bureaux:
             parts.append(f"{'+' if self.bureaux > 0 else '−'}{fr_int(abs(self.bureaux))} bureaux")
@@ -150,7 +171,7 @@ class SnapshotChange:
             parts.append(f"{'+' if self.votants > 0 else '−'}{fr_int(abs(self.votants))} votants")
         for cid, delta in self.shares.items():
             if round(delta, 2) != 0:
-                parts.append(f"{names.get(cid, cid).split()[-1]} {fr_signed(delta)}")
+                parts.append(f"{names.get(cid, cid)} {fr_signed(delta)}")
         detail = ", ".join(parts) if parts else "pas de changement"
         since = pd.Timestamp(self.since)
         same_day = since.date() == pd.Timestamp(self.until).date()

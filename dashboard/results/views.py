@@ -11,9 +11,9 @@ from typing import Any
 
 import pandas as pd
 
-from dashboard.election import Election, load_election
+from dashboard.election import Election, Round, load_election
 from dashboard.errors import DashboardError
-from dashboard.fr import BASE_FR, PARIS, bureaux_text, fr_int, fr_pct, status_fr
+from dashboard.fr import BASE_FR, PARIS, bureaux_text, fr_int, fr_pct, status_fr, time_known
 from dashboard.model import CANDIDATES, RESULTS, is_national, snapshot_document
 from dashboard.results import query
 from dashboard.results.embargo import clock_now, hide_document
@@ -92,22 +92,33 @@ def results_text(doc: dict[str, Any]) -> str:
     """A feed document as a French text table for the terminal."""
     as_of = datetime.fromisoformat(doc["as_of"])
     status = status_fr(doc["status"])
-    bureaux = bureaux_text(doc["bureaux_counted"], doc["bureaux_total"])
+    known = time_known(doc.get("note"))
+    moment = f"{as_of:%d/%m/%Y à %H:%M}" if known else f"{as_of:%d/%m/%Y}"
+    turnout = turnout_figures(doc)
     lines = [
-        f"{doc['election']} — tour {doc['round']} — {status}, au {as_of:%d/%m/%Y à %H:%M}",
-        f"Bureaux : {bureaux}",
-        f"Votants : {fr_int(doc['votants'])}   Exprimés : {fr_int(doc['exprimes'])}   "
-        f"Blancs : {fr_int(doc['blancs'])}   Nuls : {fr_int(doc['nuls'])}",
-        "",
-        f"{'Candidat':<24}{'Voix':>12}  % {BASE_FR[doc['share_base']]}",
+        f"{doc['election']} — tour {doc['round']} — {status}, au {moment}",
+        f"Dépouillement : {progress_text(doc)}",
     ]
+    if doc.get("inscrits") is not None:
+        lines.append(
+            f"Inscrits : {fr_int(doc['inscrits'])}   Abstentions : {fr_int(doc.get('abstentions'))}"
+        )
+    if turnout["text"]:
+        lines.append(turnout["text"])
+    if not turnout["rate_only"]:
+        lines.append(
+            f"Votants : {fr_int(doc['votants'])}   Exprimés : {fr_int(doc['exprimes'])}   "
+            f"Blancs : {fr_int(doc['blancs'])}   Nuls : {fr_int(doc['nuls'])}"
+        )
+    lines += ["", f"{'Candidat':<24}{'Voix':>12}  % {BASE_FR[doc['share_base']]}"]
     if doc.get("embargo"):
         until = doc["embargo"].get("until")
         when = f" jusqu'à {datetime.fromisoformat(until):%H:%M}" if until else ""
         lines.insert(-2, f"Sous embargo{when} : voix et parts des candidats masquées")
     for cand in sorted(doc["candidates"], key=lambda c: -(c["share"] or -1)):
         lines.append(f"{cand['name']:<24}{fr_int(cand['votes']):>12}  {fr_pct(cand['share'])}")
-    lines += ["", f"Source : {doc['source_url']}"]
+    authority = f"{doc['authority']} — " if doc.get("authority") else ""
+    lines += ["", f"Source : {authority}{doc['source_url']}"]
     if doc.get("flags"):
         lines.append("Alertes : " + " ; ".join(doc["flags"]))
     return "\n".join(lines)
@@ -184,3 +195,149 @@ def validate_path(
             f"{judged.AREAS_NOT_STORED}"
         )
     return lines, all(v.ok for v in verdicts)
+
+
+# --- display data for every surface (app, exports, public site) -------------------------------
+# Pure: figures in, French text out. Names are never cut: a candidate is shown by the
+# short_name of candidates.csv when the newsroom gives one, else by the full name.
+
+
+def display_names(candidates: pd.DataFrame) -> dict[str, str]:
+    """candidate id → the name shown in compact places (diffs, labels): short_name, else the
+    full name ("Marine Le Pen", never "Pen")."""
+    names = dict(zip(candidates["candidate_id"], candidates["name"], strict=True))
+    if "short_name" in candidates:
+        for cid, short in zip(candidates["candidate_id"], candidates["short_name"], strict=True):
+            if isinstance(short, str) and short:
+                names[cid] = short
+    return names
+
+
+def _and(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " et " + names[-1]
+
+
+def winners_headline(shares: pd.DataFrame, rnd: Round, winners: tuple[str, ...]) -> dict[str, str]:
+    """The headline card of a round: {"title", "value", "detail"}.
+
+    One winner: "Élue" / "Marine Le Pen" / "58,55 %"; several: "Qualifiés" / "Emmanuel
+    Macron et Marine Le Pen" (short names when given) / "27,85 % · 23,15 %"; none yet (a
+    partial count): "En tête" and the leader. Labels agree with the candidates' gender."""
+    if shares.empty:
+        return {"title": "En tête", "value": "n. c.", "detail": ""}
+    won = shares[shares["candidate_id"].isin(winners)]
+    gender = won["gender"] if "gender" in won else pd.Series([None] * len(won))
+    genders = [g if isinstance(g, str) else None for g in gender]
+    if len(won) > 1:
+        names = [str(n) for n in won["short" if "short" in won else "name"]]
+        return {
+            "title": rnd.winners_word(genders).capitalize(),
+            "value": _and(names),
+            "detail": " · ".join(fr_pct(x) for x in won["share"]),
+        }
+    lead = won.iloc[0] if len(won) else shares.iloc[0]
+    title = rnd.winner_word(genders[0] if genders else None).capitalize() if len(won) else "En tête"
+    return {"title": title, "value": str(lead["name"]), "detail": fr_pct(lead["share"])}
+
+
+def winner_words(shares: pd.DataFrame, rnd: Round) -> dict[str, str]:
+    """candidate id → the round's winner word in their gender ("élue", "qualifié")."""
+    genders = shares["gender"] if "gender" in shares else [None] * len(shares)
+    return {
+        str(cid): rnd.winner_word(g if isinstance(g, str) else None)
+        for cid, g in zip(shares["candidate_id"], genders, strict=True)
+    }
+
+
+def winners_sentence(shares: pd.DataFrame, rnd: Round, winners: tuple[str, ...]) -> str:
+    """The closing sentence of an alt text, naming every winner: "Emmanuel Macron et Marine
+    Le Pen qualifiés", "Marine Le Pen élue", or "X arrive en tête" before any winner."""
+    if shares.empty:
+        return ""
+    won = shares[shares["candidate_id"].isin(winners)]
+    if won.empty:
+        return f"{shares['name'].iloc[0]} arrive en tête"
+    genders = [g if isinstance(g, str) else None for g in won.get("gender", [None] * len(won))]
+    return f"{_and([str(n) for n in won['name']])} {rnd.winners_word(genders)}"
+
+
+def turnout_figures(doc: dict[str, Any]) -> dict[str, Any]:
+    """What a results page leads with, from a feed document (schema 2):
+
+    - `participation_pct`: published, else votants / inscrits when both are known;
+    - `abstention_pct`: 100 − participation, when inscrits are known;
+    - `rate_only`: a report given only as a rate (midday, 17 h: no votants) — shown as a
+      rate with its scope, never as a number of votants;
+    - `scope`, and `text`: "Participation : 73,69 % · abstention : 26,31 % (France entière)",
+      "Participation : 25,48 % des inscrits (métropole)", or "" when nothing is known."""
+    inscrits, votants = doc.get("inscrits"), doc.get("votants")
+    rate = doc.get("participation_pct")
+    if rate is None and inscrits and votants is not None:
+        rate = round(100.0 * votants / inscrits, 2)
+    abstention = None
+    if doc.get("abstentions") is not None and inscrits:
+        abstention = round(100.0 * doc["abstentions"] / inscrits, 2)
+    elif rate is not None and inscrits:
+        abstention = round(100.0 - rate, 2)
+    scope = doc.get("scope")
+    where = f" ({scope})" if scope else ""
+    rate_only = rate is not None and votants is None
+    if rate is None:
+        text = ""
+    elif rate_only or abstention is None:
+        text = f"Participation : {fr_pct(rate)} des inscrits{where}"
+    else:
+        text = f"Participation : {fr_pct(rate)} · abstention : {fr_pct(abstention)}{where}"
+    return {
+        "participation_pct": rate,
+        "abstention_pct": abstention,
+        "inscrits": inscrits,
+        "rate_only": rate_only,
+        "scope": scope,
+        "text": text,
+    }
+
+
+COUNTED_UNIT_FR = {"bureaux": "des bureaux", "inscrits": "des inscrits"}
+
+
+def progress_text(doc: dict[str, Any]) -> str:
+    """How far the count is, as the source gives it: "7 023 / 7 208 (97,4 %)" from bureaux,
+    "97 % des inscrits dépouillés" from a counted share, else "n. c."."""
+    if doc.get("bureaux_counted") is not None:
+        return bureaux_text(doc["bureaux_counted"], doc.get("bureaux_total"))
+    if doc.get("counted_pct") is not None:
+        unit = COUNTED_UNIT_FR.get(str(doc.get("counted_unit")), "")
+        value = float(doc["counted_pct"])
+        share = fr_pct(value, 0 if value.is_integer() else 2)
+        return f"{share} {unit} dépouillés" if unit else f"{share} dépouillés"
+    return "n. c."
+
+
+def comparable(a: dict[str, Any], b: dict[str, Any]) -> str | None:
+    """Whether two snapshots' figures may be set side by side (turnout of one round against
+    the other, a moment against another): only the same kind (a midday rate is not a count);
+    the same stage, or else the label saying it ("partiel vs définitif"); None = do not
+    compare."""
+    if (a.get("kind") or "count") != (b.get("kind") or "count"):
+        return None
+    stage_a, stage_b = (
+        "définitif" if d.get("status") == "definitive" else "partiel" for d in (a, b)
+    )
+    return "" if stage_a == stage_b else f"{stage_a} vs {stage_b}"
+
+
+def share_rows(shares: pd.DataFrame) -> list[dict[str, Any]]:
+    """One row per candidate of a snapshot, those without a published share included, shown
+    "n. c." (never dropped): {"name", "short", "share", "share_text", "votes_text"}."""
+    return [
+        {
+            "candidate_id": str(r["candidate_id"]),
+            "name": str(r["name"]),
+            "short": str(r["short"]) if "short" in r else str(r["name"]),
+            "share": None if pd.isna(r["share"]) else float(r["share"]),
+            "share_text": fr_pct(None if pd.isna(r["share"]) else float(r["share"])),
+            "votes_text": fr_int(None if pd.isna(r["votes"]) else int(r["votes"])),
+        }
+        for _, r in shares.iterrows()
+    ]

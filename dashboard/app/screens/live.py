@@ -20,6 +20,7 @@ from dashboard.feed.watch import read_status
 from dashboard.fr import PARIS, fr_int, fr_pct, status_fr
 from dashboard.results import query
 from dashboard.results.embargo import embargo_for
+from dashboard.results.views import display_names, winners_headline
 from dashboard.text import markdown, plain
 
 EVERY = max(1, settings.get_int("live_every"))
@@ -88,11 +89,11 @@ def _live_panel() -> None:
             "Résultats", "sous embargo", embargo.label(), delta_color="off", delta_arrow="off"
         )
     elif not view.shares.empty:
-        lead = view.shares.iloc[0]
+        card = winners_headline(view.shares, rnd, view.winners())
         cols[0].metric(
-            rnd.winner_label.capitalize() if view.winners() else "En tête",
-            plain(lead["name"]),
-            fr_pct(lead["share"]),
+            card["title"],
+            plain(card["value"]),
+            card["detail"],
             delta_color="off",
             delta_arrow="off",
         )
@@ -123,8 +124,7 @@ def _live_panel() -> None:
             query.snapshot_rows(view.results, cur),
             candidates,
         )
-        names = dict(zip(candidates["candidate_id"], candidates["name"], strict=True))
-        st.markdown(f"**{markdown(change.describe(names))}**")
+        st.markdown(f"**{markdown(change.describe(display_names(candidates)))}**")
 
     if embargoed:
         st.info(

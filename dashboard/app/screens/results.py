@@ -14,6 +14,7 @@ from dashboard.app.screens import map_section
 from dashboard.errors import DashboardError
 from dashboard.fr import BASE_FR, PARIS, fr_int, fr_moment, fr_pct, time_known
 from dashboard.results.embargo import embargo_for
+from dashboard.results.views import winners_headline
 from dashboard.text import html, markdown, markdown_link, plain
 
 LATEST = "dernier relevé"
@@ -216,7 +217,8 @@ with cards:
         winners = view.shares[view.shares["candidate_id"].isin(view.winners())]
         if len(winners):
             shown = winners
-            title = rnd.winner_label.capitalize() + ("s" if len(winners) > 1 else "")
+            # gendered and plural from election.toml ("Qualifiés", "Élue")
+            title = winners_headline(view.shares, rnd, view.winners())["title"]
         else:
             shown, title = view.shares.head(1), "En tête"
         base = BASE_FR.get(str(view.shares["share_base"].iloc[0]), "")
