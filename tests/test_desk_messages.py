@@ -64,3 +64,7 @@ def test_the_ingest_summary_is_french_with_its_plurals():
     assert IngestReport("example-org-1", 1, 2, 0).summary() == (
         "example-org-1 : 1 entrée ajoutée, 2 modifiées, 0 inchangée"
     )
+
+
+def test_sizes_are_written_the_french_way():
+    assert (actions.mb(5), actions.mb(1.5), actions.mb(2.04)) == ("5", "1,5", "2")

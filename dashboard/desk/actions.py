@@ -106,14 +106,15 @@ def audit_log(store: Store) -> pd.DataFrame:
 # --- live blog ---------------------------------------------------------------------------
 
 
-def _mb(size: float) -> str:
+def mb(size: float) -> str:
+    """A size in MB the French way: 2 → "2", 1.5 → "1,5"."""
     return f"{size:.1f}".replace(".", ",").removesuffix(",0")
 
 
 def check_upload(data: bytes, *, limit_mb: float) -> None:
     if len(data) > limit_mb * 1024 * 1024:
         raise ValidationError(
-            f"Fichier trop gros : {_mb(len(data) / 1024 / 1024)} Mo (limite {_mb(limit_mb)} Mo)."
+            f"Fichier trop gros : {mb(len(data) / 1024 / 1024)} Mo (limite {mb(limit_mb)} Mo)."
         )
 
 
@@ -133,7 +134,7 @@ def preview_liveblog(
         # than "empty input".
         raise ValidationError(
             f"Rien à lire : collez le texte du direct ou déposez un fichier d'au plus "
-            f"{_mb(limit_mb)} Mo (un fichier plus gros est refusé à l'envoi)."
+            f"{mb(limit_mb)} Mo (un fichier plus gros est refusé à l'envoi)."
         )
     if election is None:
         election = load_election(settings.election_dir() / "election.toml")
@@ -843,6 +844,7 @@ __all__ = [
     "ingest_preview",
     "journal",
     "mark_snapshot",
+    "mb",
     "parse_count",
     "parse_share",
     "preview_choices",

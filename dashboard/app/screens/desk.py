@@ -131,7 +131,8 @@ with blog_tab:
     st.markdown("Collez le texte d'un live blog (ou du JSON-LD), ou déposez un fichier.")
     pasted = st.text_area("Texte", height=200, key="blog-text")
     upload = st.file_uploader(
-        "…ou fichier",
+        # Streamlit's own button and limit line are English: the label says it in French.
+        f"…ou déposez un fichier (texte, HTML ou JSON-LD ; {actions.mb(limit_mb)} Mo au plus)",
         type=["txt", "json", "jsonld", "html", "htm"],
         key="blog-file",
         max_upload_size=max(1, int(limit_mb)),
