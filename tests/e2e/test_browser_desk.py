@@ -55,7 +55,7 @@ HEADERS = '[data-testid="stDataFrame"] th[role=columnheader]'
 
 
 def preview(page) -> None:
-    page.get_by_label("Texte").fill(BLOG)
+    page.get_by_label("Texte", exact=True).fill(BLOG)
     page.get_by_label("URL source du live blog").fill("https://www.example.org/live")
     page.get_by_role("button", name="Prévisualiser").click()
     page.get_by_text("Blog example.org — 2 entrées à enregistrer").wait_for(timeout=60_000)
