@@ -179,3 +179,44 @@ def test_candidates_without_a_published_share_are_n_c_rows() -> None:
         ("Emmanuel Macron", f"58,20{NBSP}%", "n. c."),
         ("Marine Le Pen", "n. c.", "n. c."),
     ]
+
+
+def _view(election: str, round_: int, at: str | None = None):
+    from datetime import datetime
+
+    from dashboard.charts.bundles import results_view
+
+    store = Store(_folder(election) / "store")
+    e = load_election(_folder(election) / "election.toml")
+    when = datetime.fromisoformat(at) if at else None
+    return results_view(load_results(store), load_candidates(store), e, round_, when)
+
+
+def test_the_source_line_names_the_snapshots_publisher_and_its_progress() -> None:
+    assert _view("presidentielle-2022", 1).source_line() == (
+        "Source : Conseil constitutionnel via legifrance.gouv.fr — données au 13/04/2022"
+    )
+    night = _view("presidentielle-2022", 1, "2022-04-11T06:00+02:00").source_line()
+    assert night == (
+        "Source : Ministère de l'Intérieur via huffingtonpost.fr — données au 11/04/2022 05:00, "
+        f"97{NBSP}% des inscrits dépouillés"
+    )
+    assert (
+        _view("primaire-2017", 2)
+        .source_line()
+        .startswith("Source : Haute Autorité des primaires citoyennes via ")
+    )
+
+
+def test_the_progress_chart_shows_a_counted_share_when_there_are_no_bureaux() -> None:
+    from dashboard.charts.progress import build_progress
+
+    store = Store(_folder("presidentielle-2022") / "store")
+    df = query.progress(load_results(store), 1, load_candidates(store))
+    fig = build_progress(df, template=house_template())
+    bars = [t for t in fig.data if t.type == "bar" and len(t.y)]
+    assert [(t.name, list(t.y), list(t.text)) for t in bars] == [
+        ("Dépouillement (% des inscrits)", [97.0], [f"97{NBSP}%"])
+    ]
+    assert fig.layout.annotations[1].text == "Dépouillement (% des inscrits)"
+    assert len(fig.layout.xaxis.tickvals) == 2  # 11/04 05:00 and the definitive 13/04

@@ -33,7 +33,7 @@ from dashboard.fr import (
 )
 from dashboard.results import query
 from dashboard.results.embargo import clock_now, hide_results
-from dashboard.results.views import winner_words, winners_sentence
+from dashboard.results.views import progress_text, winner_words, winners_sentence
 from dashboard.store import Store
 from dashboard.text import host as url_host
 
@@ -208,8 +208,14 @@ class ResultsView:
             if not pd.isna(first["bureaux_total"]):
                 bureaux += f"{NBSP}/{NBSP}{fr_int(first['bureaux_total'])}"
             parts.append(f"{bureaux}{NBSP}bureaux")
+        elif "counted_pct" in first.index and not pd.isna(first["counted_pct"]):
+            parts.append(progress_text({k: first[k] for k in ("counted_pct", "counted_unit")}))
         via = f" via {host}" if host else ""
-        return f"Source : {self.election.organiser}{via} — {', '.join(parts)}"
+        # The snapshot's publisher (the Conseil constitutionnel's proclamation), else the
+        # election's organiser.
+        authority = first.get("authority")
+        who = authority if isinstance(authority, str) and authority else self.election.organiser
+        return f"Source : {who}{via} — {', '.join(parts)}"
 
 
 def results_view(

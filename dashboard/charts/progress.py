@@ -115,13 +115,21 @@ def build_progress(
     ]
     df["known"] = known
     base = str(df["share_base"].dropna().iloc[-1]) if len(df) else "exprimes"
+    snaps = df.drop_duplicates("snapshot_id").sort_values("t")
+    counted = snaps[snaps["bureaux_counted"].notna()]
+    # A source that reports progress as a share (of inscrits, of bureaux) instead of bureaux:
+    # the lower panel shows that share on the same time axis.
+    by_share = snaps[snaps["counted_pct"].notna()] if "counted_pct" in snaps else snaps.iloc[0:0]
+    by_share = by_share if counted.empty else by_share.iloc[0:0]
+    unit = str(by_share["counted_unit"].dropna().iloc[0]) if len(by_share) else ""
+    lower = f"Dépouillement (% des {unit})" if len(by_share) else "Bureaux dépouillés"
     fig = make_subplots(
         rows=2,
         cols=1,
         shared_xaxes=True,
         row_heights=[0.68, 0.32],
         vertical_spacing=0.08,
-        subplot_titles=(BASE_LABEL.get(base, base), "Bureaux dépouillés"),
+        subplot_titles=(BASE_LABEL.get(base, base), lower),
     )
     with_shares = df[df["share"].notna()]
     for cid, rows in with_shares.groupby("candidate_id", sort=False):
@@ -158,8 +166,29 @@ def build_progress(
             row=1,
             col=1,
         )
-    snaps = df.drop_duplicates("snapshot_id").sort_values("t")
-    counted = snaps[snaps["bureaux_counted"].notna()]
+    if len(by_share):
+        fig.add_trace(
+            go.Bar(
+                x=by_share["t"],
+                y=[float(v) for v in by_share["counted_pct"]],
+                marker=dict(color="#9aa5b1"),
+                name=lower,
+                showlegend=False,
+                text=[
+                    fr_pct(float(v), 0 if float(v).is_integer() else 2)
+                    for v in by_share["counted_pct"]
+                ],
+                textposition="outside",
+                cliponaxis=False,
+                customdata=[[m] for m in by_share["moment"]],
+                hovertemplate="%{customdata[0]}<br>%{y} % des "
+                + unit
+                + " dépouillés<extra></extra>",
+                width=1000 * 60 * 25,
+            ),
+            row=2,
+            col=1,
+        )
     fig.add_trace(
         go.Bar(
             x=counted["t"],
@@ -208,7 +237,7 @@ def build_progress(
     )
     add_break_marks(fig, breaks, template=template, xref="x2", yref="y2 domain")
     fig.update_yaxes(ticksuffix=" %", row=1, col=1)
-    top = max((int(v) for v in counted["bureaux_counted"]), default=1)
+    top = max((int(v) for v in counted["bureaux_counted"]), default=100 if len(by_share) else 1)
     fig.update_yaxes(range=[0, top * 1.3], row=2, col=1, showticklabels=False)
     for ann in fig.layout.annotations:
         if ann.name != "break-mark":  # the subplot titles
