@@ -17,6 +17,7 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from dashboard import settings  # noqa: E402
 from dashboard.app import look, ui  # noqa: E402
 from dashboard.text import markdown  # noqa: E402
 
@@ -83,6 +84,28 @@ page = st.navigation(pages, position="top")
 if page.title == "Page introuvable":
     st.session_state["page-introuvable"] = asked
     st.switch_page(pages[0])
+
+# The election shown, when data/ holds several: the session's choice, kept in the address
+# (`?election=…`) so a link shows the same election; the default is data/elections.toml's.
+try:
+    ids = ui.elections()
+    shown = ui.election_id()
+    names = {i: ui.election_named(i).short_name for i in ids}
+except Exception:  # the pages show the real error; the selector must not break the app
+    ids = []
+if len(ids) > 1:
+    st.selectbox(
+        "Élection",
+        ids,
+        index=ids.index(shown),
+        format_func=lambda i: names[i],
+        key=ui.ELECTION_KEY,
+        width=320,
+    )
+    if ui.election_id() == settings.election_id():
+        st.query_params.pop(ui.ELECTION_KEY, None)
+    else:
+        st.query_params[ui.ELECTION_KEY] = ui.election_id()
 if missing := st.session_state.pop("page-introuvable", None):
     st.warning(
         f"Page introuvable : « /{markdown(missing)} » n'existe pas. Voici la page des résultats.",

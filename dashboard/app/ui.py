@@ -53,8 +53,47 @@ from dashboard.text import host, markdown
 TTL = settings.get_int("cache_ttl")
 
 
+ELECTION_KEY = "election"  # the session's choice, and the deep link's parameter
+
+
+def elections() -> list[str]:
+    """The elections a reader can choose, in display order ([] for a one-election folder)."""
+    return settings.election_ids()
+
+
+def election_id() -> str:
+    """The election this session shows: its choice (the selector, or `?election=` in the
+    address) when it is one of data/elections.toml, else the setting's (or the default)."""
+    known = elections()
+    for asked in (st.session_state.get(ELECTION_KEY), st.query_params.get(ELECTION_KEY)):
+        if asked in known:
+            return str(asked)
+    return settings.election_id() if known else ""
+
+
+def election_named(election: str) -> Election:
+    """One of the elections of data/elections.toml (for the selector's labels)."""
+    path = settings.election_dir(election=election) / "election.toml"
+    return _election(str(path), _mtime(path))
+
+
+def election_dir() -> Path:
+    """The source folder of this session's election."""
+    chosen = election_id()
+    return settings.election_dir(election=chosen or None)
+
+
+def store_dir() -> Path:
+    """This session's store: DASHBOARD_STORE_DIR is the store of the configured election;
+    another election chosen in the app reads its own folder's store."""
+    chosen = election_id()
+    if not chosen or chosen == settings.election_id():
+        return settings.store_dir()
+    return election_dir() / "store"
+
+
 def store() -> Store:
-    return Store(settings.store_dir())
+    return Store(store_dir())
 
 
 def _mtime(path: Path) -> float:
@@ -88,7 +127,7 @@ def results_key() -> tuple:
 
 def embargo_now() -> datetime | None:
     """ "Now" for the embargo (the system clock, or the feed's: see results.embargo)."""
-    return clock_now(settings.store_dir())
+    return clock_now(store_dir())
 
 
 @st.cache_data(ttl=TTL, max_entries=8, show_spinner=False)
@@ -125,7 +164,7 @@ def version() -> tuple:
     """The version of everything results pages are built from: the store (results, desk marks,
     candidates), election.toml, and which rounds are under embargo. Five stats, no reading."""
     s = store()
-    path = settings.election_dir() / "election.toml"
+    path = election_dir() / "election.toml"
     return (str(s.root), results_key(), _mtime(s.path("candidates")), _mtime(path), embargo_key())
 
 
@@ -224,7 +263,7 @@ def geometry() -> dict:
 
 
 def election() -> Election:
-    path = settings.election_dir() / "election.toml"
+    path = election_dir() / "election.toml"
     return _election(str(path), _mtime(path))
 
 
@@ -251,7 +290,7 @@ def reactions_key() -> tuple:
     """The version of the reactions: the live-blog tables, the gazetteer files."""
     from dashboard.liveblog.store import ENTRIES_TABLE, REACTIONS_TABLE
 
-    s, d = store(), settings.election_dir()
+    s, d = store(), election_dir()
     sources = ("people.csv", "camps.csv", "outlets.csv", "stance_rules.csv")
     paths = (s.path(ENTRIES_TABLE), s.path(REACTIONS_TABLE), *(d / name for name in sources))
     return tuple(_mtime(p) for p in paths)
@@ -260,7 +299,7 @@ def reactions_key() -> tuple:
 def reactions() -> pd.DataFrame:
     """Current version of every live-blog entry with its reaction, camp label and colour,
     and `count_then`: where the count stood at that minute."""
-    return _timeline(str(store().root), str(settings.election_dir()), (reactions_key(), version()))
+    return _timeline(str(store().root), str(election_dir()), (reactions_key(), version()))
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
@@ -423,7 +462,7 @@ def client_address() -> str | None:
 def gazetteer():
     from dashboard.liveblog.reactions import load_people
 
-    d = settings.election_dir()
+    d = election_dir()
     return load_people(d / "people.csv", d / "camps.csv")
 
 

@@ -41,7 +41,7 @@ def live_panel() -> None:
 
 
 def _live_panel() -> None:
-    status = read_status(settings.store_dir())
+    status = read_status(ui.store_dir())
     try:
         election = ui.election()
         results = ui.results()

@@ -1,0 +1,74 @@
+"""The app's election selector: data/ ships two elections, the default one is shown first, a
+reader switches to the other and a link (`?election=…`) opens it (AppTest of the entry point,
+reading the shipped stores, which nothing here writes)."""
+
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+ROOT = Path(__file__).parent.parent
+MAIN = str(ROOT / "dashboard" / "app" / "main.py")
+NBSP = "\u00a0"
+
+
+@pytest.fixture
+def shipped_elections(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The whole data/ folder, as `make run` reads it."""
+    monkeypatch.setenv("DASHBOARD_DATA_DIR", str(ROOT / "data"))
+    for name in ("DASHBOARD_STORE_DIR", "DASHBOARD_ELECTION", "DASHBOARD_DESK"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.delenv("DASHBOARD_EMBARGO_UNTIL", raising=False)
+
+
+def headline(at: AppTest) -> tuple[str, list[tuple[str, str]]]:
+    block = next(md.value for md in at.markdown if 'class="headline"' in md.value)
+    label = re.search(r'class="headline-label">([^<]*)<', block).group(1)
+    people = re.findall(
+        r'class="headline-name">([^<]*)</p><p class="headline-share">([^<]*)<', block
+    )
+    return label, [(html.unescape(n), html.unescape(s)) for n, s in people]
+
+
+def selector(at: AppTest):
+    return next(s for s in at.selectbox if s.label == "Élection")
+
+
+def test_the_default_election_is_shown_and_both_are_offered(shipped_elections) -> None:
+    at = AppTest.from_file(MAIN, default_timeout=60).run()
+    assert not at.exception, at.exception
+    box = selector(at)
+    assert box.options == ["Primaire de la gauche 2017", "Présidentielle 2022"]
+    assert box.value == "primaire-2017"
+    assert headline(at) == ("Vainqueur", [("Benoît Hamon", f"58,69{NBSP}%")])
+    assert "election" not in at.query_params
+
+
+def test_choosing_2022_shows_its_definitive_run_off(shipped_elections) -> None:
+    at = AppTest.from_file(MAIN, default_timeout=60).run()
+    selector(at).set_value("presidentielle-2022").run()
+    assert not at.exception, at.exception
+    assert headline(at) == ("Élu", [("Emmanuel Macron", f"58,55{NBSP}%")])
+    assert at.query_params["election"] == "presidentielle-2022"
+
+
+def test_a_link_opens_the_election_it_names(shipped_elections) -> None:
+    at = AppTest.from_file(MAIN, default_timeout=60)
+    at.query_params["election"] = "presidentielle-2022"
+    at.run()
+    assert not at.exception, at.exception
+    assert selector(at).value == "presidentielle-2022"
+    assert headline(at)[1] == [("Emmanuel Macron", f"58,55{NBSP}%")]
+
+
+def test_an_unknown_election_in_the_link_shows_the_default(shipped_elections) -> None:
+    at = AppTest.from_file(MAIN, default_timeout=60)
+    at.query_params["election"] = "<b>municipales</b>"
+    at.run()
+    assert not at.exception, at.exception
+    assert selector(at).value == "primaire-2017"
+    assert headline(at)[1] == [("Benoît Hamon", f"58,69{NBSP}%")]
