@@ -4,12 +4,11 @@ reading the shipped stores, which nothing here writes)."""
 
 from __future__ import annotations
 
-import html
-import re
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
+from test_app_results import headline
 
 ROOT = Path(__file__).parent.parent
 MAIN = str(ROOT / "dashboard" / "app" / "main.py")
@@ -23,15 +22,6 @@ def shipped_elections(monkeypatch: pytest.MonkeyPatch) -> None:
     for name in ("DASHBOARD_STORE_DIR", "DASHBOARD_ELECTION", "DASHBOARD_DESK"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.delenv("DASHBOARD_EMBARGO_UNTIL", raising=False)
-
-
-def headline(at: AppTest) -> tuple[str, list[tuple[str, str]]]:
-    block = next(md.value for md in at.markdown if 'class="headline"' in md.value)
-    label = re.search(r'class="headline-label">([^<]*)<', block).group(1)
-    people = re.findall(
-        r'class="headline-name">([^<]*)</p><p class="headline-share">([^<]*)<', block
-    )
-    return label, [(html.unescape(n), html.unescape(s)) for n, s in people]
 
 
 def selector(at: AppTest):
