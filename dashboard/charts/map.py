@@ -100,6 +100,32 @@ def fr_points(value: float) -> str:
     return f"{value:.2f}".replace(".", ",") + NBSP + unit
 
 
+def lambert(geojson: dict[str, Any]) -> Any:
+    """(lon, lat) → (x, y) on the unit sphere's Lambert conformal conic of the geometry's
+    `projection` (as plotly and data/geo/build.py draw it; y grows northwards)."""
+    proj = {**PROJECTION, **geojson.get("projection", {})}
+    p1, p2 = (math.radians(p) for p in proj["parallels"])
+    n = math.log(math.cos(p1) / math.cos(p2)) / math.log(
+        math.tan(math.pi / 4 + p2 / 2) / math.tan(math.pi / 4 + p1 / 2)
+    )
+    f = math.cos(p1) * math.tan(math.pi / 4 + p1 / 2) ** n / n
+    centre = float(proj["rotation_lon"])
+
+    def project(lon: float, lat: float) -> tuple[float, float]:
+        rho = f / math.tan(math.pi / 4 + math.radians(lat) / 2) ** n
+        lam = math.radians(lon - centre)
+        return rho * math.sin(n * lam), f - rho * math.cos(n * lam)
+
+    return project
+
+
+def colour_at(colorscale: Any, z: float, zmin: float, zmax: float) -> str:
+    """The colour a two-stop plotly colorscale gives `z` (clipped to zmin…zmax)."""
+    (_, low), (_, high) = colorscale[0], colorscale[-1]
+    t = 0.0 if zmax <= zmin else min(1.0, max(0.0, (z - zmin) / (zmax - zmin)))
+    return _mix(high, low, t)
+
+
 def geo_index(geojson: dict[str, Any]) -> dict[str, dict[str, Any]]:
     """Area code (INSEE or the ministry's) → feature."""
     index: dict[str, dict[str, Any]] = {}

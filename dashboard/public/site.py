@@ -77,6 +77,7 @@ class Sources:
     timeline: ChartBundle | None
     now: datetime | None  # the embargo's "now" (results.embargo.clock_now)
     embargoes: dict[int, Embargo]  # rounds whose shares are hidden now
+    areas: pd.DataFrame = field(default_factory=pd.DataFrame)  # rows by area (views)
 
 
 def read_sources(store: Store, data_dir: Path) -> Sources:
@@ -103,7 +104,12 @@ def read_sources(store: Store, data_dir: Path) -> Sources:
             # The count at each entry's minute, as the bundle's own table has it (same rows,
             # same order): timeline_frame again would cost a query per entry.
             reactions = raw.assign(count_then=list(bundle.data["dépouillement"]))
-    return Sources(election, results, candidates, reactions, bundle, now, embargoes)
+    from dashboard.results.views import load_area_results
+
+    areas = load_area_results(store)
+    if not areas.empty:
+        areas = hide_results(areas[areas["election_id"] == election.id], election, now)
+    return Sources(election, results, candidates, reactions, bundle, now, embargoes, areas)
 
 
 # --- pages ---------------------------------------------------------------------------------
@@ -179,6 +185,8 @@ class Builder:
         self._splits: dict[str, ChartBundle] = {}
         self._shares: dict[str, pd.DataFrame] = {}
         self._lines: dict[int, svg.Progress] = {}
+        self._maps: dict[str, tuple[ChartBundle, str, str] | None] = {}
+        self._map_rows: dict[int, pd.DataFrame] = {}
         self._timeline: tuple[str, str] | None = None
         self.bundles: list[tuple[str, ChartBundle]] = []  # (page path, bundle) for images
         css = _asset("site.css")
@@ -352,6 +360,8 @@ class Builder:
         parts.append(self.vote_split_block(view, path, root, embargo is not None))
         parts.append(self.progress_block(view, root, moment, embargo is not None))
         parts.append(self.moments_block(view.round, root, moment))
+        if moment is None:
+            parts.append(self.map_block(view, root))
         if moment is None and view.round == self.current:
             parts.append(self.embed_block(root))
         return "".join(parts)
@@ -513,6 +523,76 @@ class Builder:
             f'<ul class="entries">{"".join(items)}</ul>'
         )
 
+    def map_files(self, view: ResultsView) -> tuple[ChartBundle, str, str] | None:
+        """The round's map as two light SVG files (phone, wide), drawn once per build and
+        named by their content; None when the election has no results by area."""
+        from dashboard.charts.bundles import load_geometry, map_bundle
+        from dashboard.charts.map import area_rows
+
+        key = f"map-{view.round}"
+        if key not in self._maps:
+            rows = area_rows(self.src.areas, self.src.candidates, view.round)
+            if rows.empty:
+                self._maps[key] = None
+            else:
+                geo = load_geometry()
+                bundle = map_bundle(view, self.template, geojson=geo, rows=rows)
+                names = []
+                for w in (NARROW, WIDE):
+                    content = svg.map_svg(bundle.fig, geo, width=w, label=bundle.alt_text)
+                    name = _hashed(f"carte/tour-{view.round}-{w}", ".svg", content.encode())
+                    self.files[name] = content.encode()
+                    names.append(name)
+                self._maps[key] = (bundle, names[0], names[1])
+                self._map_rows[view.round] = rows
+        return self._maps[key]
+
+    def map_block(self, view: ResultsView, root: str) -> str:
+        """Résultats par département: the map as an image (one rendition downloaded: the
+        phone's or the wide screen's) and a link to the table of areas."""
+        drawn = self.map_files(view)
+        if drawn is None:
+            return ""
+        bundle, narrow, wide = drawn
+        rows = self._map_rows[view.round]
+        count = rows["area_code"].nunique()
+        page = f"tour-{view.round}/departements.html"
+        self.areas_page(view, bundle, narrow, wide)
+        return (
+            '<h2 id="carte">Résultats par département</h2>'
+            f'<p class="muted">{html(bundle.subtitle)}</p>'
+            + map_figure(root, narrow, wide, bundle)
+            + f'<p><a href="{root}{page}">Tableau des {count} zones</a> (dont les Français de '
+            "l'étranger et les collectivités d'outre-mer, qui ne sont pas sur la carte)</p>"
+        )
+
+    def areas_page(self, view: ResultsView, bundle: ChartBundle, narrow: str, wide: str) -> None:
+        from dashboard.charts.map import build_area_table
+
+        path = f"tour-{view.round}/departements.html"
+        if path in self.files:
+            return
+        rnd = self.src.election.round(view.round)
+        frame = build_area_table(self._map_rows[view.round])
+        main = (
+            f"<h1>{html(bundle.title)}</h1>"
+            f'<p class="muted">{html(bundle.subtitle)}</p>'
+            + map_figure("../", narrow, wide, bundle)
+            + table(
+                f"{bundle.title} — {rnd.label}",
+                list(frame.columns),
+                frame.itertuples(index=False),
+                {3, 5, 6, 7},
+            )
+        )
+        self.files[path] = self.shell.page(
+            path,
+            title=f"{bundle.title}",
+            description=bundle.alt_text,
+            main=main,
+            current=f"tour-{view.round}/index.html",
+        )
+
     def results_page(self, round_: int, path: str, moment: Moment | None = None) -> None:
         src = self.src
         view = self.view(round_, moment.as_of if moment else None)
@@ -658,6 +738,16 @@ EMBEDS = {
     "count-progress": "Évolution du dépouillement",
     "reactions-timeline": "Réactions politiques",
 }
+
+
+def map_figure(root: str, narrow: str, wide: str, bundle: ChartBundle) -> str:
+    """The map's image: a <picture>, so a phone downloads the narrow file only."""
+    return (
+        f'<figure class="map"><picture><source media="(min-width:640px)" '
+        f'srcset="{root}{html(wide)}"><img src="{root}{html(narrow)}" '
+        f'alt="{html(bundle.alt_text)}" loading="lazy" decoding="async"></picture>'
+        f"<figcaption>{html(bundle.source_line)}</figcaption></figure>"
+    )
 
 
 def svg_host(url: str) -> str:

@@ -435,3 +435,95 @@ def timeline_svg(fig: go.Figure, *, width: int, label: str) -> str:
     body += [_break_mark(x, height) for x in axis.breaks()]
     body += _ticks(axis, height + 16, sorted({*axis.times}), 44)
     return _svg(width, height + 32, label, body, role="group")
+
+
+# --- the map of départements ------------------------------------------------------------------
+
+
+def map_svg(fig: go.Figure, geojson: dict, *, width: int, label: str) -> str:
+    """The map figure (charts.map.build_map) as one light SVG: each département filled as the
+    figure fills it (its trace's colour scale at its value), the insets framed and named, one
+    gradient bar per colour bar; coordinates in whole pixels, repeated points dropped."""
+    from dashboard.charts.map import colour_at, lambert
+
+    project = lambert(geojson)
+    fills: dict[str, str] = {}
+    for trace in fig.data:
+        if trace.type != "choropleth":
+            continue
+        for loc, z in zip(trace.locations, trace.z, strict=True):
+            fills[str(loc)] = colour_at(
+                trace.colorscale, float(z), trace.zmin or 0, trace.zmax or 1
+            )
+    shapes = []
+    for feature in geojson["features"]:
+        g = feature["geometry"]
+        polys = g["coordinates"] if g["type"] == "MultiPolygon" else [g["coordinates"]]
+        shapes.append((feature, [[[project(*p) for p in ring] for ring in poly] for poly in polys]))
+    xs = [x for _, polys in shapes for poly in polys for ring in poly for x, _ in ring]
+    ys = [y for _, polys in shapes for poly in polys for ring in poly for _, y in ring]
+    bars = [t for t in fig.data if (t.meta or {}).get("role") in ("leader", "share")]
+    pad, legend_row = 6.0, 44.0
+    scale = (width - 2 * pad) / (max(xs) - min(xs))
+    map_h = (max(ys) - min(ys)) * scale + 2 * pad
+    per_row = 1 if width < 500 else 3  # a phone's legend: one bar a row, names in full
+    rows = -(-len(bars) // per_row)
+    height = map_h + rows * legend_row + 4
+
+    def pt(x: float, y: float) -> tuple[int, int]:
+        return round(pad + (x - min(xs)) * scale), round(pad + (max(ys) - y) * scale)
+
+    body: list[str] = []
+    for feature, polys in shapes:
+        d = []
+        for poly in polys:
+            for ring in poly:
+                points: list[tuple[int, int]] = []
+                for x, y in ring:
+                    p = pt(x, y)
+                    if not points or points[-1] != p:
+                        points.append(p)
+                if len(points) >= 3:
+                    d.append("M" + "L".join(f"{a} {b}" for a, b in points) + "Z")
+        code = str(feature["id"])
+        name = feature["properties"].get("nom", code)
+        fill = fills.get(code, "#eceff1")
+        body.append(
+            f'<path d="{"".join(d)}" fill="{fill}" stroke="#ffffff" stroke-width="0.6">'
+            f"<title>{html(name)} ({html(code)})</title></path>"
+        )
+        frame = feature["properties"].get("inset")
+        if frame:
+            corners = [pt(*project(lon, lat)) for lon, lat in frame]
+            body.append(
+                f'<path d="M{"L".join(f"{a} {b}" for a, b in corners)}Z" fill="none" '
+                f'stroke="{MUTED}" stroke-width="0.8"/>'
+            )
+            (x0, y0), (x1, _) = corners[0], corners[1]
+            body.append(
+                _text((x0 + x1) / 2, y0 - 2, name, font_size="9", fill=MUTED, text_anchor="middle")
+            )
+    col_w = (width - 2 * pad) / per_row
+    defs = []
+    for i, trace in enumerate(bars):
+        row, col = divmod(i, per_row)
+        x, y = pad + col * col_w, map_h + row * legend_row
+        (_, low), (_, high) = trace.colorscale[0], trace.colorscale[-1]
+        gid = f"g{i}"
+        defs.append(
+            f'<linearGradient id="{gid}"><stop offset="0" stop-color="{low}"/>'
+            f'<stop offset="1" stop-color="{high}"/></linearGradient>'
+        )
+        title = _label(str(trace.colorbar.title.text).replace("<br>", " — "))
+        ticks = [t for t in trace.colorbar.ticktext if t]
+        bar_w = min(col_w - 16, 220.0)
+        body.append(_text(x, y + 12, title, font_size="11"))
+        body.append(
+            f'<rect x="{_num(x)}" y="{_num(y + 16)}" width="{_num(bar_w)}" height="8" '
+            f'fill="url(#{gid})"/>'
+        )
+        body.append(_text(x, y + 36, ticks[0], font_size="10", fill=MUTED))
+        body.append(
+            _text(x + bar_w, y + 36, ticks[-1], font_size="10", fill=MUTED, text_anchor="end")
+        )
+    return _svg(width, height, label, [f"<defs>{''.join(defs)}</defs>", *body])
