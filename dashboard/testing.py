@@ -377,3 +377,17 @@ def election_with_departements(folder: Path) -> Path:
             )
     (folder / "results.csv").write_text("\n".join(out) + "\n", encoding="utf-8")
     return folder
+
+
+def built_election_with_departements(root: Path) -> dict[str, str]:
+    """`election_with_departements` under `root`, built into `root/store` by `data build`:
+    the environment of a process that reads it (no embargo, no election chosen)."""
+    folder = election_with_departements(root / "presidentielle-2022")
+    env = dict(os.environ, DASHBOARD_DATA_DIR=str(folder), DASHBOARD_STORE_DIR=str(root / "store"))
+    env["DASHBOARD_RAW_DIR"] = str(root / "raw")
+    env.pop("DASHBOARD_ELECTION", None)
+    env.pop("DASHBOARD_EMBARGO_UNTIL", None)
+    built = call_cli(["data", "build"], env)
+    if built.returncode:
+        raise RuntimeError(built.stderr.decode("utf-8", "replace"))
+    return env

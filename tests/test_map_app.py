@@ -4,7 +4,6 @@ frame it reads from the results long table (charts.map.area_rows)."""
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import pandas as pd
@@ -177,16 +176,12 @@ def test_export_names_the_map_and_refuses_it_for_the_primary_in_one_line(app_env
 def presidentielle_2022_by_departement(tmp_path, monkeypatch) -> Path:
     """A built store of the 2022 presidential's definitive results, by département and
     national, and the settings pointing the app at it."""
-    from dashboard.testing import call_cli, election_with_departements
+    from dashboard.testing import built_election_with_departements
 
-    folder = election_with_departements(tmp_path / "presidentielle-2022")
-    env = dict(
-        os.environ, DASHBOARD_DATA_DIR=str(folder), DASHBOARD_STORE_DIR=str(tmp_path / "store")
-    )
-    env.pop("DASHBOARD_ELECTION", None)
-    assert call_cli(["data", "build"], env).returncode == 0
+    env = built_election_with_departements(tmp_path)
+    folder = Path(env["DASHBOARD_DATA_DIR"])
     monkeypatch.setenv("DASHBOARD_DATA_DIR", str(folder))
-    monkeypatch.setenv("DASHBOARD_STORE_DIR", str(tmp_path / "store"))
+    monkeypatch.setenv("DASHBOARD_STORE_DIR", env["DASHBOARD_STORE_DIR"])
     monkeypatch.delenv("DASHBOARD_ELECTION", raising=False)
     monkeypatch.delenv("DASHBOARD_EMBARGO_UNTIL", raising=False)
     return folder

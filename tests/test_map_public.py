@@ -3,7 +3,6 @@ build, a section on each round's page and a page with the table of areas."""
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 
@@ -11,19 +10,15 @@ import pytest
 
 from dashboard.public.site import build_site
 from dashboard.store import Store
-from dashboard.testing import DATA, call_cli, election_with_departements
+from dashboard.testing import DATA, built_election_with_departements
 
 
 @pytest.fixture(scope="module")
 def site_2022(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
     """The files of the public site of the 2022 presidential with results by département."""
-    root = tmp_path_factory.mktemp("public-map")
-    folder = election_with_departements(root / "presidentielle-2022")
-    env = dict(os.environ, DASHBOARD_DATA_DIR=str(folder), DASHBOARD_STORE_DIR=str(root / "s"))
-    env.pop("DASHBOARD_ELECTION", None)
-    env.pop("DASHBOARD_EMBARGO_UNTIL", None)
-    assert call_cli(["data", "build"], env).returncode == 0
-    files, _ = build_site(Store(root / "s"), folder, every=30)
+    env = built_election_with_departements(tmp_path_factory.mktemp("public-map"))
+    store = Store(Path(env["DASHBOARD_STORE_DIR"]))
+    files, _ = build_site(store, Path(env["DASHBOARD_DATA_DIR"]), every=30)
     return files
 
 

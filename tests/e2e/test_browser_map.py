@@ -3,13 +3,12 @@ département opens its card. Debian's Chromium through Playwright against `strea
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 
 import pytest
 from playwright.sync_api import expect
 
-from dashboard.testing import StreamlitServer, call_cli, election_with_departements
+from dashboard.testing import StreamlitServer, built_election_with_departements
 
 pytestmark = pytest.mark.browser
 
@@ -17,14 +16,7 @@ pytestmark = pytest.mark.browser
 @pytest.fixture(scope="module")
 def app_2022(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StreamlitServer]:
     """The app on a built store of the 2022 presidential by département (read-only)."""
-    root = tmp_path_factory.mktemp("map-2022")
-    folder = election_with_departements(root / "presidentielle-2022")
-    env = dict(os.environ, DASHBOARD_DATA_DIR=str(folder), DASHBOARD_STORE_DIR=str(root / "store"))
-    env.pop("DASHBOARD_ELECTION", None)
-    env.pop("DASHBOARD_EMBARGO_UNTIL", None)
-    assert call_cli(["data", "build"], env).returncode == 0
-    env["DASHBOARD_RAW_DIR"] = str(root / "raw")
-    server = StreamlitServer(env)
+    server = StreamlitServer(built_election_with_departements(tmp_path_factory.mktemp("map")))
     try:
         yield server
     finally:
