@@ -4,6 +4,7 @@ reading the shipped stores, which nothing here writes)."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -62,3 +63,20 @@ def test_an_unknown_election_in_the_link_shows_the_default(shipped_elections) ->
     assert not at.exception, at.exception
     assert selector(at).value == "primaire-2017"
     assert headline(at)[1] == [("Benoît Hamon", f"58,69{NBSP}%")]
+
+
+def test_long_names_take_two_lines_on_screen_with_the_winner_word_under(shipped_elections) -> None:
+    """At 390 px a one-line "Emmanuel Macron ✓" left the bars a third of the width."""
+    at = AppTest.from_file(MAIN, default_timeout=60)
+    at.query_params["election"] = "presidentielle-2022"
+    at.run()
+    split = next(
+        json.loads(c.proto.spec)
+        for c in at.get("plotly_chart")
+        if json.loads(c.proto.spec)["layout"]["meta"]["chart"] == "vote-split"
+    )
+    assert split["data"][0]["y"] == [
+        "Marine Le Pen",
+        "<b>Emmanuel</b><br><b>Macron</b> ✓<br>élu",
+    ]
+    assert [a for a in split["layout"]["annotations"] if a.get("text") == "élu"] == []

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -556,10 +557,41 @@ def show_chart(bundle: ChartBundle, *, key: str, on_select: str = "ignore") -> o
     return event
 
 
+def _two_lines(label: str) -> str:
+    """ "Emmanuel Macron ✓" → "Emmanuel<br>Macron ✓": a long name on two lines, so that on a
+    390 px phone the names do not take the width the bars need."""
+    if "<br>" in label or len(re.sub(r"<[^>]+>", "", label)) <= 14:
+        return label
+    bold = label.startswith("<b>") and "</b>" in label
+    name, sep, rest = label.partition("</b>") if bold else (label, "", "")
+    name = name.removeprefix("<b>") if bold else name
+    first, space, last = name.rpartition(" ")
+    if not space or not first:
+        return label
+    return (f"<b>{first}</b><br><b>{last}" if bold else f"{first}<br>{last}") + sep + rest
+
+
 @st.cache_resource(max_entries=128, show_spinner=False)
 def _screen_figure(fig_id: int, _fig: go.Figure) -> tuple[go.Figure, go.Figure]:
     out = go.Figure(_fig)
     out.update_layout(title=None, margin_t=36)
+    if (out.layout.meta or {}).get("chart") == "vote-split" and out.data:
+        # Names on two lines on screen (exports have a canvas wide enough for one), and the
+        # winner's word under the name rather than inside the bar, where on a phone it runs
+        # into the share.
+        words = {
+            str(n.y): str(n.text)
+            for n in out.layout.annotations
+            if n.y is not None and n.xanchor == "left" and n.x == 0
+        }
+        renamed = {
+            str(y): _two_lines(str(y)) + (f"<br>{words[str(y)]}" if str(y) in words else "")
+            for y in out.data[0].y
+        }
+        out.data[0].y = [renamed[str(y)] for y in out.data[0].y]
+        out.layout.annotations = [
+            n for n in out.layout.annotations if not (n.y is not None and str(n.y) in words)
+        ]
     # The entry holds the export figure too, so its id cannot be reused while it lives.
     return _fig, out
 
