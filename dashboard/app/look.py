@@ -1,5 +1,6 @@
 """The look every staff page shares: the document's language and the few styles Streamlit
-does not offer (the headline figure, compact cards, a timeline that scrolls on a phone).
+does not offer (the headline figure, compact cards, the reactions
+timeline as a list on a phone).
 
 Drawn once per run by main.py, before the page: invisible elements, so nothing moves.
 """
@@ -10,7 +11,11 @@ import streamlit as st
 
 # Streamlit serves <html lang="en">: screen readers would read French figures with English
 # rules. The document is the app's own (st.html runs the script in it, not in an iframe).
-LANG_SCRIPT = "<script>document.documentElement.lang = 'fr';</script>"
+LANG_SCRIPT = """<script>
+document.documentElement.lang = 'fr';
+const skip = document.querySelector('[data-testid="stSkipToContent"]');
+if (skip) skip.textContent = 'Aller au contenu principal';
+</script>"""
 
 CSS = """<style>
 /* The leader's share: the largest figure on the results page. (Scoped under the markdown
@@ -21,9 +26,9 @@ CSS = """<style>
 [data-testid="stMarkdownContainer"] .headline-people { display: flex; flex-wrap: wrap;
   gap: 0.25rem 2.5rem; }
 [data-testid="stMarkdownContainer"] .headline-name { font-size: 1.45rem; font-weight: 600;
-  line-height: 1.3; }
+  line-height: 1.4; }
 [data-testid="stMarkdownContainer"] .headline-share { font-size: 3.4rem; font-weight: 700;
-  line-height: 1.1; font-variant-numeric: tabular-nums; }
+  line-height: 1.3; font-variant-numeric: tabular-nums; }
 [data-testid="stMarkdownContainer"] .headline-base { font-size: 0.9rem; color: #4b5563; }
 /* Compact cards: figures smaller than the headline, never cut with an ellipsis. */
 [data-testid="stMetricValue"] { font-size: 1.6rem; }
@@ -31,10 +36,12 @@ CSS = """<style>
 @media (max-width: 640px) {
   [data-testid="stMarkdownContainer"] .headline-share { font-size: 2.8rem; }
   [data-testid="stMetricValue"] { font-size: 1.3rem; }
-  h1 { font-size: 1.9rem !important; }
-  /* The reactions timeline keeps its width and scrolls sideways rather than piling up. */
-  .st-key-timeline-scroll { overflow-x: auto; }
-  .st-key-timeline-scroll > div { min-width: 760px; }
+  h1 { font-size: 1.9rem !important; line-height: 1.3 !important; }
+  /* The reactions timeline as a list on a phone (the chart needs a wide screen). */
+  .st-key-timeline-wide [data-testid="stPlotlyChart"] { display: none; }
+}
+@media (min-width: 641px) {
+  .st-key-timeline-list { display: none; }
 }
 </style>"""
 

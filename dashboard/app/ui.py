@@ -592,6 +592,15 @@ def _screen_figure(fig_id: int, _fig: go.Figure) -> tuple[go.Figure, go.Figure]:
         out.layout.annotations = [
             n for n in out.layout.annotations if not (n.y is not None and str(n.y) in words)
         ]
+        if len(out.data[0].x) > 2:
+            # Many candidates: the share alone beside each bar, so that "36,03 %" fits a
+            # phone; the votes stay in the hover, the table and the CSV (and on the export).
+            bars = out.data[0]
+            bars.text = [str(t).split(" · ")[0] for t in bars.text]
+            bars.textfont = dict(size=14)
+            bars.textangle = 0  # never turned on its side where a label is tight
+            bars.constraintext = "none"
+            out.update_xaxes(range=[0, min(100.0, max(bars.x) * 1.35 + 2)])
     # The entry holds the export figure too, so its id cannot be reused while it lives.
     return _fig, out
 

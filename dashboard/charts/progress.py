@@ -132,6 +132,17 @@ def build_progress(
         subplot_titles=(BASE_LABEL.get(base, base), lower),
     )
     with_shares = df[df["share"].notna()]
+    # End labels from the highest down, each at least 10 % of the axis' span from the labels
+    # kept: close shares (3,83 %, 2,00 %, 1,02 %) would print over each other; those
+    # candidates keep their value in the hover and the table.
+    ends = with_shares.sort_values("t").groupby("candidate_id", sort=False)["share"].last()
+    span = float(with_shares["share"].max() - with_shares["share"].min()) or 1.0
+    labelled: list[float] = []
+    for cid, end in ends.sort_values(ascending=False).items():
+        if all(abs(float(end) - kept) >= 0.1 * span for kept in labelled):
+            labelled.append(float(end))
+        else:
+            ends = ends.drop(cid)
     for cid, rows in with_shares.groupby("candidate_id", sort=False):
         rows = rows.sort_values("t")
         first = rows.iloc[0]
@@ -147,7 +158,7 @@ def build_progress(
                 line=dict(color=colour_or_muted(first["colour"]), width=3),
                 marker=dict(size=8),
                 # The line's end carries its value: the figure a reader looks for.
-                text=[""] * (len(shares) - 1) + [fr_pct(shares[-1])],
+                text=[""] * (len(shares) - 1) + [fr_pct(shares[-1]) if cid in ends else ""],
                 textposition="middle right",
                 cliponaxis=False,
                 textfont=dict(size=14, color=template.layout.font.color),
@@ -235,7 +246,9 @@ def build_progress(
         tickangle=0,
         range=[ticks[0] - timedelta(minutes=40), ticks[-1] + after] if ticks else None,
     )
-    add_break_marks(fig, breaks, template=template, xref="x2", yref="y2 domain")
+    # Above the axis line, inside the bars' panel: under it, a narrow (phone) chart's tick
+    # labels would run into the marks.
+    add_break_marks(fig, breaks, template=template, xref="x2", yref="y2 domain", yanchor="bottom")
     fig.update_yaxes(ticksuffix=" %", row=1, col=1)
     top = max((int(v) for v in counted["bureaux_counted"]), default=100 if len(by_share) else 1)
     fig.update_yaxes(range=[0, top * 1.3], row=2, col=1, showticklabels=False)

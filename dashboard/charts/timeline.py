@@ -230,9 +230,10 @@ def build_timeline(
         tickangle=0,
         tickfont=dict(size=11),
     )
-    # On the axis, inside the plot: the room kept under the lowest row (below) is free, the
-    # tick labels under the axis are not.
-    add_break_marks(fig, breaks, template=template, yanchor="bottom")
+    # Under the axis line, between the sparse time ticks: above it, the lowest row's labels
+    # (drawn below their points) would run into the marks.
+
+    add_break_marks(fig, breaks, template=template, yanchor="top")
     return fig
 
 

@@ -133,8 +133,14 @@ def _live_panel() -> None:
         )
     elif not view.shares.empty:
         bundle = ui.vote_split(round_)
+        # Title as page text (it wraps on a phone), the figure as on the results page.
+        st.markdown(f"**{markdown(bundle.title)}**  \n{markdown(bundle.subtitle)}")
         st.plotly_chart(
-            bundle.fig, theme=None, key="live-vote-split", config={"displaylogo": False}
+            ui.screen_figure(bundle.fig),
+            theme=None,
+            key="live-vote-split",
+            config={"displaylogo": False, "displayModeBar": False},
+            alt=bundle.alt_text,
         )
         st.caption(markdown(bundle.source_line))
 

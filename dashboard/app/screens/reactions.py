@@ -88,9 +88,19 @@ else:
     bundle = ui.timeline(chosen, "person" if by == "personne" else "camp")
     if selected:  # the opened entry ringed, on a copy (the cached bundle is shared)
         bundle = replace(bundle, fig=ring_entry(bundle.fig, selected))
-    # On a phone the timeline keeps a readable width and scrolls sideways (look.py).
-    with st.container(key="timeline-scroll"):
+    with st.container(key="timeline-wide"):
         event = ui.show_chart(bundle, key="timeline", on_select="rerun")
+    # On a phone (look.py shows one or the other): the timeline as a list, oldest first —
+    # seven hours of reactions squeezed into 350 px would be unreadable.
+    with st.container(key="timeline-list"):
+        for _, row in shown.sort_values("published_at").iterrows():
+            when = pd.Timestamp(row["published_at"])
+            who = ", ".join(row["people_names"]) or "personne non identifiée"
+            st.markdown(
+                f"**{when:%H:%M}** · {markdown(who)} · {markdown(row['camp_label'])}"
+                + (f" · *{markdown(row['stance'])}*" if row["stance"] else "")
+                + f"  \n[{markdown(row['headline'] or 'Entrée')}]({entry_url(row['entry_id'])})"
+            )
     points = (event or {}).get("selection", {}).get("points", []) if event else []
     for point in points:
         data = point.get("customdata") or []
