@@ -53,6 +53,7 @@ from dashboard.results.views import (
     feed_document,
     load_candidates,
     load_results,
+    turnout_figures,
     winner_words,
     winners_headline,
 )
@@ -350,9 +351,12 @@ class Builder:
         else:
             parts.append('<p class="lead">Parts des candidats pas encore publiées.</p>')
         parts.append(f'<p class="stamp" data-f="stamp">{html(view.stamp())}</p>')
-        parts.append(
-            f'<p class="stamp">{source_link(first["source_url"])} ({html(election.organiser)})</p>'
-        )
+        # Who published these figures: the snapshot's authority (the Conseil constitutionnel
+        # proclaims what the ministry counted), else the election's organiser.
+        authority = first["authority"] if "authority" in first else None
+        if not isinstance(authority, str) or not authority.strip():
+            authority = election.organiser
+        parts.append(f'<p class="stamp">{source_link(first["source_url"])} ({html(authority)})</p>')
         if isinstance(first["note"], str) and first["note"].strip():
             parts.append(f'<p class="note">Note : {html(first["note"])}</p>')
         parts.append('<p class="updated" data-f="updated" aria-live="polite"></p></section>')
@@ -368,7 +372,20 @@ class Builder:
 
     def figures(self, view: ResultsView) -> str:
         first = view.first
-        cells = [
+        known = {
+            k: (None if k not in first or pd.isna(first[k]) else first[k])
+            for k in ("inscrits", "votants", "abstentions", "participation_pct", "scope")
+        }
+        turnout = turnout_figures(known)
+        cells = []
+        if turnout["inscrits"]:
+            cells.append(("inscrits", "Inscrits", fr_int(turnout["inscrits"])))
+        if turnout["participation_pct"] is not None:
+            rate = fr_pct(turnout["participation_pct"])
+            if turnout["abstention_pct"] is not None and not turnout["rate_only"]:
+                rate += f" · abstention {fr_pct(turnout['abstention_pct'])}"
+            cells.append(("participation", "Participation", rate))
+        cells += [
             ("votants", "Votants", fr_int(first["votants"])),
             ("exprimes", "Exprimés", fr_int(first["exprimes"])),
             ("blancs", "Blancs", fr_int(first["blancs"])),
