@@ -80,3 +80,26 @@ def test_long_names_take_two_lines_on_screen_with_the_winner_word_under(shipped_
         "<b>Emmanuel</b><br><b>Macron</b> ✓<br>élu",
     ]
     assert [a for a in split["layout"]["annotations"] if a.get("text") == "élu"] == []
+
+
+def test_2022_cards_lead_with_inscrits_participation_and_the_day_s_rates(
+    shipped_elections,
+) -> None:
+    at = AppTest.from_file(MAIN, default_timeout=60)
+    at.query_params["election"] = "presidentielle-2022"
+    at.run()
+    cards = {m.label: (m.value, m.delta) for m in at.metric}
+    assert cards["Inscrits"] == (f"48{NBSP}752{NBSP}339", "")
+    assert cards["Participation"] == (f"71,99{NBSP}%", f"abstention 28,01{NBSP}%")
+    day = next(c.value for c in at.caption if c.value.startswith("Participation publiée"))
+    assert day == (
+        f"Participation publiée dans la journée : à 24/04 12:00, 26,41{NBSP}% des inscrits "
+        f"(métropole) ; à 24/04 17:00, 63,23{NBSP}% des inscrits (métropole)."
+    )
+
+
+def test_the_primary_publishes_no_inscrits_so_no_such_card(shipped_elections) -> None:
+    at = AppTest.from_file(MAIN, default_timeout=60).run()
+    labels = [m.label for m in at.metric]
+    assert "Inscrits" not in labels and "Participation" not in labels
+    assert labels[0] == "Votants"

@@ -108,3 +108,10 @@ def test_a_new_snapshot_in_the_store_shows_on_the_next_rerun(app_env):
     record_later_correction(app_env)
     at.run()
     assert metric(at, "Votants") == "2\u00a0045\u00a0400"
+
+
+def test_a_snapshot_known_by_its_date_only_is_shown_as_a_date(app_env):
+    # The shipped round 2's latest snapshot: the definitive figures of 2 February, hour not
+    # given by the source — never "02/02 00:00".
+    at = run()
+    assert metric(at, "Relevé") == "02/02"

@@ -17,7 +17,7 @@ from dashboard.app import ui
 from dashboard.errors import DashboardError
 from dashboard.feed.http import french_error
 from dashboard.feed.watch import read_status
-from dashboard.fr import PARIS, fr_int, fr_pct, status_fr
+from dashboard.fr import PARIS, fr_int, fr_moment, fr_pct, status_fr
 from dashboard.results import query
 from dashboard.results.embargo import embargo_for
 from dashboard.results.views import display_names, winners_headline
@@ -67,7 +67,8 @@ def _live_panel() -> None:
         # Interrupted as soon as the watcher records a failed poll, not only once the
         # figures are DASHBOARD_STALE_AFTER seconds old.
         st.error(
-            f"Source interrompue — dernières données valides de {as_of:%H:%M}",
+            "Source interrompue — dernières données valides "
+            + (f"de {as_of:%H:%M}" if view.time_known else f"du {as_of:%d/%m}"),
             icon=":material/warning:",
         )
         if status.last_error:
@@ -108,7 +109,8 @@ def _live_panel() -> None:
     )
     cols[3].metric(
         "Relevé",
-        f"{as_of:%d/%m %H:%M}",
+        # A snapshot known by its date only is shown as a date, never "02/02 00:00".
+        fr_moment(as_of, known=view.time_known, year=False, sep=" "),
         status_fr(view.status),
         delta_color="off",
         delta_arrow="off",

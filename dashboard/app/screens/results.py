@@ -14,11 +14,28 @@ from dashboard.app.screens import map_section
 from dashboard.errors import DashboardError
 from dashboard.fr import BASE_FR, PARIS, fr_int, fr_moment, fr_pct, time_known
 from dashboard.results.embargo import embargo_for
-from dashboard.results.views import winners_headline
+from dashboard.results.views import COUNTED_UNIT_FR, turnout_figures, winners_headline
 from dashboard.text import html, markdown, markdown_link, plain
 
 LATEST = "dernier relevé"
 EVERY = max(1, settings.get_int("live_every"))
+
+
+def known_fields(row: pd.Series) -> dict:
+    """The turnout fields of a snapshot row, None where not published."""
+    names = ("inscrits", "votants", "abstentions", "participation_pct", "scope")
+    return {k: (None if k not in row or pd.isna(row[k]) else row[k]) for k in names}
+
+
+def turnout_report(row: pd.Series) -> str:
+    """ "26,41 % des inscrits (métropole)" for a report given as a rate, else "400 000
+    votants": never a rate shown as a number of votants."""
+    figures = turnout_figures(known_fields(row))
+    if figures["rate_only"]:
+        where = f" ({figures['scope']})" if figures["scope"] else ""
+        return f"{fr_pct(figures['participation_pct'])} des inscrits{where}"
+    return f"{fr_int(row['votants'])} votants"
+
 
 try:
     election = ui.election()
@@ -268,7 +285,21 @@ with cards:
     counted, total_b = first["bureaux_counted"], first["bureaux_total"]
     # Compact cards side by side, wrapping (two or three a row on a phone), each as wide as
     # its figure: nothing is cut with "…".
+    turnout_now = turnout_figures(known_fields(first))
     with st.container(horizontal=True, gap="medium", key="cards"):
+        if turnout_now["inscrits"]:
+            st.metric("Inscrits", fr_int(turnout_now["inscrits"]), width="content")
+        if turnout_now["participation_pct"] is not None:
+            abstention = turnout_now["abstention_pct"]
+            st.metric(
+                "Participation",
+                fr_pct(turnout_now["participation_pct"]),
+                None if abstention is None else f"abstention {fr_pct(abstention)}",
+                delta_color="off",
+                delta_arrow="off",
+                help=f"des inscrits ({turnout_now['scope']})" if turnout_now["scope"] else None,
+                width="content",
+            )
         st.metric(
             "Votants", fr_int(votants), delta, delta_color="off", delta_arrow="off", width="content"
         )
@@ -281,15 +312,30 @@ with cards:
             delta_arrow="off",
             width="content",
         )
-        st.metric(
-            "Bureaux dépouillés",
-            fr_int(counted) + ("" if pd.isna(total_b) else f" / {fr_int(total_b)}"),
-            None if pd.isna(counted) or pd.isna(total_b) else fr_pct(100 * counted / total_b, 1),
-            delta_color="off",
-            delta_arrow="off",
-            help=view.bureaux_text(),
-            width="content",
-        )
+        counted_pct = first["counted_pct"] if "counted_pct" in first else None
+        if pd.isna(counted) and counted_pct is not None and not pd.isna(counted_pct):
+            # The ministry reports progress as a share (of inscrits or bureaux), not a count.
+            unit = COUNTED_UNIT_FR.get(str(first["counted_unit"]), "")
+            st.metric(
+                "Dépouillement",
+                fr_pct(counted_pct, 0),
+                unit,
+                delta_color="off",
+                delta_arrow="off",
+                width="content",
+            )
+        else:
+            st.metric(
+                "Bureaux dépouillés",
+                fr_int(counted) + ("" if pd.isna(total_b) else f" / {fr_int(total_b)}"),
+                None
+                if pd.isna(counted) or pd.isna(total_b)
+                else fr_pct(100 * counted / total_b, 1),
+                delta_color="off",
+                delta_arrow="off",
+                help=view.bureaux_text(),
+                width="content",
+            )
 
     stamp = view.stamp()  # "au 02/02/2017 — définitif": the status once
     st.markdown(f"**{stamp}** · {markdown_link('source', first['source_url'])}")
@@ -300,8 +346,9 @@ with cards:
         turnout = turnout[turnout["as_of"] <= pd.Timestamp(at)]
     if len(turnout):
         reports = [
-            f"à {fr_moment(t, known=time_known(n), year=False, sep=' ')}, {fr_int(v)} votants"
-            for t, n, v in zip(turnout["as_of"], turnout["note"], turnout["votants"], strict=True)
+            f"à {fr_moment(r['as_of'], known=time_known(r['note']), year=False, sep=' ')}, "
+            + turnout_report(r)
+            for _, r in turnout.iterrows()
         ]
         st.caption("Participation publiée dans la journée : " + " ; ".join(reports) + ".")
     for comparison in (c for c in election.comparisons if c.round == round_):
@@ -312,6 +359,7 @@ with cards:
                 f"par rapport à la {comparison.label} ({fr_int(comparison.votants)}) — "
                 + markdown_link("source", comparison.source_url)
             )
+
 
 flagged = snaps[~snaps["valid"].astype(bool)]
 if not flagged.empty:
