@@ -136,7 +136,12 @@ def build_progress(
     # kept: close shares (3,83 %, 2,00 %, 1,02 %) would print over each other; those
     # candidates keep their value in the hover and the table.
     ends = with_shares.sort_values("t").groupby("candidate_id", sort=False)["share"].last()
-    span = float(with_shares["share"].max() - with_shares["share"].min()) or 1.0
+    # No share at all (under embargo: only bureaux and turnout are drawn) spans nothing.
+    span = (
+        (float(with_shares["share"].max() - with_shares["share"].min()) or 1.0)
+        if len(with_shares)
+        else 1.0
+    )
     labelled: list[float] = []
     for cid, end in ends.sort_values(ascending=False).items():
         if all(abs(float(end) - kept) >= 0.1 * span for kept in labelled):

@@ -81,6 +81,12 @@ def test_preview_correct_save_mark_and_undo_from_the_journal(desk_app, desk_stor
     grid = page.locator('[data-testid="data-grid-canvas"]').bounding_box()
     page.mouse.dblclick(grid["x"] + 90 + 200 + 200 + 240 + 150 + 85, grid["y"] + 35 + 35 + 17)
     page.get_by_text("soutien", exact=True).click()
+    # Save only once the grid holds the edit: a click before the editor has sent it to the
+    # app saves the entries uncorrected.
+    page.wait_for_function(
+        "document.querySelector('#glide-cell-5-1')?.innerText === 'soutien'", timeout=60_000
+    )
+    page.wait_for_timeout(500)
     page.get_by_role("button", name="Enregistrer ces 2 entrées").click()
     page.get_by_text(
         "Blog example.org : 2 entrées ajoutées, 0 modifiée, 0 inchangée ; 1 réaction corrigée"
