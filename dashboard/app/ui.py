@@ -608,10 +608,7 @@ def _screen_figure(fig_id: int, _fig: go.Figure) -> tuple[go.Figure, go.Figure]:
 def screen_figure(fig: go.Figure) -> go.Figure:
     """The export figure without its own title (the page writes it above, wrapping); made
     once per figure (copying a figure costs 20–60 ms), shared: do not modify."""
-    original, out = _screen_figure(id(fig), fig)
-    if original is not fig:  # cannot happen (see above); never show another chart
-        _screen_figure.clear()
-        original, out = _screen_figure(id(fig), fig)
+    _, out = _screen_figure(id(fig), fig)
     return out
 
 

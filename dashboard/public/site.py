@@ -53,6 +53,7 @@ from dashboard.results.views import (
     feed_document,
     load_candidates,
     load_results,
+    turnout_fields,
     turnout_figures,
     winner_words,
     winners_headline,
@@ -186,6 +187,7 @@ class Builder:
         self._splits: dict[str, ChartBundle] = {}
         self._shares: dict[str, pd.DataFrame] = {}
         self._lines: dict[int, svg.Progress] = {}
+        self._dates_only: dict[int, set[pd.Timestamp]] = {}
         self._maps: dict[str, tuple[ChartBundle, str, str] | None] = {}
         self._map_rows: dict[int, pd.DataFrame] = {}
         self._timeline: tuple[str, str] | None = None
@@ -288,13 +290,16 @@ class Builder:
         return self._timeline
 
     def dates_only(self, round_: int) -> set[pd.Timestamp]:
-        """The times of the round's snapshots whose source gives the date only."""
-        snaps = query.snapshots(self.src.results, round_)
-        return {
-            pd.Timestamp(t)
-            for t, note in zip(snaps["as_of"], snaps["note"], strict=True)
-            if not time_known(note)
-        }
+        """The times of the round's snapshots whose source gives the date only (worked out
+        once per round: every moment page of the round asks)."""
+        if round_ not in self._dates_only:
+            snaps = query.snapshots(self.src.results, round_)
+            self._dates_only[round_] = {
+                pd.Timestamp(t)
+                for t, note in zip(snaps["as_of"], snaps["note"], strict=True)
+                if not time_known(note)
+            }
+        return self._dates_only[round_]
 
     def lines(self, round_: int) -> svg.Progress:
         """The count-progress figure's traces, read once per round."""
@@ -372,11 +377,7 @@ class Builder:
 
     def figures(self, view: ResultsView) -> str:
         first = view.first
-        known = {
-            k: (None if k not in first or pd.isna(first[k]) else first[k])
-            for k in ("inscrits", "votants", "abstentions", "participation_pct", "scope")
-        }
-        turnout = turnout_figures(known)
+        turnout = turnout_figures(turnout_fields(first))
         cells = []
         if turnout["inscrits"]:
             cells.append(("inscrits", "Inscrits", fr_int(turnout["inscrits"])))

@@ -261,6 +261,15 @@ def winners_sentence(shares: pd.DataFrame, rnd: Round, winners: tuple[str, ...])
     return f"{_and([str(n) for n in won['name']])} {rnd.winners_word(genders)}"
 
 
+TURNOUT_FIELDS = ("inscrits", "votants", "abstentions", "participation_pct", "scope")
+
+
+def turnout_fields(row: Any) -> dict[str, Any]:
+    """The turnout fields of a snapshot row (a pandas Series), None where not published:
+    what `turnout_figures` reads."""
+    return {k: (None if k not in row or pd.isna(row[k]) else row[k]) for k in TURNOUT_FIELDS}
+
+
 def turnout_figures(doc: dict[str, Any]) -> dict[str, Any]:
     """What a results page leads with, from a feed document (schema 2):
 

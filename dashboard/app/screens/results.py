@@ -14,23 +14,22 @@ from dashboard.app.screens import map_section
 from dashboard.errors import DashboardError
 from dashboard.fr import BASE_FR, PARIS, fr_int, fr_moment, fr_pct, time_known
 from dashboard.results.embargo import embargo_for
-from dashboard.results.views import COUNTED_UNIT_FR, turnout_figures, winners_headline
+from dashboard.results.views import (
+    COUNTED_UNIT_FR,
+    turnout_fields,
+    turnout_figures,
+    winners_headline,
+)
 from dashboard.text import html, markdown, markdown_link, plain
 
 LATEST = "dernier relevé"
 EVERY = max(1, settings.get_int("live_every"))
 
 
-def known_fields(row: pd.Series) -> dict:
-    """The turnout fields of a snapshot row, None where not published."""
-    names = ("inscrits", "votants", "abstentions", "participation_pct", "scope")
-    return {k: (None if k not in row or pd.isna(row[k]) else row[k]) for k in names}
-
-
 def turnout_report(row: pd.Series) -> str:
     """ "26,41 % des inscrits (métropole)" for a report given as a rate, else "400 000
     votants": never a rate shown as a number of votants."""
-    figures = turnout_figures(known_fields(row))
+    figures = turnout_figures(turnout_fields(row))
     if figures["rate_only"]:
         where = f" ({figures['scope']})" if figures["scope"] else ""
         return f"{fr_pct(figures['participation_pct'])} des inscrits{where}"
@@ -285,7 +284,7 @@ with cards:
     counted, total_b = first["bureaux_counted"], first["bureaux_total"]
     # Compact cards side by side, wrapping (two or three a row on a phone), each as wide as
     # its figure: nothing is cut with "…".
-    turnout_now = turnout_figures(known_fields(first))
+    turnout_now = turnout_figures(turnout_fields(first))
     with st.container(horizontal=True, gap="medium", key="cards"):
         if turnout_now["inscrits"]:
             st.metric("Inscrits", fr_int(turnout_now["inscrits"]), width="content")
