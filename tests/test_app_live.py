@@ -115,3 +115,16 @@ def test_a_snapshot_known_by_its_date_only_is_shown_as_a_date(app_env):
     # given by the source — never "02/02 00:00".
     at = run()
     assert metric(at, "Relevé") == "02/02"
+
+
+def test_a_definitive_result_without_progress_figures_reads_as_counted(monkeypatch) -> None:
+    """2022's definitive results give no bureaux: the card says the count is over, not
+    "n. c." (the shipped 2022 store, read only)."""
+    monkeypatch.setenv("DASHBOARD_DATA_DIR", str(ROOT / "data"))
+    monkeypatch.setenv("DASHBOARD_ELECTION", "presidentielle-2022")
+    for name in ("DASHBOARD_STORE_DIR", "DASHBOARD_DESK", "DASHBOARD_EMBARGO_UNTIL"):
+        monkeypatch.delenv(name, raising=False)
+    at = run()
+    assert metric(at, "Dépouillement") == "terminé"
+    assert metric(at, "Votants") == "35\u00a0096\u00a0478"
+    assert "Bureaux dépouillés" not in [m.label for m in at.metric]

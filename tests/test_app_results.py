@@ -67,6 +67,8 @@ def test_deep_link_to_2350_shows_the_count_of_that_minute(app_env):
     assert m["Bureaux dépouillés"] == ("7\u00a0023 / 7\u00a0208", "97,4\u00a0%")
     assert m["Votants"][0] == "2\u00a0000\u00a0255"
     assert any("au 29/01/2017 à 23:50 — partiel" in md.value for md in at.markdown)
+    # A partial count against round 1's definitive figure says so.
+    assert m["Votants"][1] == "+344\u00a0336 vs 1er tour (partiel vs définitif)"
 
 
 def test_round_1_shows_seven_candidates_and_the_2011_comparison(app_env):
@@ -80,9 +82,13 @@ def test_round_1_shows_seven_candidates_and_the_2011_comparison(app_env):
         [("Benoît Hamon", "36,03\u00a0%"), ("Manuel Valls", "31,48\u00a0%")],
     )
     assert len(decode(charts(at)[0]["data"][0]["x"])) == 7
-    assert any(
-        "primaire PS 2011" in c.value and "2\u00a0661\u00a0231" in c.value for c in at.caption
-    )
+    captions = [c.value for c in at.caption if c.value.startswith("Votants : ")]
+    # As read: the captions' markdown escapes ("\\(") dropped.
+    assert [c.split(" — ")[0].replace("\\", "") for c in captions] == [
+        "Votants : −1\u00a0005\u00a0312 vs primaire PS 2011, 1er tour (2\u00a0661\u00a0231)",
+        "Votants : −2\u00a0642\u00a0178 vs primaire de la droite 2016, 1er tour "
+        "(4\u00a0298\u00a0097)",
+    ]
 
 
 def test_time_selector_moves_the_figures(app_env):

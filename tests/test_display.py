@@ -18,10 +18,12 @@ from dashboard.results.views import (
     display_names,
     load_candidates,
     load_results,
+    progress_card,
     progress_text,
     results_document,
     share_rows,
     turnout_figures,
+    votants_change,
     winner_words,
     winners_headline,
     winners_sentence,
@@ -169,6 +171,20 @@ def test_comparisons_only_like_with_like() -> None:
     assert comparable(final, final) == ""
 
 
+def test_votants_change_names_the_stages_and_never_sets_a_rate_against_a_count() -> None:
+    noon = {"kind": "turnout", "status": "partial", "votants": 400_000}
+    night = {"kind": "count", "status": "partial", "votants": 2_000_255}
+    final = {"kind": "count", "status": "definitive", "votants": 1_655_919}
+    assert votants_change(night, final, "1er tour") == (
+        f"+344{NBSP}336 vs 1er tour (partiel vs définitif)"
+    )
+    assert votants_change(final, {**final, "votants": 2_045_343}, "2nd tour") == (
+        f"−389{NBSP}424 vs 2nd tour"
+    )
+    assert votants_change(noon, final, "1er tour") is None
+    assert votants_change({**night, "votants": None}, final, "1er tour") is None
+
+
 def test_candidates_without_a_published_share_are_n_c_rows() -> None:
     shares = _shares("presidentielle-2022", 2, "t2-0015")
     rows = share_rows(shares)
@@ -220,3 +236,22 @@ def test_the_progress_chart_shows_a_counted_share_when_there_are_no_bureaux() ->
     ]
     assert fig.layout.annotations[1].text == "Dépouillement (% des inscrits)"
     assert len(fig.layout.xaxis.tickvals) == 2  # 11/04 05:00 and the definitive 13/04
+
+
+def test_the_progress_card_shows_what_the_source_gives() -> None:
+    assert progress_card({"counted_pct": 97.0, "counted_unit": "inscrits"}) == {
+        "label": "Dépouillement",
+        "value": f"97{NBSP}%",
+        "detail": "des inscrits",
+    }
+    assert progress_card({"bureaux_counted": 7023, "bureaux_total": 7208}) == {
+        "label": "Bureaux dépouillés",
+        "value": f"7{NBSP}023 / 7{NBSP}208",
+        "detail": f"97,4{NBSP}%",
+    }
+    assert progress_card({}) == {"label": "Bureaux dépouillés", "value": "n. c.", "detail": None}
+    assert progress_card({"status": "definitive"}) == {
+        "label": "Dépouillement",
+        "value": "terminé",
+        "detail": None,
+    }

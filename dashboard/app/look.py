@@ -49,3 +49,16 @@ CSS = """<style>
 def apply() -> None:
     """The language and the styles, as invisible elements at the top of the page."""
     st.html(LANG_SCRIPT + CSS, unsafe_allow_javascript=True)
+
+
+def card(figures: dict[str, str | None]) -> None:
+    """One compact card ({"label", "value", "detail"}, e.g. views.progress_card) as wide as
+    its figure, its detail in grey without an arrow: a count, not a gain or a loss."""
+    st.metric(
+        figures["label"] or "",
+        figures["value"],
+        figures["detail"],
+        delta_color="off",
+        delta_arrow="off",
+        width="content",
+    )

@@ -53,8 +53,10 @@ from dashboard.results.views import (
     feed_document,
     load_candidates,
     load_results,
+    progress_card,
     turnout_fields,
     turnout_figures,
+    votants_change,
     winner_words,
     winners_headline,
 )
@@ -391,8 +393,10 @@ class Builder:
             ("exprimes", "Exprimés", fr_int(first["exprimes"])),
             ("blancs", "Blancs", fr_int(first["blancs"])),
             ("nuls", "Nuls", fr_int(first["nuls"])),
-            ("bureaux", "Bureaux dépouillés", view.bureaux_text()),
         ]
+        progress = progress_card(first)  # bureaux, or the share of inscrits counted
+        detail = f" ({progress['detail']})" if progress["detail"] else ""
+        cells.append(("bureaux", progress["label"], progress["value"] + detail))
         wide = ' class="wide"'
         delta = self._votants_delta(view)
         items = "".join(
@@ -405,21 +409,17 @@ class Builder:
         return f'<dl class="figures" aria-label="Participation et dépouillement">{items}</dl>'
 
     def _votants_delta(self, view: ResultsView) -> str:
-        """ " (+389 424 vs 1er tour)": votants against the other round's latest figure."""
-        votants = view.first["votants"]
+        """ "+389 424 vs 1er tour": votants against the other round's latest figure, with the
+        stages when they differ (views.votants_change)."""
         others = [r for r in self.rounds if r != view.round]
-        if not others or pd.isna(votants):
+        if not others:
             return ""
-        src = self.src
         try:
-            rows = self.view(others[0]).first
+            then = self.view(others[0]).first
         except DashboardError:
             return ""
-        if pd.isna(rows["votants"]):
-            return ""
-        diff = int(votants) - int(rows["votants"])
-        sign = "+" if diff >= 0 else "−"
-        return f"{sign}{fr_int(abs(diff))} vs {src.election.round(others[0]).label}"
+        label = self.src.election.round(others[0]).label
+        return votants_change(view.first, then, label) or ""
 
     def vote_split_block(self, view: ResultsView, path: str, root: str, embargoed: bool) -> str:
         out = ['<h2 id="repartition">Répartition des voix</h2>']

@@ -323,6 +323,31 @@ def progress_text(doc: dict[str, Any]) -> str:
     return "n. c."
 
 
+def progress_card(doc: Any) -> dict[str, str | None]:
+    """The count-progress card of a snapshot (row or dict) as the source gives it: bureaux
+    "7 023 / 7 208" with "97,4 %", else the counted share "97 %" with "des inscrits"
+    ({"label", "value", "detail"}), for every screen that shows one."""
+    counted, total = doc.get("bureaux_counted"), doc.get("bureaux_total")
+    counted = None if counted is None or pd.isna(counted) else int(counted)
+    total = None if total is None or pd.isna(total) else int(total)
+    pct = doc.get("counted_pct")
+    if counted is None and pct is not None and not pd.isna(pct):
+        # The ministry reports progress as a share (of inscrits or bureaux), not a count.
+        return {
+            "label": "Dépouillement",
+            "value": fr_pct(float(pct), 0),
+            "detail": COUNTED_UNIT_FR.get(str(doc.get("counted_unit")), "") or None,
+        }
+    if counted is None and doc.get("status") == "definitive":
+        # A definitive result is the whole count, even when its source gives no progress.
+        return {"label": "Dépouillement", "value": "terminé", "detail": None}
+    return {
+        "label": "Bureaux dépouillés",
+        "value": fr_int(counted) + ("" if total is None else f" / {fr_int(total)}"),
+        "detail": None if counted is None or not total else fr_pct(100 * counted / total, 1),
+    }
+
+
 def comparable(a: dict[str, Any], b: dict[str, Any]) -> str | None:
     """Whether two snapshots' figures may be set side by side (turnout of one round against
     the other, a moment against another): only the same kind (a midday rate is not a count);
@@ -334,6 +359,20 @@ def comparable(a: dict[str, Any], b: dict[str, Any]) -> str | None:
         "définitif" if d.get("status") == "definitive" else "partiel" for d in (a, b)
     )
     return "" if stage_a == stage_b else f"{stage_a} vs {stage_b}"
+
+
+def votants_change(now: Any, then: Any, label: str) -> str | None:
+    """ "+389 424 vs 1er tour": the votants of snapshot `now` against `then` (a snapshot row or
+    a dict with kind, status, votants) named `label`, with the stages when they differ
+    ("… (partiel vs définitif)"); None when either count is unknown or the two are not alike
+    (a midday report is never set against a count)."""
+    stages = comparable(dict(now), dict(then))
+    votants, other = now.get("votants"), then.get("votants")
+    if stages is None or votants is None or other is None or pd.isna(votants) or pd.isna(other):
+        return None
+    diff = int(votants) - int(other)
+    text = f"{'+' if diff >= 0 else '−'}{fr_int(abs(diff))} vs {label}"
+    return f"{text} ({stages})" if stages else text
 
 
 def share_rows(shares: pd.DataFrame) -> list[dict[str, Any]]:

@@ -13,14 +13,14 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import settings
-from dashboard.app import ui
+from dashboard.app import look, ui
 from dashboard.errors import DashboardError
 from dashboard.feed.http import french_error
 from dashboard.feed.watch import read_status
-from dashboard.fr import PARIS, fr_int, fr_moment, fr_pct, status_fr
+from dashboard.fr import PARIS, fr_int, fr_moment, status_fr
 from dashboard.results import query
 from dashboard.results.embargo import embargo_for
-from dashboard.results.views import display_names, winners_headline
+from dashboard.results.views import display_names, progress_card, winners_headline
 from dashboard.text import markdown, plain
 
 EVERY = max(1, settings.get_int("live_every"))
@@ -84,37 +84,39 @@ def _live_panel() -> None:
     embargoed = embargo.active(ui.embargo_now())
     if embargo.problem:
         st.warning(markdown(embargo.problem))
-    cols = st.columns(4)
-    if embargoed:
-        cols[0].metric(
-            "Résultats", "sous embargo", embargo.label(), delta_color="off", delta_arrow="off"
-        )
-    elif not view.shares.empty:
-        card = winners_headline(view.shares, rnd, view.winners())
-        cols[0].metric(
-            card["title"],
-            plain(card["value"]),
-            card["detail"],
+    # Cards side by side, wrapping on a phone (two a row), each as wide as its figure: never
+    # four squeezed columns stacked one per row.
+    with st.container(horizontal=True, gap="medium", key="live-cards"):
+        if embargoed:
+            st.metric(
+                "Résultats",
+                "sous embargo",
+                embargo.label(),
+                delta_color="off",
+                delta_arrow="off",
+                width="content",
+            )
+        elif not view.shares.empty:
+            card = winners_headline(view.shares, rnd, view.winners())
+            st.metric(
+                card["title"],
+                plain(card["value"]),
+                card["detail"],
+                delta_color="off",
+                delta_arrow="off",
+                width="content",
+            )
+        st.metric("Votants", fr_int(first["votants"]), width="content")
+        look.card(progress_card(first))  # bureaux, or the share of inscrits the ministry gives
+        st.metric(
+            "Relevé",
+            # A snapshot known by its date only is shown as a date, never "02/02 00:00".
+            fr_moment(as_of, known=view.time_known, year=False, sep=" "),
+            status_fr(view.status),
             delta_color="off",
             delta_arrow="off",
+            width="content",
         )
-    cols[1].metric("Votants", fr_int(first["votants"]))
-    counted, total = first["bureaux_counted"], first["bureaux_total"]
-    cols[2].metric(
-        "Bureaux dépouillés",
-        fr_int(counted) + ("" if pd.isna(total) else f" / {fr_int(total)}"),
-        None if pd.isna(counted) or pd.isna(total) else fr_pct(100 * counted / total, 1),
-        delta_color="off",
-        delta_arrow="off",
-    )
-    cols[3].metric(
-        "Relevé",
-        # A snapshot known by its date only is shown as a date, never "02/02 00:00".
-        fr_moment(as_of, known=view.time_known, year=False, sep=" "),
-        status_fr(view.status),
-        delta_color="off",
-        delta_arrow="off",
-    )
 
     # What changed since the previous valid snapshot of the same kind.
     snaps = query.snapshots(view.results, round_)

@@ -9,15 +9,16 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import settings
-from dashboard.app import ui
+from dashboard.app import look, ui
 from dashboard.app.screens import map_section
 from dashboard.errors import DashboardError
 from dashboard.fr import BASE_FR, PARIS, fr_int, fr_moment, fr_pct, time_known
 from dashboard.results.embargo import embargo_for
 from dashboard.results.views import (
-    COUNTED_UNIT_FR,
+    progress_card,
     turnout_fields,
     turnout_figures,
+    votants_change,
     winners_headline,
 )
 from dashboard.text import html, markdown, markdown_link, plain
@@ -265,12 +266,8 @@ with cards:
     delta = None
     if other and not pd.isna(votants):
         try:
-            other_view = ui.view(other[0])
-            other_votants = other_view.first["votants"]
-            if not pd.isna(other_votants):
-                diff = int(votants) - int(other_votants)
-                sign = "+" if diff >= 0 else "−"
-                delta = f"{sign}{fr_int(abs(diff))} vs {rounds[other[0]].label}"
+            # Like with like: a partial count against the other round's definitive says so.
+            delta = votants_change(first, ui.view(other[0]).first, rounds[other[0]].label)
         except DashboardError:
             pass
     exprimes = first["exprimes"]
@@ -281,7 +278,6 @@ with cards:
         bn_value, bn_help = fr_int(int(votants) - int(exprimes)), "blancs + nuls (calculé)"
     else:
         bn_value, bn_help = "n. c.", "non communiqué"
-    counted, total_b = first["bureaux_counted"], first["bureaux_total"]
     # Compact cards side by side, wrapping (two or three a row on a phone), each as wide as
     # its figure: nothing is cut with "…".
     turnout_now = turnout_figures(turnout_fields(first))
@@ -311,30 +307,7 @@ with cards:
             delta_arrow="off",
             width="content",
         )
-        counted_pct = first["counted_pct"] if "counted_pct" in first else None
-        if pd.isna(counted) and counted_pct is not None and not pd.isna(counted_pct):
-            # The ministry reports progress as a share (of inscrits or bureaux), not a count.
-            unit = COUNTED_UNIT_FR.get(str(first["counted_unit"]), "")
-            st.metric(
-                "Dépouillement",
-                fr_pct(counted_pct, 0),
-                unit,
-                delta_color="off",
-                delta_arrow="off",
-                width="content",
-            )
-        else:
-            st.metric(
-                "Bureaux dépouillés",
-                fr_int(counted) + ("" if pd.isna(total_b) else f" / {fr_int(total_b)}"),
-                None
-                if pd.isna(counted) or pd.isna(total_b)
-                else fr_pct(100 * counted / total_b, 1),
-                delta_color="off",
-                delta_arrow="off",
-                help=view.bureaux_text(),
-                width="content",
-            )
+        look.card(progress_card(first))
 
     stamp = view.stamp()  # "au 02/02/2017 — définitif": the status once
     st.markdown(f"**{stamp}** · {markdown_link('source', first['source_url'])}")
@@ -351,12 +324,15 @@ with cards:
         ]
         st.caption("Participation publiée dans la journée : " + " ; ".join(reports) + ".")
     for comparison in (c for c in election.comparisons if c.round == round_):
-        if not pd.isna(votants):
-            gap = int(votants) - comparison.votants
+        # An earlier election's figure is its definitive count.
+        change = votants_change(
+            first,
+            {"kind": "count", "status": "definitive", "votants": comparison.votants},
+            f"{comparison.label} ({fr_int(comparison.votants)})",
+        )
+        if change:
             st.caption(
-                f"Participation : {'+' if gap >= 0 else '−'}{fr_int(abs(gap))} votants "
-                f"par rapport à la {comparison.label} ({fr_int(comparison.votants)}) — "
-                + markdown_link("source", comparison.source_url)
+                f"Votants : {markdown(change)} — " + markdown_link("source", comparison.source_url)
             )
 
 
