@@ -232,10 +232,10 @@ def test_the_progress_chart_shows_a_counted_share_when_there_are_no_bureaux() ->
     fig = build_progress(df, template=house_template())
     bars = [t for t in fig.data if t.type == "bar" and len(t.y)]
     assert [(t.name, list(t.y), list(t.text)) for t in bars] == [
-        ("Dépouillement (% des inscrits)", [97.0], [f"97{NBSP}%"])
+        ("Dépouillement (% des inscrits)", [90.0, 97.0], [f"90{NBSP}%", f"97{NBSP}%"])
     ]
     assert fig.layout.annotations[1].text == "Dépouillement (% des inscrits)"
-    assert len(fig.layout.xaxis.tickvals) == 2  # 11/04 05:00 and the definitive 13/04
+    assert fig.layout.xaxis.ticktext == ("11/04<br>00:44", "11/04<br>05:00", "13/04")
 
 
 def test_the_progress_card_shows_what_the_source_gives() -> None:

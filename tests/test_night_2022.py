@@ -32,6 +32,7 @@ def _snapshots(rows: list[dict[str, str]]) -> dict[str, list[dict[str, str]]]:
 def test_the_night_has_turnout_at_noon_and_17h_and_counts_for_each_round(night_rows):
     kinds = {(s[0]["round"], s[0]["kind"], sid) for sid, s in _snapshots(night_rows).items()}
     assert sorted(kinds) == [
+        ("1", "count", "t1-0044"),
         ("1", "count", "t1-0500"),
         ("1", "turnout", "t1-1200"),
         ("1", "turnout", "t1-1700"),
@@ -71,9 +72,34 @@ def test_every_snapshot_lists_every_candidate_of_its_round_once(night_rows):
 def test_shares_of_a_complete_count_add_up_to_100(night_rows):
     for sid, rows in _snapshots(night_rows).items():
         shares = [float(r["share_published"]) for r in rows if r["share_published"]]
-        if rows[0]["kind"] == "count":
-            assert len(shares) == len(rows), sid  # the 12 (or 2) shares are all published
+        if rows[0]["kind"] == "count" and len(shares) == len(rows):
             assert round(sum(shares), 2) == 100.00, sid
+
+
+def test_a_count_published_for_its_leaders_only_keeps_the_others_empty(night_rows):
+    # SRF gave the ministry's 00:44 figures for the three leaders only: the nine others stay
+    # empty (shown « n. c. »), never filled in from another state of the count.
+    partial = {
+        sid: {r["candidate_id"]: float(r["share_published"]) for r in rows if r["share_published"]}
+        for sid, rows in _snapshots(night_rows).items()
+        if rows[0]["kind"] == "count" and not all(r["share_published"] for r in rows)
+    }
+    assert partial == {"t1-0044": {"macron": 27.4, "le-pen": 24.6, "melenchon": 20.9}}
+
+
+def test_each_round_has_two_timed_partial_counts_with_their_sources(night_rows):
+    counts = sorted(
+        (s[0]["round"], s[0]["as_of"], {r["source_url"] for r in s})
+        for s in _snapshots(night_rows).values()
+        if s[0]["kind"] == "count" and s[0]["status"] == "partial"
+    )
+    assert [(number, as_of) for number, as_of, _ in counts] == [
+        ("1", "2022-04-11T00:44:00+02:00"),
+        ("1", "2022-04-11T05:00:00+02:00"),
+        ("2", "2022-04-25T00:15:00+02:00"),
+        ("2", "2022-04-25T04:30:00+02:00"),
+    ]
+    assert all(len(urls) == 1 and "" not in urls for _, _, urls in counts)
 
 
 def test_rows_are_partial_sourced_dated_on_their_night_and_never_estimates(night_rows):
