@@ -429,7 +429,13 @@ def progress_bundle(view: ResultsView, template: go.layout.Template) -> ChartBun
             f"{count} publiés du {fr_moment(start, known=first_known, sep=' ')} au "
             f"{fr_moment(end, known=last_known, sep=' ')}"
         )
-    subtitle = f"{span} : parts des candidats et bureaux dépouillés"
+    # What the lower panel draws: bureaux counted, or the share counted the source gives.
+    if prog["bureaux_counted"].notna().any():
+        subtitle = f"{span} : parts des candidats et bureaux dépouillés"
+    elif prog["counted_pct"].notna().any():
+        subtitle = f"{span} : parts des candidats et part dépouillée"
+    else:
+        subtitle = f"{span} : parts des candidats"
     fig = build_progress(prog, template=template, title=title, subtitle=subtitle)
     data = prog[
         [

@@ -20,13 +20,17 @@ PAD = timedelta(minutes=30)  # what is kept on each side of a cut
 
 def rangebreaks(times: pd.Series) -> list[dict]:
     """Axis breaks for the long gaps (e.g. night of the count → definitive days later)."""
-    ts = sorted(pd.to_datetime(times).dropna().unique())
+    ts = [pd.Timestamp(t) for t in sorted(pd.to_datetime(times).dropna().unique())]
+    pairs = list(zip(ts, ts[1:], strict=False))
+    # What is kept each side of a cut grows with the night it sits beside: a fixed half hour
+    # beside a four-hour night squeezed the cut's two dates into one label.
+    night = sum((b - a for a, b in pairs if b - a <= GAP), timedelta(0))
+    pad = max(PAD, night / 6)
     breaks = []
-    for a, b in zip(ts, ts[1:], strict=False):
-        a, b = pd.Timestamp(a), pd.Timestamp(b)
+    for a, b in pairs:
         if b - a > GAP:
-            start = a + PAD
-            dvalue = (b - PAD - start).total_seconds() * 1000
+            start = a + pad
+            dvalue = (b - pad - start).total_seconds() * 1000
             breaks.append(dict(values=[start.tz_localize(None).isoformat()], dvalue=dvalue))
     return breaks
 
