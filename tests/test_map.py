@@ -17,6 +17,7 @@ ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = ROOT / "tests" / "fixtures" / "map" / "presidentielle-2022-departements-definitifs.csv"
 GEO = ROOT / "data" / "geo" / "departements.geojson"
 OVERSEAS = ["Guadeloupe", "Martinique", "Guyane", "La Réunion", "Mayotte"]
+ZOOM = "Paris et petite couronne"
 NOT_DRAWN = ["ZN", "ZP", "ZS", "ZW", "ZX", "ZZ"]
 
 
@@ -69,7 +70,14 @@ def test_geometry_has_every_departement_once_with_ministry_codes(geometry):
         "ZM",
     ]
     assert ministry["2A"] == "2A" and ministry["01"] == "01"
-    assert sum(1 for f in geometry["features"] if "inset" in f["properties"]) == 5
+    assert [(i["nom"], i["codes"], i["label"]) for i in geometry["insets"]] == [
+        ("Guadeloupe", ["971"], "under"),
+        ("Martinique", ["972"], "under"),
+        ("Guyane", ["973"], "under"),
+        ("La Réunion", ["974"], "under"),
+        ("Mayotte", ["976"], "under"),
+        (ZOOM, ["75", "92", "93", "94"], "above"),
+    ]
     assert geometry["projection"] == {
         "type": "conic conformal",
         "parallels": [44.0, 49.0],
@@ -116,15 +124,48 @@ def test_overseas_departements_drawn_in_framed_insets(
     located = {loc: t.meta["candidate_id"] for t in data_traces(fig) for loc in t.locations}
     assert located["971"] == "melenchon" and "ZA" not in located
     frames = next(t for t in fig.data if t.meta["role"] == "inset-frames")
-    assert list(frames.lon).count(None) == 5
+    assert list(frames.lon).count(None) == 6
     labels = next(t for t in fig.data if t.meta["role"] == "inset-labels")
-    assert list(labels.text) == OVERSEAS
+    assert list(labels.text) == [*OVERSEAS, ZOOM]
+    # The zoom's long name sits above its frame, from its left corner: under the territory,
+    # like the overseas names, it would overflow the box on a phone.
+    assert list(labels.textposition) == ["middle center"] * 5 + ["top right"]
     # A line trace first: plotly.js then fetches no world topojson from its CDN (offline).
     assert isinstance(fig.data[0], go.Scattergeo)
     assert fig.layout.geo.visible is False
     assert fig.layout.geo.projection.type == "conic conformal"
     assert fig.layout.geo.projection.rotation.lon == 2.5
-    assert list(fig.layout.geo.lonaxis.range) == [-5.35, 9.81]
+    assert list(fig.layout.geo.lonaxis.range) == [-5.72, 9.81]
+
+
+def outer_rings_inside(feature: dict, frame: list) -> list[bool]:
+    """For each polygon of `feature`: is its outer ring within the frame's lon/lat bounds?"""
+    lons, lats = [p[0] for p in frame], [p[1] for p in frame]
+    return [
+        all(min(lons) <= x <= max(lons) and min(lats) <= y <= max(lats) for x, y in poly[0])
+        for poly in feature["geometry"]["coordinates"]
+    ]
+
+
+def lon_span(ring: list) -> float:
+    return max(p[0] for p in ring) - min(p[0] for p in ring)
+
+
+def test_paris_and_petite_couronne_drawn_in_place_and_enlarged_as_one_location(
+    geometry, presidentielle_2022_definitive_by_departement
+):
+    zoom = next(i for i in geometry["insets"] if i["nom"] == ZOOM)
+    features = {f["id"]: f for f in geometry["features"]}
+    for code in ("75", "92", "93", "94"):
+        # One feature, two outlines: where it is, and in the zoom's frame.
+        assert outer_rings_inside(features[code], zoom["frame"]) == [False, True]
+    paris_here, paris_zoomed = features["75"]["geometry"]["coordinates"]
+    assert lon_span(paris_zoomed[0]) > 4 * lon_span(paris_here[0])
+    fig = map_of(presidentielle_2022_definitive_by_departement, 1)
+    located = [loc for t in data_traces(fig) for loc in t.locations]
+    # Seine-Saint-Denis is one location: one colour, one hover, one click in both places.
+    assert located.count("93") == 1
+    assert hover_of(fig, "93").startswith("<b>Seine-Saint-Denis</b> (93)<br>En tête : Jean-Luc")
 
 
 def test_round_1_has_three_leaders_with_one_colour_bar_each(
@@ -244,3 +285,4 @@ def test_map_renders_offline_with_every_departement(
     svg = render_image(fig, "svg", width=900, height=700).decode("utf-8")
     assert svg.count('class="choroplethlocation"') == 101
     assert svg.count(">Guadeloupe<") == 1
+    assert svg.count(">Paris et petite couronne<") == 1

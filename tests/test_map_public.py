@@ -40,7 +40,8 @@ def test_each_round_page_shows_its_map_as_one_light_image(site_2022: dict[str, b
     for name in (narrow, wide):
         svg = site_2022[name].decode("utf-8")
         assert len(site_2022[name]) < 100_000
-        assert svg.count("<path d=") == 101 + 5  # départements, and the insets' frames
+        assert svg.count("<path d=") == 101 + 6  # départements, and the insets' frames
+        assert svg.count(">Paris et petite couronne<") == 1
         assert "<script" not in svg and "style=" not in svg
         assert "<title>Corse-du-Sud (2A)</title>" in svg
         # Corse-du-Sud in Le Pen's colour (a shade of #1D2344), Mayotte drawn in its inset.

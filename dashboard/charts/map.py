@@ -6,8 +6,11 @@ has one row per (area, candidate): `area_code, area_name, candidate_id, name, co
 exprimes, share_pct` (shares on exprimés, as the ministry publishes them by area). The geometry
 is `data/geo/departements.geojson` (see data/geo/SOURCES.md): features keyed by `id` (INSEE
 code) with the ministry's code beside it (`ministry_code`: "ZA" for Guadeloupe), the overseas
-départements already moved into insets with their frame (`inset`). Areas the geometry lacks
-(the French abroad, the overseas collectivities) are in the table, not on the map.
+départements already moved into insets and Paris with its petite couronne drawn a second
+time, enlarged, in one (each département one feature, so one location: the same colour, hover
+and click in both places); the collection's `insets` lists the boxes (`nom`, `codes`, `frame`).
+Areas the geometry lacks (the French abroad, the overseas collectivities) are in the table,
+not on the map.
 """
 
 from __future__ import annotations
@@ -308,8 +311,8 @@ def build_map(
     `mode="leader"`: each département in its leader's colour, darker as the leader's margin
     over the second grows (one colour bar per leader, in points). `mode="share"`: the share
     of `candidate_id` (default: the leader of most areas), a sequential scale of their colour.
-    Départements of the geometry without figures are grey; overseas départements are drawn in
-    their insets, each framed and named."""
+    Départements of the geometry without figures are grey; the geometry's insets (overseas
+    départements, Paris and its petite couronne enlarged) are framed and named."""
     if mode not in MODES:
         raise ValueError(f"mode must be one of {MODES}, not {mode!r}")
     index = geo_index(geojson)
@@ -458,9 +461,9 @@ def _geo_layout(geojson: dict[str, Any], paper: str) -> dict[str, Any]:
         for poly in polys:
             lons += [p[0] for p in poly[0]]
             lats += [p[1] for p in poly[0]]
-        for lon, lat in feature.get("properties", {}).get("inset") or ():
-            lons.append(lon)
-            lats.append(lat)
+    for inset in geojson.get("insets") or ():
+        lons += [p[0] for p in inset["frame"]]
+        lats += [p[1] for p in inset["frame"]]
     return dict(
         projection=dict(
             type=proj["type"], parallels=proj["parallels"], rotation=dict(lon=proj["rotation_lon"])
@@ -473,20 +476,25 @@ def _geo_layout(geojson: dict[str, Any], paper: str) -> dict[str, Any]:
 
 
 def _add_insets(fig: go.Figure, geojson: dict[str, Any], muted: str) -> None:
-    """The overseas insets' frames and names (one line trace, one text trace)."""
+    """The insets' frames and names (one line trace, one text trace): a name under its
+    territory, inside the frame, or above the frame from its left corner (`label`: "above")."""
     lons: list[float | None] = []
     lats: list[float | None] = []
-    label_lon, label_lat, labels = [], [], []
-    for feature in geojson["features"]:
-        frame = feature.get("properties", {}).get("inset")
-        if not frame:
-            continue
+    label_lon, label_lat, labels, positions = [], [], [], []
+    for inset in geojson.get("insets") or ():
+        frame = inset["frame"]
         lons += [p[0] for p in frame] + [None]
         lats += [p[1] for p in frame] + [None]
-        (x0, y0), (x1, y1), _, (_, y3) = frame[0], frame[1], frame[2], frame[3]
-        label_lon.append((x0 + x1) / 2)
-        label_lat.append((y0 + y1) / 2 + (y3 - y0) * 0.08)
-        labels.append(plotly_text(feature["properties"]["nom"]))
+        (x0, y0), (x1, y1), _, (x3, y3) = frame[0], frame[1], frame[2], frame[3]
+        if inset.get("label") == "above":
+            label_lon.append(x3)
+            label_lat.append(y3)
+            positions.append("top right")
+        else:
+            label_lon.append((x0 + x1) / 2)
+            label_lat.append((y0 + y1) / 2 + (y3 - y0) * 0.08)
+            positions.append("middle center")
+        labels.append(plotly_text(inset["nom"]))
     fig.add_trace(
         go.Scattergeo(
             lon=lons,
@@ -504,9 +512,10 @@ def _add_insets(fig: go.Figure, geojson: dict[str, Any], muted: str) -> None:
             lat=label_lat,
             mode="text",
             text=labels,
+            textposition=positions,
             textfont=dict(size=9, color=muted),
             hoverinfo="skip",
-            name="outre-mer",
+            name="encadrés",
             meta={"role": "inset-labels"},
         )
     )

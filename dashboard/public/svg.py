@@ -464,14 +464,17 @@ def map_svg(fig: go.Figure, geojson: dict, *, width: int, label: str) -> str:
     ys = [y for _, polys in shapes for poly in polys for ring in poly for _, y in ring]
     bars = [t for t in fig.data if (t.meta or {}).get("role") in ("leader", "share")]
     pad, legend_row = 6.0, 44.0
+    insets = geojson.get("insets") or []
+    # A name above its frame (the zoom's, whose frame tops the map) needs a line above it.
+    top = pad + (12 if any(i.get("label") == "above" for i in insets) else 0)
     scale = (width - 2 * pad) / (max(xs) - min(xs))
-    map_h = (max(ys) - min(ys)) * scale + 2 * pad
+    map_h = (max(ys) - min(ys)) * scale + pad + top
     per_row = 1 if width < 500 else 3  # a phone's legend: one bar a row, names in full
     rows = -(-len(bars) // per_row)
     height = map_h + rows * legend_row + 4
 
     def pt(x: float, y: float) -> tuple[int, int]:
-        return round(pad + (x - min(xs)) * scale), round(pad + (max(ys) - y) * scale)
+        return round(pad + (x - min(xs)) * scale), round(top + (max(ys) - y) * scale)
 
     body: list[str] = []
     for feature, polys in shapes:
@@ -492,16 +495,25 @@ def map_svg(fig: go.Figure, geojson: dict, *, width: int, label: str) -> str:
             f'<path d="{"".join(d)}" fill="{fill}" stroke="#ffffff" stroke-width="0.6">'
             f"<title>{html(name)} ({html(code)})</title></path>"
         )
-        frame = feature["properties"].get("inset")
-        if frame:
-            corners = [pt(*project(lon, lat)) for lon, lat in frame]
+    for inset in insets:
+        corners = [pt(*project(lon, lat)) for lon, lat in inset["frame"]]
+        body.append(
+            f'<path d="M{"L".join(f"{a} {b}" for a, b in corners)}Z" fill="none" '
+            f'stroke="{MUTED}" stroke-width="0.8"/>'
+        )
+        (x0, y0), (x1, _), _, (x3, y3) = corners[:4]
+        if inset.get("label") == "above":
+            body.append(_text(x3, y3 - 3, inset["nom"], font_size="9", fill=MUTED))
+        else:
             body.append(
-                f'<path d="M{"L".join(f"{a} {b}" for a, b in corners)}Z" fill="none" '
-                f'stroke="{MUTED}" stroke-width="0.8"/>'
-            )
-            (x0, y0), (x1, _) = corners[0], corners[1]
-            body.append(
-                _text((x0 + x1) / 2, y0 - 2, name, font_size="9", fill=MUTED, text_anchor="middle")
+                _text(
+                    (x0 + x1) / 2,
+                    y0 - 2,
+                    inset["nom"],
+                    font_size="9",
+                    fill=MUTED,
+                    text_anchor="middle",
+                )
             )
     col_w = (width - 2 * pad) / per_row
     defs = []

@@ -12,9 +12,17 @@ Run by hand when the source changes, never at run time (the app is offline). Wha
   projection (Lambert conformal conic, parallels 44° and 49°, centred on 2,5° E, written into
   the file as its `projection` member, which `dashboard/charts/map.py` draws with) and
   projected back to longitude/latitude, so that its box stands upright on the map;
-- every feature gets `code` (INSEE: "01", "2A", "971"), `nom`, `ministry_code` (the code of the
-  ministry's result files: "ZA" for Guadeloupe…) and, for insets, `inset` with the box's
-  corners (lon/lat ring) drawn as its frame.
+- Paris and the three départements of its petite couronne (75, 92, 93, 94), specks on the
+  map, drawn a second time, enlarged, in a box at the upper left (the Channel, north of
+  Brittany), from the detailed outlines of `departements-avec-outre-mer.geojson`: each stays
+  one feature, a MultiPolygon of its outline in place and its enlarged one, so that it is one
+  location of the chart, with one colour, one hover and one click in both places;
+- every feature gets `code` (INSEE: "01", "2A", "971"), `nom` and `ministry_code` (the code of
+  the ministry's result files: "ZA" for Guadeloupe…); the collection's `insets` member lists
+  the boxes, each with its name (`nom`), the codes drawn in it, its corners (`frame`, a
+  lon/lat ring drawn as its frame) and where its name goes (`label`: "under" the territory,
+  inside the frame, or "above" the frame, left-aligned, for the zoom: its long name would
+  overflow the box on a phone, and over the Channel nothing is drawn to its right).
 """
 
 from __future__ import annotations
@@ -36,6 +44,12 @@ INSET_ORDER = ("973", "971", "972", "974", "976")
 INSET_SIZE = 0.0215  # box side in the projection plane (radians of the unit sphere)
 INSET_GAP = 0.0030
 INSET_FILL = 0.78  # share of the box the territory fills (the name sits under it)
+# Paris and its petite couronne, enlarged in a box at the upper left: one and a half overseas
+# boxes (larger, it would reach the coast of Côtes-d'Armor), Paris about 4 times its size.
+ZOOM_NAME = "Paris et petite couronne"
+ZOOM_CODES = ("75", "92", "93", "94")
+ZOOM_SIZE = 1.5 * INSET_SIZE
+ZOOM_FILL = 0.82
 
 
 # --- Lambert conformal conic on the unit sphere (as d3.geoConicConformal) ----------------------
@@ -133,8 +147,8 @@ def geometry_of(polys: list) -> dict:
 # --- insets ----------------------------------------------------------------------------------
 
 
-def inset_boxes(metro: list[dict]) -> dict[str, tuple[float, float]]:
-    """Lower-left corner of each inset box in the projection plane."""
+def plane_bounds(metro: list[dict]) -> tuple[float, float, float, float]:
+    """The metropolitan map's bounds in the projection plane: x0, y0, x1, y1."""
     xs, ys = [], []
     for feature in metro:
         for poly in polygons(feature["geometry"]):
@@ -142,33 +156,53 @@ def inset_boxes(metro: list[dict]) -> dict[str, tuple[float, float]]:
                 x, y = project(lon, lat)
                 xs.append(x)
                 ys.append(y)
-    x0, y0 = min(xs), min(ys)
+    return min(xs), min(ys), max(xs), max(ys)
+
+
+def inset_boxes(metro: list[dict]) -> dict[str, tuple[float, float]]:
+    """Lower-left corner of each inset box in the projection plane."""
+    x0, y0, _, _ = plane_bounds(metro)
     step = INSET_SIZE + INSET_GAP
     corners = [(x0, y0), (x0, y0 + step), (x0, y0 + 2 * step), (x0 + step, y0), (x0 + 2 * step, y0)]
     return dict(zip(INSET_ORDER, corners, strict=True))
 
 
-def moved(feature: dict, corner: tuple[float, float]) -> tuple[list, list[list[float]]]:
-    """The territory scaled into its box (a local equirectangular view, north up), and the
-    box's frame, both as lon/lat."""
-    polys = polygons(feature["geometry"])
+def box_view(polys: list, corner: tuple[float, float], size: float, fill: float) -> tuple:
+    """A local equirectangular view (north up) of `polys` scaled to fill `fill` of the box of
+    side `size` whose lower-left corner is `corner` (projection plane), above the name's line:
+    the function placing a lon/lat point in the box (as lon/lat), and the territory's extent
+    (degrees, the larger of its width and height)."""
     lons = [p[0] for poly in polys for p in poly[0]]
     lats = [p[1] for poly in polys for p in poly[0]]
     lat0 = (min(lats) + max(lats)) / 2
     k = math.cos(math.radians(lat0))
-    width, height = (max(lons) - min(lons)) * k, max(lats) - min(lats)
-    scale = INSET_SIZE * INSET_FILL / max(width, height)
-    cx, cy = corner[0] + INSET_SIZE / 2, corner[1] + INSET_SIZE * (1 - INSET_FILL / 2) - 0.0004
+    extent = max((max(lons) - min(lons)) * k, max(lats) - min(lats))
+    scale = size * fill / extent
+    cx, cy = corner[0] + size / 2, corner[1] + size * (1 - fill / 2) - 0.0004
     mid_lon, mid_lat = (min(lons) + max(lons)) / 2, lat0
-    tolerance = max(width, height) / 400
 
     def place(lon: float, lat: float) -> list[float]:
         x = cx + (lon - mid_lon) * k * scale
         y = cy + (lat - mid_lat) * scale
         return list(unproject(x, y))
 
+    return place, extent
+
+
+def frame_of(corner: tuple[float, float], size: float) -> list[list[float]]:
+    """The box's corners as a lon/lat ring (from the lower left, anticlockwise)."""
+    x, y = corner
+    edge = [(x, y), (x + size, y), (x + size, y + size), (x, y + size), (x, y)]
+    return [[round(v, DIGITS) for v in unproject(px, py)] for px, py in edge]
+
+
+def moved(feature: dict, corner: tuple[float, float]) -> tuple[list, list[list[float]]]:
+    """The territory scaled into its box, and the box's frame, both as lon/lat."""
+    polys = polygons(feature["geometry"])
+    place, extent = box_view(polys, corner, INSET_SIZE, INSET_FILL)
+    tolerance = extent / 400
     out = []
-    for poly in keep_polygons(polys, (max(width, height) / 60) ** 2):
+    for poly in keep_polygons(polys, (extent / 60) ** 2):
         rings = []
         for ring in poly:
             simple = simplify_ring(ring, tolerance)
@@ -176,11 +210,29 @@ def moved(feature: dict, corner: tuple[float, float]) -> tuple[list, list[list[f
                 rings.append(rounded([place(lon, lat) for lon, lat in simple]))
         if rings:
             out.append(rings)
-    x, y = corner
-    side = INSET_SIZE
-    edge = [(x, y), (x + side, y), (x + side, y + side), (x, y + side), (x, y)]
-    frame = [[round(v, DIGITS) for v in unproject(px, py)] for px, py in edge]
-    return out, frame
+    return out, frame_of(corner, INSET_SIZE)
+
+
+def zoomed(features: list[dict], corner: tuple[float, float]) -> tuple[list[list], list]:
+    """The départements of `features` enlarged together into the zoom's box (their borders
+    simplified once for both neighbours, as on the map), one list of polygons each, and the
+    box's frame."""
+    polys_of = [polygons(f["geometry"]) for f in features]
+    place, extent = box_view([p for polys in polys_of for p in polys], corner, ZOOM_SIZE, ZOOM_FILL)
+    flat = [ring for polys in polys_of for poly in polys for ring in poly]
+    simple = iter(simplify_shared(flat, extent / 400))
+    out = [
+        [[rounded([place(lon, lat) for lon, lat in next(simple)]) for _ in poly] for poly in polys]
+        for polys in polys_of
+    ]
+    return out, frame_of(corner, ZOOM_SIZE)
+
+
+def zoom_corner(metro: list[dict]) -> tuple[float, float]:
+    """Lower-left corner of the zoom's box: its top left at the map's (Brittany's tip, and
+    the latitude of Dunkirk), over the Channel."""
+    x0, _, _, y1 = plane_bounds(metro)
+    return x0, y1 - ZOOM_SIZE
 
 
 def simplify_shared(rings: list[list[list[float]]], tolerance: float) -> list[list[list[float]]]:
@@ -261,27 +313,35 @@ def build(simplified: dict, overseas: dict) -> dict:
         )
     boxes = inset_boxes(metro)
     by_code = {f["properties"]["code"]: f for f in overseas["features"]}
+    insets = []
     for code in sorted(OVERSEAS):
         polys, frame = moved(by_code[code], boxes[code])
+        name = by_code[code]["properties"]["nom"]
+        insets.append({"nom": name, "codes": [code], "frame": frame, "label": "under"})
         features.append(
             {
                 "type": "Feature",
                 "id": code,
-                "properties": {
-                    "code": code,
-                    "nom": by_code[code]["properties"]["nom"],
-                    "ministry_code": OVERSEAS[code],
-                    "inset": frame,
-                },
+                "properties": {"code": code, "nom": name, "ministry_code": OVERSEAS[code]},
                 "geometry": geometry_of(polys),
             }
         )
+    enlarged, frame = zoomed([by_code[c] for c in ZOOM_CODES], zoom_corner(metro))
+    in_place = {f["id"]: f for f in features}
+    for code, polys in zip(ZOOM_CODES, enlarged, strict=True):
+        in_place[code]["geometry"] = geometry_of(polygons(in_place[code]["geometry"]) + polys)
+    insets.append({"nom": ZOOM_NAME, "codes": list(ZOOM_CODES), "frame": frame, "label": "above"})
     projection = {
         "type": "conic conformal",
         "parallels": list(PARALLELS),
         "rotation_lon": CENTRE_LON,
     }
-    return {"type": "FeatureCollection", "projection": projection, "features": features}
+    return {
+        "type": "FeatureCollection",
+        "projection": projection,
+        "insets": insets,
+        "features": features,
+    }
 
 
 if __name__ == "__main__":

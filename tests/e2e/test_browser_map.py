@@ -64,3 +64,40 @@ def test_map_on_a_phone_puts_the_table_under_the_map(app_2022, browser):
     assert chart_box is not None and table_box is not None
     assert table_box["y"] >= chart_box["y"] + chart_box["height"] - 1
     assert chart_box["width"] <= 390
+
+
+# The centre of the largest outline of a département's path (its enlarged one, for Paris), in
+# the page's coordinates: each outline is one `M…Z` of the location's single path.
+LARGEST_OUTLINE_CENTRE = """(code) => {
+  const path = [...document.querySelectorAll('.js-plotly-plot .choroplethlocation')]
+    .find(p => p.__data__ && p.__data__.loc === code);
+  let best = null;
+  for (const d of path.getAttribute('d').split(/(?=M)/)) {
+    const part = document.createElementNS('http://www.w3.org/2000/svg', 'path');
+    part.setAttribute('d', d);
+    path.parentNode.appendChild(part);
+    const b = part.getBBox(), m = part.getScreenCTM();
+    part.remove();
+    const cx = b.x + b.width / 2, cy = b.y + b.height / 2;
+    if (!best || b.width * b.height > best.area) {
+      best = {area: b.width * b.height, x: m.a * cx + m.c * cy + m.e, y: m.b * cx + m.d * cy + m.f};
+    }
+  }
+  return best;
+}"""
+
+
+def test_on_a_phone_a_tap_on_paris_in_its_enlarged_inset_opens_its_card(app_2022, browser):
+    page = open_map(browser, f"{app_2022.url}/?round=1", 390)
+    chart = page.locator(".js-plotly-plot", has=page.locator(".choroplethlocation")).first
+    expect(chart.locator(".choroplethlocation")).to_have_count(101, timeout=30_000)
+    # Paris is one location, drawn twice: in place (a speck) and enlarged in its frame.
+    expect(chart.locator("text", has_text="Paris et petite couronne")).to_have_count(1)
+    chart.scroll_into_view_if_needed()
+    centre = page.evaluate(LARGEST_OUTLINE_CENTRE, "75")
+    page.mouse.move(centre["x"], centre["y"])
+    expect(chart.locator(".hoverlayer")).to_contain_text("Paris (75)", timeout=30_000)
+    page.mouse.click(centre["x"], centre["y"])
+    card = page.locator(".st-key-map-area-card")
+    expect(card).to_contain_text("Paris (75)", timeout=60_000)
+    expect(card).to_contain_text("Emmanuel Macron")
