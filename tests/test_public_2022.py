@@ -42,3 +42,21 @@ def test_the_source_names_the_authority_that_published_the_figures(site_2022) ->
     page = (site_2022 / "tour-2" / "index.html").read_text(encoding="utf-8")
     assert "(Conseil constitutionnel)</p>" in page
     assert "(Ministère de l&#x27;Intérieur)</p>" not in page
+
+
+def test_a_night_moment_shows_the_share_counted_and_a_definitive_one_says_the_count_is_over(
+    site_2022,
+) -> None:
+    night = (site_2022 / "tour-1" / "0044.html").read_text(encoding="utf-8")
+    # The ministry gave the share of inscrits counted, not bureaux: the card and the progress
+    # chart's lower panel say so, with the figure as a percentage.
+    assert figure(night, "bureaux") == f"90{NBSP}% (des inscrits)"
+    chart = night[night.index('<h2 id="progression"') :]
+    assert ">Dépouillement (% des inscrits)</text>" in chart
+    assert f">90{NBSP}%</text>" in chart
+    assert ">Bureaux dépouillés</text>" not in chart
+    assert "1 relevé publié dans la soirée du 11/04/2022" in night
+    final = (site_2022 / "tour-2" / "index.html").read_text(encoding="utf-8")
+    assert figure(final, "bureaux") == "terminé"
+    # Votants against the other round's definitive figure, same stage: no stage label.
+    assert f'<dd class="delta">−827{NBSP}229 vs 1er tour</dd>' in final

@@ -421,12 +421,13 @@ def progress_bundle(view: ResultsView, template: go.layout.Template) -> ChartBun
     first, last = snaps.iloc[0], snaps.iloc[-1]
     first_known, last_known = time_known(first["note"]), time_known(last["note"])
     start, end = pd.Timestamp(first["as_of"]), pd.Timestamp(last["as_of"])
-    count = f"{len(snaps)} relevé{'s' if len(snaps) > 1 else ''}"
+    plural = "s" if len(snaps) > 1 else ""
+    count = f"{len(snaps)} relevé{plural}"
     if start.date() == end.date() or (end - start) < pd.Timedelta(hours=12):
-        span = f"{count} publiés dans la soirée du {start:%d/%m/%Y}"
+        span = f"{count} publié{plural} dans la soirée du {start:%d/%m/%Y}"
     else:
         span = (
-            f"{count} publiés du {fr_moment(start, known=first_known, sep=' ')} au "
+            f"{count} publié{plural} du {fr_moment(start, known=first_known, sep=' ')} au "
             f"{fr_moment(end, known=last_known, sep=' ')}"
         )
     # What the lower panel draws: bureaux counted, or the share counted the source gives.

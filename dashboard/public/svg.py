@@ -242,6 +242,10 @@ class Progress:
     bars_y: list[float]
     ticks: list[pd.Timestamp]
     tick_labels: dict[pd.Timestamp, str] = field(default_factory=dict)
+    # The lower panel as the figure names and labels it: "Bureaux dépouillés" with counts,
+    # or "Dépouillement (% des inscrits)" with "90 %".
+    bars_name: str = "Bureaux dépouillés"
+    bars_text: list[str] = field(default_factory=list)
 
 
 def progress_data(fig: go.Figure) -> Progress:
@@ -259,13 +263,16 @@ def progress_data(fig: go.Figure) -> Progress:
         for t in fig.data
         if t.type == "scatter"
     ]
-    bars = next((t for t in fig.data if t.type == "bar"), None)
+    bars = next((t for t in fig.data if t.type == "bar" and t.x is not None and len(t.x)), None)
     bx = [pd.Timestamp(x) for x in bars.x] if bars is not None else []
     by = [float(y) for y in bars.y] if bars is not None else []
     ticks = [pd.Timestamp(t) for t in (fig.layout.xaxis.tickvals or ())]
     texts = fig.layout.xaxis.ticktext or ()
     labels = dict(zip(ticks, (str(t) for t in texts), strict=False)) if texts else {}
-    return Progress(lines, bx, by, ticks, labels)
+    if bars is None:
+        return Progress(lines, bx, by, ticks, labels)
+    bar_texts = [str(t) for t in bars.text] if bars.text is not None else []
+    return Progress(lines, bx, by, ticks, labels, str(bars.name), bar_texts)
 
 
 def progress_svg(data: Progress, *, width: int, label: str, until: datetime | None = None) -> str:
@@ -340,16 +347,14 @@ def progress_svg(data: Progress, *, width: int, label: str, until: datetime | No
                 _text(
                     x,
                     base_y - h - 4,
-                    fr_int(data.bars_y[i]),
+                    data.bars_text[i] if i < len(data.bars_text) else fr_int(data.bars_y[i]),
                     text_anchor="middle",
                     font_size="10",
                     fill=MUTED,
                 )
             )
         body.append(
-            _text(
-                left - 30, top + share_h + gap - 8, "Bureaux dépouillés", fill=MUTED, font_size="11"
-            )
+            _text(left - 30, top + share_h + gap - 8, data.bars_name, fill=MUTED, font_size="11")
         )
     body.append(
         f'<line x1="{_num(left)}" x2="{_num(width - right)}" y1="{_num(base_y)}" '
