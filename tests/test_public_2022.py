@@ -34,7 +34,8 @@ def figure(page: str, key: str) -> str:
 def test_the_run_off_page_leads_with_inscrits_participation_and_abstention(site_2022) -> None:
     page = (site_2022 / "tour-2" / "index.html").read_text(encoding="utf-8")
     assert figure(page, "inscrits") == f"48{NBSP}752{NBSP}339"
-    assert figure(page, "participation") == f"71,99{NBSP}% · abstention 28,01{NBSP}%"
+    assert figure(page, "participation") == f"71,99{NBSP}%"
+    assert f'<dd class="delta">abstention 28,01{NBSP}%</dd>' in page
     assert figure(page, "votants") == f"35{NBSP}096{NBSP}478"
 
 

@@ -380,31 +380,39 @@ class Builder:
     def figures(self, view: ResultsView) -> str:
         first = view.first
         turnout = turnout_figures(turnout_fields(first))
-        cells = []
+        # (key, label, figure, the line under it): the figure alone on its line, so a phone's
+        # narrow cell never breaks "71,99 % · abstention 28,01 %" across three lines.
+        cells: list[tuple[str, str, str, str]] = []
         if turnout["inscrits"]:
-            cells.append(("inscrits", "Inscrits", fr_int(turnout["inscrits"])))
+            cells.append(("inscrits", "Inscrits", fr_int(turnout["inscrits"]), ""))
         if turnout["participation_pct"] is not None:
-            rate = fr_pct(turnout["participation_pct"])
-            if turnout["abstention_pct"] is not None and not turnout["rate_only"]:
-                rate += f" · abstention {fr_pct(turnout['abstention_pct'])}"
-            cells.append(("participation", "Participation", rate))
+            abstention = turnout["abstention_pct"]
+            cells.append(
+                (
+                    "participation",
+                    "Participation",
+                    fr_pct(turnout["participation_pct"]),
+                    ""
+                    if abstention is None or turnout["rate_only"]
+                    else f"abstention {fr_pct(abstention)}",
+                )
+            )
         cells += [
-            ("votants", "Votants", fr_int(first["votants"])),
-            ("exprimes", "Exprimés", fr_int(first["exprimes"])),
-            ("blancs", "Blancs", fr_int(first["blancs"])),
-            ("nuls", "Nuls", fr_int(first["nuls"])),
+            ("votants", "Votants", fr_int(first["votants"]), self._votants_delta(view)),
+            ("exprimes", "Exprimés", fr_int(first["exprimes"]), ""),
+            ("blancs", "Blancs", fr_int(first["blancs"]), ""),
+            ("nuls", "Nuls", fr_int(first["nuls"]), ""),
         ]
         progress = progress_card(first)  # bureaux, or the share of inscrits counted
         detail = f" ({progress['detail']})" if progress["detail"] else ""
-        cells.append(("bureaux", progress["label"], progress["value"] + detail))
+        cells.append(("bureaux", progress["label"], progress["value"] + detail, ""))
         wide = ' class="wide"'
-        delta = self._votants_delta(view)
         items = "".join(
             f"<div{wide if key == 'bureaux' else ''}><dt>{html(label)}</dt>"
             f'<dd data-f="{key}">{html(value)}</dd>'
-            + (f'<dd class="delta">{html(delta)}</dd>' if key == "votants" and delta else "")
+            + (f'<dd class="delta">{html(under)}</dd>' if under else "")
             + "</div>"
-            for key, label, value in cells
+            for key, label, value, under in cells
         )
         return f'<dl class="figures" aria-label="Participation et dépouillement">{items}</dl>'
 
