@@ -405,8 +405,9 @@ def _geo_codes(geojson: dict[str, Any]) -> list[str]:
     return list(geo_index(geojson))
 
 
-def progress_bundle(view: ResultsView, template: go.layout.Template) -> ChartBundle:
-    spec = CHARTS["count-progress"]
+def progress_rows(view: ResultsView) -> pd.DataFrame:
+    """The count snapshots the progress chart draws (query.progress: one row per snapshot ×
+    candidate), within the election's span and up to the view's moment."""
     rnd = view.election.round(view.round)
     prog = query.progress(view.results, view.round, view.candidates)
     start, end = view.election.span()
@@ -416,10 +417,14 @@ def progress_bundle(view: ResultsView, template: go.layout.Template) -> ChartBun
     prog = prog[prog["kind"] == "count"]
     if prog.empty:
         raise DashboardError(f"pas encore de dépouillement pour le {rnd.label}")
-    title = f"{view.election.short_name} — {rnd.label} : évolution du dépouillement"
+    return prog
+
+
+def progress_subtitle(prog: pd.DataFrame) -> str:
+    """ "3 relevés publiés du 11/04/2022 00:44 au 13/04/2022 : parts des candidats et part
+    dépouillée": what the chart of `prog` (progress_rows) spans and draws."""
     snaps = prog.drop_duplicates("snapshot_id").sort_values("as_of")
     first, last = snaps.iloc[0], snaps.iloc[-1]
-    first_known, last_known = time_known(first["note"]), time_known(last["note"])
     start, end = pd.Timestamp(first["as_of"]), pd.Timestamp(last["as_of"])
     plural = "s" if len(snaps) > 1 else ""
     count = f"{len(snaps)} relevé{plural}"
@@ -427,16 +432,28 @@ def progress_bundle(view: ResultsView, template: go.layout.Template) -> ChartBun
         span = f"{count} publié{plural} dans la soirée du {start:%d/%m/%Y}"
     else:
         span = (
-            f"{count} publié{plural} du {fr_moment(start, known=first_known, sep=' ')} au "
-            f"{fr_moment(end, known=last_known, sep=' ')}"
+            f"{count} publié{plural} du "
+            f"{fr_moment(start, known=time_known(first['note']), sep=' ')} au "
+            f"{fr_moment(end, known=time_known(last['note']), sep=' ')}"
         )
     # What the lower panel draws: bureaux counted, or the share counted the source gives.
     if prog["bureaux_counted"].notna().any():
-        subtitle = f"{span} : parts des candidats et bureaux dépouillés"
-    elif prog["counted_pct"].notna().any():
-        subtitle = f"{span} : parts des candidats et part dépouillée"
-    else:
-        subtitle = f"{span} : parts des candidats"
+        return f"{span} : parts des candidats et bureaux dépouillés"
+    if prog["counted_pct"].notna().any():
+        return f"{span} : parts des candidats et part dépouillée"
+    return f"{span} : parts des candidats"
+
+
+def progress_bundle(view: ResultsView, template: go.layout.Template) -> ChartBundle:
+    spec = CHARTS["count-progress"]
+    rnd = view.election.round(view.round)
+    prog = progress_rows(view)
+    title = f"{view.election.short_name} — {rnd.label} : évolution du dépouillement"
+    snaps = prog.drop_duplicates("snapshot_id").sort_values("as_of")
+    first, last = snaps.iloc[0], snaps.iloc[-1]
+    first_known, last_known = time_known(first["note"]), time_known(last["note"])
+    start, end = pd.Timestamp(first["as_of"]), pd.Timestamp(last["as_of"])
+    subtitle = progress_subtitle(prog)
     fig = build_progress(prog, template=template, title=title, subtitle=subtitle)
     data = prog[
         [
@@ -468,7 +485,8 @@ def progress_bundle(view: ResultsView, template: go.layout.Template) -> ChartBun
         f"Courbes de l'évolution du dépouillement, {rnd.label}, de "
         f"{fr_moment(start, known=first_known, year=False)} "
         f"au {fr_moment(end, known=last_known, year=False)}"
-        f" ({prog['snapshot_id'].nunique()} relevés). Au dernier relevé, {leader['name']} "
+        f" ({len(snaps)} relevé{'s' if len(snaps) > 1 else ''}). Au dernier relevé, "
+        f"{leader['name']} "
         f"est à {fr_pct(leader['share'])}."
     )
     rows = view.results[view.results["snapshot_id"] == last["snapshot_id"]]

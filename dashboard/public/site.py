@@ -32,6 +32,8 @@ from dashboard.charts.bundles import (
     ChartBundle,
     ResultsView,
     progress_bundle,
+    progress_rows,
+    progress_subtitle,
     vote_split_bundle,
 )
 from dashboard.charts.theme import house_template
@@ -191,6 +193,7 @@ class Builder:
         self._lines: dict[int, svg.Progress] = {}
         self._dates_only: dict[int, set[pd.Timestamp]] = {}
         self._maps: dict[str, tuple[ChartBundle, str, str] | None] = {}
+        self._prog_rows: dict[int, pd.DataFrame] = {}
         self._map_rows: dict[int, pd.DataFrame] = {}
         self._timeline: tuple[str, str] | None = None
         self.bundles: list[tuple[str, ChartBundle]] = []  # (page path, bundle) for images
@@ -259,6 +262,13 @@ class Builder:
             except DashboardError:
                 self.progress[round_] = None
         return self.progress[round_]
+
+    def _progress_rows(self, round_: int) -> pd.DataFrame:
+        """The round's count snapshots (bundles.progress_rows), once per build: a moment's
+        page says what its chart spans from them."""
+        if round_ not in self._prog_rows:
+            self._prog_rows[round_] = progress_rows(self.view(round_))
+        return self._prog_rows[round_]
 
     def split_charts(self, view: ResultsView) -> tuple[ChartBundle, str, str]:
         """The vote split's bundle and its two SVG renditions (phone, wide)."""
@@ -479,9 +489,10 @@ class Builder:
         until = moment.as_of if moment is not None else None
         draw = self.progress_charts(view.round, until)
         # The subtitle says what the chart spans: on a moment's page, up to that moment.
-        subtitle = (
-            bundle.subtitle if moment is None else progress_bundle(view, self.template).subtitle
-        )
+        subtitle = bundle.subtitle
+        if until is not None:
+            rows = self._progress_rows(view.round)
+            subtitle = progress_subtitle(rows[rows["as_of"] <= pd.Timestamp(until)])
         out.append(f'<p class="muted">{html(subtitle)}</p>')
         # A moment's page cites the snapshot it shows, not the round's latest.
         out.append(chart(*draw, bundle.source_line if moment is None else view.source_line()))
