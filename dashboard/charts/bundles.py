@@ -482,7 +482,7 @@ def progress_bundle(view: ResultsView, template: go.layout.Template) -> ChartBun
     )
     leader = prog[prog["snapshot_id"] == last["snapshot_id"]].sort_values("share").iloc[-1]
     alt = (
-        f"Courbes de l'évolution du dépouillement, {rnd.label}, de "
+        f"Courbes de l'évolution du dépouillement, {rnd.label}, du "
         f"{fr_moment(start, known=first_known, year=False)} "
         f"au {fr_moment(end, known=last_known, year=False)}"
         f" ({len(snaps)} relevé{'s' if len(snaps) > 1 else ''}). Au dernier relevé, "
