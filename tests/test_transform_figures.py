@@ -72,7 +72,8 @@ def test_vote_split_round_2(shipped):
     assert [round(x, 2) for x in bar.x] == [41.31, 58.69]  # highest drawn on top
     assert list(bar.marker.color) == ["#1F5FA8", "#C2185B"]  # colours from candidates.csv
     assert "58,69\u00a0%<br>1\u00a0181\u00a0872 voix" in bar.text  # share and votes
-    assert any("1\u00a0181\u00a0872 voix" in c[1] for c in bar.customdata)
+    # The hover: name, share, votes.
+    assert list(bar.customdata[1]) == ["Benoît Hamon", "58,69\u00a0%", "1\u00a0181\u00a0872 voix"]
     assert "suffrages exprimés" in (
         b.fig.layout.title.subtitle.text or ""
     )  # the base is in the subtitle

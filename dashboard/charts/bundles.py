@@ -18,7 +18,7 @@ import plotly.graph_objects as go
 from dashboard.charts.map import area_rows, build_map, rank_areas
 from dashboard.charts.progress import build_progress
 from dashboard.charts.theme import house_template
-from dashboard.charts.vote_split import BASE_LABEL, build_vote_split
+from dashboard.charts.vote_split import BASE_LABEL, build_vote_split, drawing_order
 from dashboard.election import Election, load_election
 from dashboard.errors import DashboardError, NotApplicable
 from dashboard.fr import (
@@ -33,7 +33,7 @@ from dashboard.fr import (
 )
 from dashboard.results import query
 from dashboard.results.embargo import clock_now, hide_results
-from dashboard.results.views import progress_text, winner_words, winners_sentence
+from dashboard.results.views import progress_text, share_rows, winner_words, winners_sentence
 from dashboard.store import Store
 from dashboard.text import host as url_host
 
@@ -257,7 +257,10 @@ def vote_split_bundle(view: ResultsView, template: go.layout.Template) -> ChartB
         winners=winners,
         winner_label=winner_words(view.shares, rnd),
     )
-    data = view.shares[["name", "votes", "share", "share_published", "share_base"]].rename(
+    # Every candidate of the round, in the chart's order: an unpublished share is « n. c. »
+    # in the alt text and the table, an empty cell in the CSV.
+    shown = drawing_order(view.shares)
+    data = shown[["name", "votes", "share", "share_published", "share_base"]].rename(
         columns={
             "name": "candidat",
             "votes": "voix",
@@ -267,15 +270,15 @@ def vote_split_bundle(view: ResultsView, template: go.layout.Template) -> ChartB
         }
     )
     parts = [
-        f"{n} {fr_pct(s)}" + (f" ({fr_int(v)} voix)" if not pd.isna(v) else "")
-        for n, s, v in zip(
-            view.shares["name"], view.shares["share"], view.shares["votes"], strict=True
-        )
+        f"{r['name']} {r['share_text']}"
+        + (f" ({r['votes_text']} voix)" if r["votes"] is not None else "")
+        for r in share_rows(shown)
     ]
     lead = winners_sentence(view.shares, rnd, winners)
     alt = (
         f"Diagramme en barres, {title}, {BASE_LABEL[base]}, résultats {status}s au "
-        f"{moment} : {', '.join(parts)}. {lead}."
+        # "…, Nathalie Arthaud n. c. Emmanuel Macron arrive en tête." (one full stop).
+        f"{moment} : {', '.join(parts).removesuffix('.')}. {lead}."
     )
     return ChartBundle(
         spec.name,

@@ -12,6 +12,21 @@ from dashboard.text import plotly as plotly_text
 BASE_LABEL = {"exprimes": "% des suffrages exprimés", "votants": "% des votants"}
 
 
+NOT_PUBLISHED = "n. c."
+NOT_PUBLISHED_HOVER = "part non communiquée"
+
+
+def drawing_order(df: pd.DataFrame) -> pd.DataFrame:
+    """The rows as the chart lists them, top first: published shares highest first, then the
+    candidates whose share is not published (« n. c. ») in display order — never dropped."""
+    by = ["share", "display_order"] if "display_order" in df else ["share"]
+    known = df[df["share"].notna()].sort_values(by, ascending=[False, True][: len(by)])
+    unknown = df[df["share"].isna()]
+    if "display_order" in df:
+        unknown = unknown.sort_values("display_order", kind="stable")
+    return pd.concat([known, unknown])
+
+
 def build_vote_split(
     df: pd.DataFrame,
     *,
@@ -22,9 +37,12 @@ def build_vote_split(
     winner_label: str | dict[str, str] = "vainqueur",
 ) -> go.Figure:
     """Bars of `df` (results.query.shares: name, colour, share, votes, share_base), highest on
-    top. Two candidates get a 50 % line; `winners` (candidate ids) are marked on their label
-    with `winner_label` (one word, or candidate id → its gendered word)."""
-    df = df[df["share"].notna()].sort_values("share", ascending=True)
+    top; a candidate whose share is not published is a row without a bar reading « n. c. ».
+    A round of two candidates (whatever is published yet) gets its 0–100 axis and the 50 %
+    line; `winners` (candidate ids) are marked on their label with `winner_label` (one word,
+    or candidate id → its gendered word)."""
+    # Plotly draws the first row at the bottom.
+    df = drawing_order(df).iloc[::-1]
     base = str(df["share_base"].iloc[0]) if len(df) else "exprimes"
     # Plotly reads labels, custom data and hover text as HTML: names are escaped.
     labels = [
@@ -34,37 +52,55 @@ def build_vote_split(
     votes_text = [
         f"{fr_int(v)} voix" if not pd.isna(v) else "voix non publiées" for v in df["votes"]
     ]
-    shares = [float(s) for s in df["share"]]
+    shares: list[float | None] = [None if pd.isna(s) else float(s) for s in df["share"]]
+    published = [s is not None for s in shares]
+    # The round's candidates, not those with a share yet: a run-off where only the leader's
+    # share is out is still drawn on 0–100 around the majority line.
     two_way = len(df) == 2
     # Votes beside the share whenever they are known (the definitive result has them all).
     with_votes = [
-        fr_pct(s) + ("" if pd.isna(v) else f" · {fr_int(v)} voix")
+        (fr_pct(s) if s is not None else NOT_PUBLISHED)
+        + ("" if pd.isna(v) else f" · {fr_int(v)} voix")
         for s, v in zip(shares, df["votes"], strict=True)
     ]
     colours = [colour_or_muted(c) for c in df["colour"]]
     muted = muted_of(template)
+    ink = template.layout.font.color or muted
+    # A run-off's labels sit inside their bars, on two lines: outside, the shorter bar's label
+    # would run across the 50 % line. An « n. c. » row has no bar to hold its text.
+    inside = [two_way and p for p in published]
+    positions = ["inside" if i else "outside" for i in inside]
     fig = go.Figure(
         go.Bar(
-            x=shares,
+            x=[s if s is not None else 0.0 for s in shares],
             y=labels,
             orientation="h",
             marker=dict(color=colours, line=dict(width=0)),
-            # A run-off's labels sit inside their bars, on two lines: outside, the shorter
-            # bar's label would run across the 50 % line.
-            text=[t.replace(" · ", "<br>") for t in with_votes] if two_way else with_votes,
-            textposition="inside" if two_way else "outside",
+            text=[
+                t.replace(" · ", "<br>") if i else t
+                for t, i in zip(with_votes, inside, strict=True)
+            ],
+            # One position for all when they agree (the usual case), else one per bar.
+            textposition=positions[0] if len(set(positions)) == 1 else positions,
             insidetextanchor="end",
             cliponaxis=False,
-            textfont=dict(size=15, color=[readable_on(c) for c in colours])
-            if two_way
-            else dict(size=15),
-            customdata=[[plotly_text(n), v] for n, v in zip(df["name"], votes_text, strict=True)],
-            hovertemplate="<b>%{customdata[0]}</b><br>%{x:.2f} %<br>%{customdata[1]}"
+            textfont=dict(
+                size=15,
+                color=[
+                    readable_on(c) if i else (ink if p else muted)
+                    for c, i, p in zip(colours, inside, published, strict=True)
+                ],
+            ),
+            customdata=[
+                [plotly_text(n), fr_pct(s) if s is not None else NOT_PUBLISHED_HOVER, v]
+                for n, s, v in zip(df["name"], shares, votes_text, strict=True)
+            ],
+            hovertemplate="<b>%{customdata[0]}</b><br>%{customdata[1]}<br>%{customdata[2]}"
             "<extra></extra>",
             name="",
         )
     )
-    top = max(shares, default=0.0)
+    top = max((s for s in shares if s is not None), default=0.0)
     votes_shown = any(" voix" in t for t in with_votes)
     fig.update_layout(
         template=template,

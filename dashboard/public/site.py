@@ -56,6 +56,7 @@ from dashboard.results.views import (
     load_candidates,
     load_results,
     progress_card,
+    share_rows,
     turnout_fields,
     turnout_figures,
     votants_change,
@@ -453,14 +454,10 @@ class Builder:
         self.bundles.append((path, bundle))
         out.append(f'<p class="muted">{html(bundle.subtitle)}</p>')
         out.append(chart(*draw, bundle.source_line))
+        # Every candidate, an unpublished share read « n. c. » (never left out).
         rows = [
-            (
-                r["name"],
-                fr_int(r["votes"]),
-                fr_pct(r["share"]),
-                fr_pct(r["share_published"]),
-            )
-            for _, r in view.shares.iterrows()
+            (r["name"], r["votes_text"], r["share_text"], r["published_text"])
+            for r in share_rows(view.shares)
         ]
         base = BASE_LABEL[str(view.share_snapshot["share_base"].iloc[0])]
         out.append(

@@ -18,6 +18,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard.charts.theme import GRID, INK, MUTED
+from dashboard.charts.vote_split import NOT_PUBLISHED
 from dashboard.fr import fr_int
 from dashboard.text import html
 
@@ -65,8 +66,8 @@ def _text(x: float, y: float, text: str, **attrs: object) -> str:
 class Bar:
     candidate_id: str
     label: str  # as on the app's axis, tags removed ("Benoît Hamon ✓")
-    share: float
-    text: str  # "58,69 %"
+    share: float | None  # None: not published, drawn as « n. c. » without a bar
+    text: str  # "58,69 %", or "n. c."
     votes: str  # "1 181 872 voix"
     colour: str
     winner: bool
@@ -74,23 +75,26 @@ class Bar:
 
 def vote_split_bars(fig: go.Figure, ids_by_name: dict[str, str]) -> list[Bar]:
     """The bars of a vote-split figure, highest first; `ids_by_name` maps the names of the
-    figure's hover data to candidate ids (from the same `results.query.shares` frame)."""
+    figure's hover data to candidate ids (from the same `results.query.shares` frame). A
+    candidate whose share is not published keeps its row: share None, text « n. c. »."""
     trace = fig.data[0]
     winners = set((fig.layout.meta or {}).get("winners") or [])
     rows = zip(trace.y, trace.x, trace.text, trace.marker.color, trace.customdata, strict=True)
-    bars = [
+    bars = []
+    for y, x, t, c, cd in rows:
         # The share alone: the figure's label also carries the votes, drawn apart here.
-        Bar(
-            ids_by_name.get(str(cd[0]), ""),
-            _label(y),
-            float(x),
-            re.split(r"<br>| · ", str(t))[0],
-            str(cd[1]),
-            str(c),
-            ids_by_name.get(str(cd[0])) in winners,
+        text = re.split(r"<br>| · ", str(t))[0]
+        bars.append(
+            Bar(
+                ids_by_name.get(str(cd[0]), ""),
+                _label(y),
+                None if text == NOT_PUBLISHED else float(x),
+                text,
+                str(cd[-1]),
+                str(c),
+                ids_by_name.get(str(cd[0])) in winners,
+            )
         )
-        for y, x, t, c, cd in rows
-    ]
     return list(reversed(bars))  # the figure draws the lowest first
 
 
@@ -130,15 +134,20 @@ def vote_split_svg(
                 font_weight=weight,
             )
         )
-        end = x_of(bar.share)
+        end = x_of(bar.share or 0.0)
         at = end + 6
         if two_way and at < x_of(50) + 4 and at + _text_width(bar.text, bold=True) > x_of(50) - 4:
             at = x_of(50) + 6  # never under the 50 % line
+        # An unpublished share: an empty bar (the live poller widens it when the share comes)
+        # and « n. c. » in grey where the share would be.
         body.append(
             f'<rect data-bar="{html(bar.candidate_id)}" x="{_num(left)}" y="{_num(y + 20)}" '
             f'width="{_num(end - left)}" height="22" rx="2" fill="{html(bar.colour)}"/>'
         )
-        body.append(_text(at, y + 36, bar.text, font_weight="700", data_share=bar.candidate_id))
+        grey = {} if bar.share is not None else {"fill": MUTED}
+        body.append(
+            _text(at, y + 36, bar.text, font_weight="700", data_share=bar.candidate_id, **grey)
+        )
     if two_way:
         mid = x_of(50)
         # Dashed across the bars only, so that it never runs through a name above a bar.

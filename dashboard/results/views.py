@@ -376,16 +376,24 @@ def votants_change(now: Any, then: Any, label: str) -> str | None:
 
 
 def share_rows(shares: pd.DataFrame) -> list[dict[str, Any]]:
-    """One row per candidate of a snapshot, those without a published share included, shown
-    "n. c." (never dropped): {"name", "short", "share", "share_text", "votes_text"}."""
+    """One row per candidate of a snapshot (`query.shares`, in its order), those without a
+    published share included, shown "n. c." (never dropped): {"candidate_id", "name",
+    "short", "share", "votes", "share_text", "votes_text", "published_text"} — what the alt
+    text and the tables of the vote split list."""
+
+    def known(value: Any) -> Any:
+        return None if value is None or pd.isna(value) else value
+
     return [
         {
             "candidate_id": str(r["candidate_id"]),
             "name": str(r["name"]),
             "short": str(r["short"]) if "short" in r else str(r["name"]),
-            "share": None if pd.isna(r["share"]) else float(r["share"]),
-            "share_text": fr_pct(None if pd.isna(r["share"]) else float(r["share"])),
-            "votes_text": fr_int(None if pd.isna(r["votes"]) else int(r["votes"])),
+            "share": None if known(r["share"]) is None else float(r["share"]),
+            "votes": None if known(r["votes"]) is None else int(r["votes"]),
+            "share_text": fr_pct(known(r["share"])),
+            "votes_text": fr_int(known(r["votes"])),
+            "published_text": fr_pct(known(r.get("share_published"))),
         }
         for _, r in shares.iterrows()
     ]
