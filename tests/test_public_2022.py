@@ -61,3 +61,25 @@ def test_a_night_moment_shows_the_share_counted_and_a_definitive_one_says_the_co
     assert figure(final, "bureaux") == "terminé"
     # Votants against the other round's definitive figure, same stage: no stage label.
     assert f'<dd class="delta">−827{NBSP}229 vs 1er tour</dd>' in final
+
+
+def test_the_night_count_of_three_leaders_lists_the_others_n_c(site_2022) -> None:
+    # Round 1 at 00:44: the ministry's figures as relayed gave three shares (night.csv).
+    (page_file,) = (site_2022 / "tour-1").glob("*0044.html")
+    page = page_file.read_text(encoding="utf-8")
+    drawn = re.findall(r'<text[^>]*data-share="([^"]+)"[^>]*>([^<]*)</text>', page)
+    # Each of the two renditions (phone, wide) draws all twelve candidates.
+    assert len(drawn) == 24
+    assert {cid for cid, text in drawn if text == "n. c."} == {
+        "zemmour",
+        "pecresse",
+        "jadot",
+        "lassalle",
+        "roussel",
+        "dupont-aignan",
+        "hidalgo",
+        "poutou",
+        "arthaud",
+    }
+    assert f'<td class="n" data-f="share-le-pen">24,60{NBSP}%</td>' in page
+    assert re.search(r"<td>Nathalie Arthaud</td><td[^>]*>n\. c\.</td><td[^>]*>n\. c\.</td>", page)
