@@ -239,3 +239,59 @@ def test_zemmour_and_dupont_aignan_back_le_pen_in_franceinfos_summary(gazetteer_
         "appeler à voter",
     )
     assert r.quotes == ("Je ne me tromperai pas d'adversaire",)
+
+
+# --- names on the timeline: in full, or the newsroom's short_name ---------------------------
+
+
+def _point_texts(fig) -> dict[str, list[str]]:
+    return {t.name: list(t.text) for t in fig.data if t.text is not None and t.name}
+
+
+def test_timeline_points_name_people_in_full_without_a_short_name() -> None:
+    from dashboard.charts.bundles import build_chart
+
+    # The 2022 people.csv has no short_name column (a file written before it reads the same).
+    assert "short_name" not in (ELECTION_2022 / "people.csv").read_text().splitlines()[0]
+    bundle = build_chart(
+        "reactions-timeline", store=Store(ELECTION_2022 / "store"), data_dir=ELECTION_2022
+    )
+    texts = _point_texts(bundle.fig)
+    assert texts["Gauche radicale (LFI)"] == ["20:45 · Jean-Luc Mélenchon<br>refus"]
+    assert texts["Extrême droite (RN)"] == ["20:35 · Marine Le Pen"]
+    assert texts["Droite (LR)"] == ["20:20 · Valérie Pécresse, Yannick Jadot<br>soutien"]
+
+
+def test_a_short_name_of_people_csv_names_the_point(tmp_path: Path) -> None:
+    from dashboard.charts.bundles import timeline_bundle
+    from dashboard.charts.theme import house_template
+    from dashboard.election import load_election
+    from dashboard.liveblog.store import reaction_timeline
+    from dashboard.results.views import load_candidates, load_results
+
+    rows = list(csv.DictReader((ELECTION_2022 / "people.csv").open(encoding="utf-8")))
+    short = {"le-pen": "Le Pen", "melenchon": "Mélenchon"}
+    with (tmp_path / "people.csv").open("w", encoding="utf-8", newline="") as out:
+        writer = csv.DictWriter(out, [*rows[0], "short_name"])
+        writer.writeheader()
+        writer.writerows({**r, "short_name": short.get(r["person_id"], "")} for r in rows)
+    for name in ("camps.csv", "outlets.csv", "stance_rules.csv"):
+        shutil.copy(ELECTION_2022 / name, tmp_path / name)
+    gazetteer = load_people(tmp_path / "people.csv", tmp_path / "camps.csv")
+    assert gazetteer.people["le-pen"].shown_name == "Le Pen"
+    assert gazetteer.people["macron"].shown_name == "Emmanuel Macron"
+    store = Store(ELECTION_2022 / "store")
+    reactions = reaction_timeline(store, gazetteer)
+    bundle = timeline_bundle(
+        reactions,
+        load_results(store),
+        load_candidates(store),
+        load_election(ELECTION_2022 / "election.toml"),
+        template=house_template(),
+    )
+    texts = _point_texts(bundle.fig)
+    assert texts["Extrême droite (RN)"] == ["20:35 · Le Pen"]
+    assert texts["Gauche radicale (LFI)"] == ["20:45 · Mélenchon<br>refus"]
+    assert texts["Centre (LREM)"] == ["21:48 · Emmanuel Macron<br>soutien"]
+    # The table and the by-person rows keep the full names.
+    assert "Marine Le Pen" in set(bundle.data["personnes"])

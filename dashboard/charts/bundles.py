@@ -603,16 +603,16 @@ def announcements(results: pd.DataFrame, candidates: pd.DataFrame, round_: int) 
     rows = []
     for _, snap in snaps.iterrows():
         lead = query.shares(query.snapshot_rows(results, snap["snapshot_id"]), candidates).iloc[0]
-        surname = str(lead["short"])
+        name = str(lead["short"])  # short_name, else the full name: never a cut
         status = status_fr(str(snap["status"]))
         votants = "" if pd.isna(snap["votants"]) else f", {fr_int(snap['votants'])} votants"
         rows.append(
             {
                 "snapshot_id": snap["snapshot_id"],
                 "as_of": snap["as_of"],
-                "short": f"{surname} {fr_pct(lead['share'])}",
+                "short": f"{name} {fr_pct(lead['share'])}",
                 "time_known": time_known(snap["note"]),
-                "label": f"Résultats {status}s : {surname} {fr_pct(lead['share'])}{votants}",
+                "label": f"Résultats {status}s : {name} {fr_pct(lead['share'])}{votants}",
             }
         )
     return pd.DataFrame(rows, columns=["snapshot_id", "as_of", "short", "label", "time_known"])

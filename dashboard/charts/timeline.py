@@ -42,6 +42,7 @@ def build_timeline(
     subtitle: str = "",
 ) -> go.Figure:
     """`df`: one row per reaction (published_at, entry_id, time, headline, people_names,
+    people_short (optional: the names points show),
     camp_label, camp_colour, camp_order, outlet, outlet_type, stance, count_then).
     `announcements`: as_of, label (one row per results snapshot). `by`: "camp" or "person".
     Each point's customdata starts with its entry_id, so a selection names its entry.
@@ -53,6 +54,9 @@ def build_timeline(
     df["person"] = df["people_names"].map(
         lambda p: plotly_text(", ".join(p)) if len(p) else "inconnu"
     )
+    # A point names its people as the newsroom shortens them (people_short: short_name of
+    # people.csv), else in full — never cut to a last word ("Le Pen", not "Pen").
+    df["shown"] = df["people_short"] if "people_short" in df else df["people_names"]
     df["camp_text"] = df["camp_label"].map(plotly_text)
     df["row"] = df["camp_text"] if by == "camp" else df["person"]
     muted = muted_of(template)
@@ -73,7 +77,7 @@ def build_timeline(
                 text=[
                     _point_label(t, names, stance, by=by)
                     for t, names, stance in zip(
-                        rows["t"], rows["people_names"], rows["stance"], strict=True
+                        rows["t"], rows["shown"], rows["stance"], strict=True
                     )
                 ],
                 # Neighbours in one row alternate above/below so their times don't collide.
@@ -238,14 +242,15 @@ def build_timeline(
 
 
 def _point_label(t: pd.Timestamp, names: object, stance: object, *, by: str) -> str:
-    """ "08:24 · Raffarin<br>critique": who on the first line, the stance under it (two short
-    lines fit narrow canvases where one long one would run off the edge)."""
+    """ "08:24 · Marine Le Pen<br>critique" (or the short_name, "08:24 · Raffarin"): who on
+    the first line, the stance under it (two short lines fit narrow canvases where one long
+    one would run off the edge)."""
     label = f"{t:%H:%M}"
     people = list(names) if names is not None and len(names) else []
     if by == "camp" and people:
         more = "…" if len(people) > 2 else ""
         # Names and stance come from the blog and the desk: escaped, never markup.
-        label += " · " + plotly_text(", ".join(str(n).split()[-1] for n in people[:2]) + more)
+        label += " · " + plotly_text(", ".join(str(n) for n in people[:2]) + more)
     if isinstance(stance, str) and stance:
         label += f"<br>{plotly_text(stance)}"
     return label

@@ -114,6 +114,13 @@ class Person:
     role: str
     is_speaker: bool
     note: str = ""
+    short_name: str = ""  # what the newsroom shows in tight places ("Raffarin"); "" = the name
+
+    @property
+    def shown_name(self) -> str:
+        """The name on a timeline's point: the short_name of people.csv when given, else the
+        full name ("Marine Le Pen", never a cut "Pen")."""
+        return self.short_name or self.name
 
 
 @dataclass(frozen=True, slots=True)
@@ -251,7 +258,8 @@ def load_people(
     default the last three beside people.csv).
 
     people.csv: person_id,name,aliases ("|"-separated),party,camp (a camp_id or empty for
-    unknown),role,is_speaker (true/false; false for journalists)[,note]. See load_outlets
+    unknown),role,is_speaker (true/false; false for journalists)[,note][,short_name: shown
+    instead of the full name on the timeline's points]. See load_outlets
     and load_stance_rules for the other two.
     Raises SourceError naming the file, row and field of the first problem.
     """
@@ -300,6 +308,7 @@ def load_people(
                 role=row["role"],
                 is_speaker=flag == "true",
                 note=row.get("note", ""),
+                short_name=row.get("short_name", ""),
             )
         )
     outlets = load_outlets(Path(outlets_path) if outlets_path else path.with_name("outlets.csv"))

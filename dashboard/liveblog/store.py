@@ -160,7 +160,7 @@ _NULLABLE_TEXT = (
     "stance_evidence",
     "lead",
 )
-_LISTS = ("people", "people_names", "mentioned", "quotes")
+_LISTS = ("people", "people_names", "people_short", "mentioned", "quotes")
 
 
 def _frame(rows: list[dict[str, Any]], schema: pa.Schema) -> pd.DataFrame:
@@ -397,7 +397,8 @@ def reaction_timeline(
     """One row per current entry with its reaction and its camp's label and colour.
 
     Columns: blog_id, entry_id, version, published_at, date, time, headline, body,
-    permalink, deep_link, source_url, blog_order, people, people_names, mentioned, camp,
+    permalink, deep_link, source_url, blog_order, people, people_names, people_short (as
+    the timeline's points name them: short_name of people.csv, else the name), mentioned, camp,
     camp_label, camp_colour, camp_order, outlet, outlet_type, stance, stance_rule,
     stance_evidence, quotes. An entry without a known speaker has camp None and
     camp_label UNKNOWN_CAMP_LABEL. Sorted by published_at, oldest first.
@@ -413,13 +414,21 @@ def reaction_timeline(
         reaction = reactions.get((entry["blog_id"], entry["entry_id"], entry["version"]), {})
         row = {**entry, **{k: reaction.get(k) for k in _REACTION_FIELDS}}
         for col in _LISTS:
-            row[col] = list(row[col] or [])
+            row[col] = list(row.get(col) or [])
         camp = camps.get(row["camp"] or "")
         row["camp"] = camp.camp_id if camp else None
         row["camp_label"] = camp.label if camp else UNKNOWN_CAMP_LABEL
         row["camp_colour"] = camp.colour if camp else UNKNOWN_CAMP_COLOUR
         row["camp_order"] = camp.display_order if camp else ORDER_LAST
         row["deep_link"] = "?entry=" + entry["entry_id"]
+        # The names the timeline's points show: the gazetteer's short_name, else the name
+        # stored with the reaction (a person since removed from people.csv keeps theirs).
+        known, ids, names = gazetteer.people, row["people"], row["people_names"]
+        row["people_short"] = (
+            [known[p].shown_name if p in known else n for p, n in zip(ids, names, strict=True)]
+            if len(ids) == len(names)
+            else names
+        )
         rows.append(row)
     columns = [
         "blog_id",
@@ -436,6 +445,7 @@ def reaction_timeline(
         "blog_order",
         "people",
         "people_names",
+        "people_short",
         "mentioned",
         "camp",
         "camp_label",
