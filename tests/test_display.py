@@ -107,6 +107,29 @@ def test_the_vote_split_view_of_each_election(election: str) -> None:
     assert all(any(n in lbl for lbl in labels) for n in names)  # full names on the bars
 
 
+def test_the_feed_documents_headline_agrees_with_the_winner() -> None:
+    from dashboard.results.views import feed_document
+
+    store = Store(_folder("presidentielle-2022") / "store")
+    election = load_election(_folder("presidentielle-2022") / "election.toml")
+    rows = query.snapshot_rows(load_results(store), "t2-definitif").copy()
+    assert feed_document(rows, load_candidates(store), election)["headline"] == {
+        "title": "Élu",
+        "value": "Emmanuel Macron",
+        "detail": f"58,55{NBSP}%",
+    }
+    # As if she had won: the two candidates' figures swapped.
+    for col in ("votes", "share_published"):
+        rows[col] = list(reversed(list(rows[col])))
+    assert feed_document(rows, load_candidates(store), election)["headline"] == {
+        "title": "Élue",
+        "value": "Marine Le Pen",
+        "detail": f"58,55{NBSP}%",
+    }
+    noon = query.snapshot_rows(load_results(store), "t2-1200")
+    assert feed_document(noon, load_candidates(store), election)["headline"] is None
+
+
 def test_the_live_diff_names_candidates_by_short_or_full_name() -> None:
     store = Store(_folder("presidentielle-2022") / "store")
     results, candidates = load_results(store), load_candidates(store)

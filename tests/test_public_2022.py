@@ -4,8 +4,10 @@ the figures."""
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
+from html import unescape
 from pathlib import Path
 
 import pytest
@@ -83,3 +85,39 @@ def test_the_night_count_of_three_leaders_lists_the_others_n_c(site_2022) -> Non
     }
     assert f'<td class="n" data-f="share-le-pen">24,60{NBSP}%</td>' in page
     assert re.search(r"<td>Nathalie Arthaud</td><td[^>]*>n\. c\.</td><td[^>]*>n\. c\.</td>", page)
+
+
+def _lead(page: str) -> tuple[str, str, str]:
+    return tuple(  # type: ignore[return-value]
+        unescape(re.search(rf'data-f="{key}">([^<]*)<', page).group(1))
+        for key in ("lead-label", "lead-name", "lead-share")
+    )
+
+
+@pytest.mark.parametrize(
+    "page, document, words",
+    [
+        ("tour-2/index.html", "t2-definitif", ("Élu", "Emmanuel Macron", f"58,55{NBSP}%")),
+        (
+            "tour-1/index.html",
+            "t1-definitif",
+            ("Qualifiés", "Emmanuel Macron et Marine Le Pen", f"27,85{NBSP}% · 23,15{NBSP}%"),
+        ),
+        ("tour-1/0044.html", "t1-0044", ("En tête", "Emmanuel Macron", f"27,40{NBSP}%")),
+    ],
+)
+def test_the_page_and_its_json_lead_with_the_same_agreed_words(
+    site_2022, page: str, document: str, words: tuple[str, str, str]
+) -> None:
+    # The live script copies the JSON's headline into the page's lead: both say the same.
+    doc = json.loads((site_2022 / "data" / f"{document}.json").read_text(encoding="utf-8"))
+    assert (doc["headline"]["title"], doc["headline"]["value"], doc["headline"]["detail"]) == words
+    assert _lead((site_2022 / page).read_text(encoding="utf-8")) == words
+
+
+def test_the_live_script_holds_no_winner_word(site_2022) -> None:
+    (script,) = (site_2022 / "assets").glob("live.*.js")
+    js = script.read_text(encoding="utf-8")
+    assert "doc.headline" in js
+    assert not re.search(r"élu|qualifi|vainqueur|winner", js, re.IGNORECASE)
+    assert "data-winner-label" not in (site_2022 / "index.html").read_text(encoding="utf-8")

@@ -295,6 +295,7 @@ def test_under_embargo_no_share_is_published_anywhere(
     doc = json.loads(text(site, "data/latest.json"))
     assert [(c["votes"], c["share"]) for c in doc["candidates"]] == [(None, None), (None, None)]
     assert doc["embargo"] == {"until": "2199-01-29T20:00:00+01:00"}
+    assert doc["headline"] is None  # it would name the leader
     assert not list(site.glob("tour-*/[0-9]*.html"))  # no page per moment
     for path in site.rglob("*.html"):
         page = path.read_text(encoding="utf-8")

@@ -33,7 +33,13 @@ from dashboard.fr import (
 )
 from dashboard.results import query
 from dashboard.results.embargo import clock_now, hide_results
-from dashboard.results.views import progress_text, share_rows, winner_words, winners_sentence
+from dashboard.results.views import (
+    progress_text,
+    round_winners,
+    share_rows,
+    winner_words,
+    winners_sentence,
+)
 from dashboard.store import Store
 from dashboard.text import host as url_host
 
@@ -184,10 +190,10 @@ class ResultsView:
 
     def winners(self) -> tuple[str, ...]:
         """Marked only on definitive results; before that a leader is 'en tête'."""
-        if self.shares.empty or self.share_snapshot["status"].iloc[0] != "definitive":
+        if self.shares.empty:
             return ()
-        rnd = self.election.round(self.round)
-        return tuple(self.shares["candidate_id"].head(rnd.winners))
+        status = str(self.share_snapshot["status"].iloc[0])
+        return round_winners(self.shares, self.election.round(self.round), status)
 
     def stamp(self) -> str:
         """ "au 29/01/2017 à 23:50 — partiel"; "au 02/02/2017 — définitif" (date only)."""

@@ -39,7 +39,7 @@ class Shell:
         embed: bool = False,
     ) -> bytes:
         """A whole page at `path` (from the site root). `live` turns the poller on with these
-        body data attributes (data-latest, data-every, data-round, data-winner-label)."""
+        body data attributes (data-latest, data-every, data-round)."""
         root = "../" * path.count("/")
         attrs = ' class="embed"' if embed else ""
         script = ""

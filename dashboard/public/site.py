@@ -342,24 +342,16 @@ class Builder:
         parts = [f"<h1>{html(heading)}</h1>", '<section class="headline">']
         shares = view.shares if embargo is None else pd.DataFrame()
         if not shares.empty:
-            winners = view.winners()
-            lead = shares.iloc[0]
-            label = winners_headline(shares, rnd, winners)["title"]  # gendered, plural
-            if len(winners) > 1:
-                names = " et ".join(
-                    str(n) for n in shares[shares["candidate_id"].isin(winners)]["name"]
-                )
-                parts.append(f'<p class="lead">{html(label)} : <strong>{html(names)}</strong></p>')
-            else:
-                parts.append(
-                    f'<p class="lead"><span data-f="lead-label">{html(label)}</span> : '
-                    f'<strong data-f="lead-name">{html(lead["name"])}</strong></p>'
-                )
+            # The words of the JSON's `headline` (views.lead_headline), so that the live
+            # script writes the next snapshot's in the same places: "Élue" : Marine Le Pen,
+            # "Qualifiés" : Emmanuel Macron et Marine Le Pen, 27,85 % · 23,15 %.
+            card = winners_headline(shares, rnd, view.winners())
+            parts.append(
+                f'<p class="lead"><span data-f="lead-label">{html(card["title"])}</span> : '
+                f'<strong data-f="lead-name">{html(card["value"])}</strong></p>'
+            )
             base = str(view.share_snapshot["share_base"].iloc[0])
-            big = fr_pct(lead["share"])
-            if len(winners) > 1:
-                big = " · ".join(fr_pct(x) for x in shares.head(len(winners))["share"])
-            parts.append(f'<p class="big" data-f="lead-share">{html(big)}</p>')
+            parts.append(f'<p class="big" data-f="lead-share">{html(card["detail"])}</p>')
             parts.append(f'<p class="base" data-f="base">{html(BASE_LABEL[base])}</p>')
         elif embargo is not None:
             parts.append(
@@ -638,7 +630,6 @@ class Builder:
                 "latest": "data/latest.json",
                 "every": str(self.every),
                 "round": str(round_),
-                "winner-label": rnd.winner_label,
             }
         title = f"{src.election.short_name} — {rnd.label} : résultats"
         if moment is not None:

@@ -122,8 +122,9 @@ def hide_results(
 def hide_document(
     doc: dict[str, Any], election: Election, now: datetime | None, text: str | None = None
 ) -> dict[str, Any]:
-    """A feed document (schema 1) with each candidate's `votes` and `share` set to null when
-    its round is under embargo at `now`, and `"embargo": {"until": ISO or null}` added."""
+    """A feed document (schema 1) with each candidate's `votes` and `share` (and its
+    `headline`) set to null when its round is under embargo at `now`, and `"embargo":
+    {"until": ISO or null}` added."""
     rounds = embargoed_rounds(election, now, text)
     number = int(doc.get("round", 0))
     if doc.get("election") != election.id or number not in rounds:
@@ -131,5 +132,7 @@ def hide_document(
     until = rounds[number].until
     hidden = dict(doc)
     hidden["candidates"] = [dict(c, votes=None, share=None) for c in doc.get("candidates", [])]
+    if "headline" in doc:
+        hidden["headline"] = None  # it names the leader and their share
     hidden["embargo"] = {"until": until.isoformat() if until else None}
     return hidden

@@ -82,9 +82,13 @@ def feed_document(
     rows: pd.DataFrame, candidates: pd.DataFrame, election: Election
 ) -> dict[str, Any]:
     """The feed document (schema 2) of one snapshot's rows as every surface publishes it:
-    `authority` is the snapshot's, else the organiser of election.toml."""
+    `authority` is the snapshot's, else the organiser of election.toml; `headline`, what a
+    results page leads with, in words already agreed (`lead_headline`)."""
     doc = snapshot_document(rows, candidates)
     doc["authority"] = doc.get("authority") or election.organiser
+    doc["headline"] = lead_headline(
+        query.shares(rows, candidates), election.round(int(doc["round"])), str(doc["status"])
+    )
     return doc
 
 
@@ -238,6 +242,23 @@ def winners_headline(shares: pd.DataFrame, rnd: Round, winners: tuple[str, ...])
     lead = won.iloc[0] if len(won) else shares.iloc[0]
     title = rnd.winner_word(genders[0] if genders else None).capitalize() if len(won) else "En tête"
     return {"title": title, "value": str(lead["name"]), "detail": fr_pct(lead["share"])}
+
+
+def round_winners(shares: pd.DataFrame, rnd: Round, status: str) -> tuple[str, ...]:
+    """The candidate ids a snapshot's `shares` (highest first) declare won: the round's
+    `winners` first, on definitive results only — before that a leader is « en tête »."""
+    if shares.empty or status != "definitive":
+        return ()
+    return tuple(shares["candidate_id"].head(rnd.winners))
+
+
+def lead_headline(shares: pd.DataFrame, rnd: Round, status: str) -> dict[str, str] | None:
+    """`winners_headline` of a snapshot (its winners from `round_winners`), or None when it
+    publishes no share: {"title": "Élue", "value": "Marine Le Pen", "detail": "58,55 %"}. The
+    public page's live script writes these words as they are (it holds no grammar)."""
+    if shares.empty or shares["share"].isna().all():
+        return None
+    return winners_headline(shares, rnd, round_winners(shares, rnd, status))
 
 
 def winner_words(shares: pd.DataFrame, rnd: Round) -> dict[str, str]:

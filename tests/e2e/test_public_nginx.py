@@ -248,7 +248,9 @@ def test_a_new_snapshot_appears_on_the_open_page_without_reload(night_before_def
         timeout=15_000,
     )
     assert page.inner_text('[data-f="votants"]') == f"2{NBSP}045{NBSP}343"
+    # The words of latest.json's headline, written as they are.
     assert page.inner_text('[data-f="lead-label"]') == "Vainqueur"
+    assert page.inner_text('[data-f="lead-name"]') == "Benoît Hamon"
     assert page.inner_text('[data-f="updated"]').startswith("mis à jour à ")
     assert page.evaluate("() => window.sameDocument") is True  # no reload
     page.close()

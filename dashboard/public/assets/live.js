@@ -1,13 +1,14 @@
 // Optional: keeps the figures of the current round's page up to date without a reload.
-// Polls data/latest.json (schema 1) with its ETag every data-every seconds; a 304 costs
-// nothing. The page works the same without it (the figures are in the HTML).
+// Polls data/latest.json (schema 2) with its ETag every data-every seconds; a 304 costs
+// nothing. The page works the same without it (the figures are in the HTML). The lead's
+// words, which agree with the candidates' gender and number, come written in the
+// document's `headline` (dashboard/results/views.py): this script holds no grammar.
 (function () {
   "use strict";
   var body = document.body;
   var url = body.getAttribute("data-latest");
   var every = parseFloat(body.getAttribute("data-every") || "10");
   var round = body.getAttribute("data-round");
-  var winnerLabel = body.getAttribute("data-winner-label") || "vainqueur";
   if (!url || !window.fetch || !(every > 0)) return;
   var etag = null;
   var NBSP = "\u00a0";
@@ -41,7 +42,6 @@
       return;
     }
     var cands = (doc.candidates || []).filter(function (c) { return c.share !== null; });
-    cands.sort(function (a, b) { return b.share - a.share; });
     var p = parts(doc.as_of);
     set("stamp", "au " + p.day + "/" + p.month + "/" + p.year + " à " + p.hour + ":" + p.minute +
       " — " + (STATUS[doc.status] || doc.status));
@@ -54,10 +54,11 @@
       b += " / " + int(doc.bureaux_total) + " (" + pct(100 * doc.bureaux_counted / doc.bureaux_total, 1) + ")";
     }
     set("bureaux", b);
-    if (cands.length) {
-      set("lead-label", doc.status === "definitive" ? winnerLabel.charAt(0).toUpperCase() + winnerLabel.slice(1) : "En tête");
-      set("lead-name", cands[0].name);
-      set("lead-share", pct(cands[0].share));
+    var h = doc.headline;
+    if (h) {
+      set("lead-label", h.title);
+      set("lead-name", h.value);
+      set("lead-share", h.detail);
       set("base", BASE[doc.share_base] || doc.share_base);
     }
     cands.forEach(function (c) {
@@ -76,6 +77,7 @@
           var m = mid ? parseFloat(mid.getAttribute("x1")) : null;
           if (m !== null && at < m + 4 && at + label.getComputedTextLength() > m - 4) at = m + 6;
           label.textContent = pct(c.share);
+          label.removeAttribute("fill"); // an « n. c. » label was grey
           label.setAttribute("x", at.toFixed(1));
         }
       }
