@@ -5,6 +5,7 @@ the figures."""
 from __future__ import annotations
 
 import json
+import json
 import re
 import shutil
 from html import unescape
@@ -121,3 +122,16 @@ def test_the_live_script_holds_no_winner_word(site_2022) -> None:
     assert "doc.headline" in js
     assert not re.search(r"élu|qualifi|vainqueur|winner", js, re.IGNORECASE)
     assert "data-winner-label" not in (site_2022 / "index.html").read_text(encoding="utf-8")
+
+
+def test_the_documents_carry_the_progress_card_the_live_script_writes(site_2022) -> None:
+    night = json.loads((site_2022 / "data" / "t1-0044.json").read_text("utf-8"))
+    assert night["progress"] == {
+        "label": "Dépouillement",
+        "value": f"90{NBSP}%",
+        "detail": "des inscrits",
+    }
+    latest = json.loads((site_2022 / "data" / "latest.json").read_text("utf-8"))
+    assert latest["progress"] == {"label": "Dépouillement", "value": "terminé", "detail": None}
+    page = (site_2022 / "index.html").read_text(encoding="utf-8")
+    assert '<dt data-f="bureaux-label">Dépouillement</dt>' in page

@@ -411,7 +411,9 @@ class Builder:
         cells.append(("bureaux", progress["label"], progress["value"] + detail, ""))
         wide = ' class="wide"'
         items = "".join(
-            f"<div{wide if key == 'bureaux' else ''}><dt>{html(label)}</dt>"
+            f"<div{wide if key == 'bureaux' else ''}><dt"
+            + (' data-f="bureaux-label"' if key == "bureaux" else "")
+            + f">{html(label)}</dt>"
             f'<dd data-f="{key}">{html(value)}</dd>'
             + (f'<dd class="delta">{html(under)}</dd>' if under else "")
             + "</div>"

@@ -83,12 +83,14 @@ def feed_document(
 ) -> dict[str, Any]:
     """The feed document (schema 2) of one snapshot's rows as every surface publishes it:
     `authority` is the snapshot's, else the organiser of election.toml; `headline`, what a
-    results page leads with, in words already agreed (`lead_headline`)."""
+    results page leads with, in words already agreed (`lead_headline`); `progress`, the count's
+    progress card (`progress_card`)."""
     doc = snapshot_document(rows, candidates)
     doc["authority"] = doc.get("authority") or election.organiser
     doc["headline"] = lead_headline(
         query.shares(rows, candidates), election.round(int(doc["round"])), str(doc["status"])
     )
+    doc["progress"] = progress_card(doc)  # the count's progress in the words every page uses
     return doc
 
 

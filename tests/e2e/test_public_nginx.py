@@ -251,6 +251,9 @@ def test_a_new_snapshot_appears_on_the_open_page_without_reload(night_before_def
     # The words of latest.json's headline, written as they are.
     assert page.inner_text('[data-f="lead-label"]') == "Vainqueur"
     assert page.inner_text('[data-f="lead-name"]') == "Benoît Hamon"
+    # The count's progress in latest.json's words too.
+    assert page.inner_text('[data-f="bureaux-label"]') == "Bureaux dépouillés"
+    assert page.inner_text('[data-f="bureaux"]') == f"7{NBSP}208 / 7{NBSP}208 (100,0{NBSP}%)"
     assert page.inner_text('[data-f="updated"]').startswith("mis à jour à ")
     assert page.evaluate("() => window.sameDocument") is True  # no reload
     page.close()

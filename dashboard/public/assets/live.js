@@ -49,11 +49,12 @@
     set("exprimes", int(doc.exprimes));
     set("blancs", int(doc.blancs));
     set("nuls", int(doc.nuls));
-    var b = int(doc.bureaux_counted);
-    if (doc.bureaux_counted !== null && doc.bureaux_total) {
-      b += " / " + int(doc.bureaux_total) + " (" + pct(100 * doc.bureaux_counted / doc.bureaux_total, 1) + ")";
+    // The count's progress in the document's words: bureaux, a share of inscrits, « terminé ».
+    var g = doc.progress;
+    if (g) {
+      set("bureaux-label", g.label);
+      set("bureaux", g.value + (g.detail ? " (" + g.detail + ")" : ""));
     }
-    set("bureaux", b);
     var h = doc.headline;
     if (h) {
       set("lead-label", h.title);
