@@ -5,7 +5,6 @@ the figures."""
 from __future__ import annotations
 
 import json
-import json
 import re
 import shutil
 from html import unescape
