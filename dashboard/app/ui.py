@@ -597,7 +597,7 @@ def _screen_figure(fig_id: int, _fig: go.Figure) -> tuple[go.Figure, go.Figure]:
             # phone; the votes stay in the hover, the table and the CSV (and on the export).
             bars = out.data[0]
             bars.text = [str(t).split(" · ")[0] for t in bars.text]
-            bars.textfont = dict(size=14)
+            bars.textfont.size = 14  # the colours stay: an « n. c. » is grey
             bars.textangle = 0  # never turned on its side where a label is tight
             bars.constraintext = "none"
             out.update_xaxes(range=[0, min(100.0, max(bars.x) * 1.35 + 2)])
