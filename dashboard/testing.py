@@ -379,10 +379,15 @@ def election_with_departements(folder: Path) -> Path:
     return folder
 
 
-def built_election_with_departements(root: Path) -> dict[str, str]:
+def built_election_with_departements(root: Path, *, night: bool = False) -> dict[str, str]:
     """`election_with_departements` under `root`, built into `root/store` by `data build`:
-    the environment of a process that reads it (no embargo, no election chosen)."""
+    the environment of a process that reads it (no embargo, no election chosen). `night`:
+    with the election night's turnout reports and timed counts as shipped (night.csv), all
+    before any result by département."""
     folder = election_with_departements(root / "presidentielle-2022")
+    if night:
+        shipped = settings.election_dir(DATA_ROOT, "presidentielle-2022") / "night.csv"
+        (folder / "night.csv").write_bytes(shipped.read_bytes())
     env = dict(os.environ, DASHBOARD_DATA_DIR=str(folder), DASHBOARD_STORE_DIR=str(root / "store"))
     env["DASHBOARD_RAW_DIR"] = str(root / "raw")
     env.pop("DASHBOARD_ELECTION", None)

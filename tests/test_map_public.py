@@ -1,5 +1,6 @@
 """The map in the public edition: two light SVG files per round (phone, wide) drawn once per
-build, a section on each round's page and a page with the table of areas."""
+build, a section on each round's page and a page with the table of areas; on each moment's
+page, the map of that moment, or one line when there was none yet."""
 
 from __future__ import annotations
 
@@ -15,8 +16,9 @@ from dashboard.testing import DATA, built_election_with_departements
 
 @pytest.fixture(scope="module")
 def site_2022(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
-    """The files of the public site of the 2022 presidential with results by département."""
-    env = built_election_with_departements(tmp_path_factory.mktemp("public-map"))
+    """The files of the public site of the 2022 presidential: the night's timed counts, then
+    the definitive results by département (round 1's published on 14/04 at 15:23)."""
+    env = built_election_with_departements(tmp_path_factory.mktemp("public-map"), night=True)
     store = Store(Path(env["DASHBOARD_STORE_DIR"]))
     files, _ = build_site(store, Path(env["DASHBOARD_DATA_DIR"]), every=30)
     return files
@@ -64,3 +66,29 @@ def test_the_primary_without_areas_has_no_map_section(store_dir: Path):
     files, _ = build_site(Store(store_dir), DATA, every=30)
     assert not [p for p in files if p.startswith("carte/") or p.endswith("departements.html")]
     assert 'id="carte"' not in files["index.html"].decode("utf-8")
+
+
+def map_images(page: str) -> list[str]:
+    return re.findall(r'(?:srcset|src)="\.\./(carte/[^"]+)"', page)
+
+
+def test_a_night_moment_before_any_departement_says_so_in_one_line(site_2022):
+    page = site_2022["tour-1/0044.html"].decode("utf-8")
+    assert (
+        '<p class="muted" id="carte">Pas encore de résultats par département au 11/04/2022 à '
+        '00:44 — voir la <a href="../tour-1/index.html#carte">carte du 1er tour</a> (chiffres '
+        "au 14/04/2022 à 15:23).</p>"
+    ) in page
+    assert map_images(page) == []
+    assert "Résultats par département</h2>" not in page
+
+
+def test_the_moment_of_the_departements_shows_its_map_drawn_once(site_2022):
+    round_page = site_2022["tour-1/index.html"].decode("utf-8")
+    page = site_2022["tour-1/1523.html"].decode("utf-8")
+    assert "les chiffres au 14/04/2022 à 15:23" in page
+    assert '<h2 id="carte">Résultats par département</h2>' in page
+    # The same map as the round's (the same départements' figures): the same two files, not
+    # drawn again — the build holds one pair of map files per round.
+    assert map_images(page) == map_images(round_page) != []
+    assert '<a href="../tour-1/departements.html">Tableau des 107 zones</a>' in page

@@ -193,9 +193,9 @@ class Builder:
         self._shares: dict[str, pd.DataFrame] = {}
         self._lines: dict[int, svg.Progress] = {}
         self._dates_only: dict[int, set[pd.Timestamp]] = {}
-        self._maps: dict[str, tuple[ChartBundle, str, str] | None] = {}
+        self._maps: dict[tuple, tuple[ChartBundle, str, str]] = {}
         self._prog_rows: dict[int, pd.DataFrame] = {}
-        self._map_rows: dict[int, pd.DataFrame] = {}
+        self._map_rows: dict[tuple[int, datetime | None], pd.DataFrame] = {}
         self._timeline: tuple[str, str] | None = None
         self.bundles: list[tuple[str, ChartBundle]] = []  # (page path, bundle) for images
         css = _asset("site.css")
@@ -374,8 +374,7 @@ class Builder:
         parts.append(self.vote_split_block(view, path, root, embargo is not None))
         parts.append(self.progress_block(view, root, moment, embargo is not None))
         parts.append(self.moments_block(view.round, root, moment))
-        if moment is None:
-            parts.append(self.map_block(view, root))
+        parts.append(self.map_block(view, root, moment))
         if moment is None and view.round == self.current:
             parts.append(self.embed_block(root))
         return "".join(parts)
@@ -551,47 +550,88 @@ class Builder:
             f'<ul class="entries">{"".join(items)}</ul>'
         )
 
-    def map_files(self, view: ResultsView) -> tuple[ChartBundle, str, str] | None:
-        """The round's map as two light SVG files (phone, wide), drawn once per build and
-        named by their content; None when the election has no results by area."""
-        from dashboard.charts.bundles import load_geometry, map_bundle
+    def area_frame(self, round_: int, at: datetime | None = None) -> pd.DataFrame:
+        """`charts.map.area_rows` of the round at `at` (default: the latest), once per round
+        and moment (the round's page and each of its moments' pages ask)."""
         from dashboard.charts.map import area_rows
 
-        key = f"map-{view.round}"
+        key = (round_, at)
+        if key not in self._map_rows:
+            self._map_rows[key] = area_rows(self.src.areas, self.src.candidates, round_, at)
+        return self._map_rows[key]
+
+    @staticmethod
+    def _map_key(round_: int, rows: pd.DataFrame) -> tuple:
+        """What a map draws: the round and each area's snapshot (its code and time). Moments
+        whose départements have the same latest figures draw the same map."""
+        areas = rows.drop_duplicates("area_code")  # one row per candidate, one time per area
+        return (round_, frozenset(zip(areas["area_code"], areas["as_of"], strict=True)))
+
+    def map_files(
+        self, view: ResultsView, moment: Moment | None = None
+    ) -> tuple[ChartBundle, str, str] | None:
+        """The map of the round at `moment` (default: the latest) as two light SVG files
+        (phone, wide), named by their content and drawn once per build whichever pages show
+        it; None when there are no results by area at that moment."""
+        from dashboard.charts.bundles import load_geometry, map_bundle
+
+        rows = self.area_frame(view.round, moment.as_of if moment else None)
+        if rows.empty:
+            return None
+        key = self._map_key(view.round, rows)
         if key not in self._maps:
-            rows = area_rows(self.src.areas, self.src.candidates, view.round)
-            if rows.empty:
-                self._maps[key] = None
-            else:
-                geo = load_geometry()
-                bundle = map_bundle(view, self.template, geojson=geo, rows=rows)
-                names = []
-                for w in (NARROW, WIDE):
-                    content = svg.map_svg(bundle.fig, geo, width=w, label=bundle.alt_text)
-                    name = _hashed(f"carte/tour-{view.round}-{w}", ".svg", content.encode())
-                    self.files[name] = content.encode()
-                    names.append(name)
-                self._maps[key] = (bundle, names[0], names[1])
-                self._map_rows[view.round] = rows
+            geo = load_geometry()
+            bundle = map_bundle(view, self.template, geojson=geo, rows=rows)
+            stem = f"carte/tour-{view.round}" + ("" if moment is None else f"-{moment.name}")
+            names = []
+            for w in (NARROW, WIDE):
+                content = svg.map_svg(bundle.fig, geo, width=w, label=bundle.alt_text)
+                name = _hashed(f"{stem}-{w}", ".svg", content.encode())
+                self.files[name] = content.encode()
+                names.append(name)
+            self._maps[key] = (bundle, names[0], names[1])
         return self._maps[key]
 
-    def map_block(self, view: ResultsView, root: str) -> str:
+    def map_block(self, view: ResultsView, root: str, moment: Moment | None = None) -> str:
         """Résultats par département: the map as an image (one rendition downloaded: the
-        phone's or the wide screen's) and a link to the table of areas."""
-        drawn = self.map_files(view)
-        if drawn is None:
+        phone's or the wide screen's) and a link to the table of areas. On a moment's page,
+        the map of that moment, or one line saying there are none yet; nothing when the
+        round has no results by area at all."""
+        latest = self.map_files(view)
+        if latest is None:
             return ""
+        drawn = latest
+        if moment is not None:
+            then = self.map_files(view, moment)
+            if then is None:
+                return self.no_map_yet(view, root, moment, latest[0])
+            drawn = then
         bundle, narrow, wide = drawn
-        rows = self._map_rows[view.round]
+        out = (
+            '<h2 id="carte">Résultats par département</h2>'
+            f'<p class="muted">{html(bundle.subtitle)}</p>' + map_figure(root, narrow, wide, bundle)
+        )
+        if drawn is not latest:  # the table of areas is the round's latest one
+            return out
+        rows = self.area_frame(view.round)
         count = rows["area_code"].nunique()
         page = f"tour-{view.round}/departements.html"
         self.areas_page(view, bundle, narrow, wide)
         return (
-            '<h2 id="carte">Résultats par département</h2>'
-            f'<p class="muted">{html(bundle.subtitle)}</p>'
-            + map_figure(root, narrow, wide, bundle)
-            + f'<p><a href="{root}{page}">Tableau des {count} zones</a> (dont les Français de '
+            out + f'<p><a href="{root}{page}">Tableau des {count} zones</a> (dont les Français de '
             "l'étranger et les collectivités d'outre-mer, qui ne sont pas sur la carte)</p>"
+        )
+
+    def no_map_yet(self, view: ResultsView, root: str, moment: Moment, latest: ChartBundle) -> str:
+        """A moment's page before any result by area: one line, and the way to the round's
+        map (which has some)."""
+        rnd = self.src.election.round(view.round)
+        stamp = fr_moment(latest.as_of, known=latest.time_known)
+        return (
+            '<p class="muted" id="carte">Pas encore de résultats par département au '
+            f"{html(moment.label(year=True, sep=' à '))} — voir la "
+            f'<a href="{root}tour-{view.round}/index.html#carte">carte du {html(rnd.label)}'
+            f"</a> (chiffres au {html(stamp)}).</p>"
         )
 
     def areas_page(self, view: ResultsView, bundle: ChartBundle, narrow: str, wide: str) -> None:
@@ -601,7 +641,7 @@ class Builder:
         if path in self.files:
             return
         rnd = self.src.election.round(view.round)
-        frame = build_area_table(self._map_rows[view.round])
+        frame = build_area_table(self.area_frame(view.round))
         main = (
             f"<h1>{html(bundle.title)}</h1>"
             f'<p class="muted">{html(bundle.subtitle)}</p>'
