@@ -265,13 +265,15 @@ TYPES = {
     ".json": "application/json",
     ".jsonld": "application/ld+json",
     ".csv": "text/csv; charset=windows-1252",
+    ".xml": "application/xml",
 }
 
 
 class HostileFeed:
-    """`url(name)` serves one fixture; `sequence_url` serves `sequence` in turn."""
+    """`url(name)` serves one fixture (of tests/fixtures/hostile, or `folder`);
+    `sequence_url` serves `sequence` in turn."""
 
-    def __init__(self, sequence: list[str] | None = None) -> None:
+    def __init__(self, sequence: list[str] | None = None, folder: Path = HOSTILE) -> None:
         self.sequence = list(sequence or [])
         self.served: list[str] = []  # names, one per request of the sequence
         self._lock = threading.Lock()
@@ -288,7 +290,7 @@ class HostileFeed:
                         index = min(len(feed.served), len(feed.sequence) - 1)
                         name = feed.sequence[index]
                         feed.served.append(name)
-                path = HOSTILE / name
+                path = folder / name
                 if not path.is_file():
                     self.send_error(404)
                     return

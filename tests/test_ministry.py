@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from dashboard.fr import PARIS
-from dashboard.model import RESULTS
+from dashboard.model import CANDIDATES, RESULTS
 from dashboard.results.ministry import parse_index, parse_wide, parse_xml
 from dashboard.results.sources import parse_candidates_csv
 from dashboard.store import Store
@@ -135,10 +135,10 @@ def test_per_departement_file_gives_one_row_set_per_departement(cli, tmp_path):
     assert all(d.flags == [] for d in docs)
     proc = cli("results", "validate", str(path), "--as-of", "2022-04-14T15:23", data=data)
     assert proc.returncode == 0, proc
-    lines = proc.stdout.strip().splitlines()
-    assert len(lines) == 6 and all("vérifié : ok" in line for line in lines[:5])
-    assert "département ZA Guadeloupe, tour 1" in lines[3]
-    assert "5 zones vérifiées, 0 signalée" in lines[5] and "ne serait pas enregistré" in lines[5]
+    # The file's areas are one snapshot of area rows, as fetch would store it.
+    assert proc.stdout.splitlines() == [
+        f"{path}: 5 zones, tour 1 — serait enregistré (relevé t1-20220414T152300-zones)"
+    ]
 
 
 def test_wide_file_without_export_time_needs_as_of(cli, tmp_path):
@@ -183,7 +183,10 @@ def test_xml_document_validates(cli, tmp_path):
     path = FIXTURES / "xml-essai-2017-dpt-075-paris.xml"
     proc = cli("results", "validate", str(path), "--as-of", "2017-03-17T15:25", data=data)
     assert proc.returncode == 0, proc
-    assert "département 75 Paris, tour 2" in proc.stdout and "vérifié : ok" in proc.stdout
+    assert proc.stdout.splitlines() == [
+        f"{path}: département 75 Paris, tour 2 — serait enregistré "
+        "(relevé t2-20170317T152500-departement-75)"
+    ]
 
 
 @pytest.mark.parametrize(
@@ -384,7 +387,10 @@ def test_data_build_refuses_a_ministry_file_that_fails(cli, tmp_path):
     assert Store(store).read_df("results", RESULTS).empty
 
 
-def test_fetch_stores_a_national_file_and_only_checks_areas(cli, served, tmp_path):
+def test_fetch_stores_a_file_of_departements_that_the_map_then_shows(cli, served, tmp_path):
+    from dashboard.charts.map import area_rows
+    from dashboard.results.views import load_area_results
+
     root, base = served
     shutil.copy(NATIONAL_T2, root / "resultats-par-niveau-fe-t2-france-entiere.txt")
     shutil.copy(
@@ -392,17 +398,18 @@ def test_fetch_stores_a_national_file_and_only_checks_areas(cli, served, tmp_pat
         root / "resultats-par-niveau-dpt-t2-france-entiere.txt",
     )
     data = _data(tmp_path, "presidentielle-2022")
-    areas = cli(
-        "results",
-        "fetch",
-        f"{base}/resultats-par-niveau-dpt-t2-france-entiere.txt",
-        "--as-of",
-        AS_OF_T2,
-        data=data,
-    )
+    dpt = f"{base}/resultats-par-niveau-dpt-t2-france-entiere.txt"
+    areas = cli("results", "fetch", dpt, "--as-of", AS_OF_T2, data=data)
     assert areas.returncode == 0, areas
-    assert "zones : 5 zones vérifiées, 0 signalée, non enregistrées" in areas.stdout
-    assert Store(tmp_path / "store").read_df("results", RESULTS).empty
+    assert areas.stdout.endswith(" 200 nouveau relevé t2-20220428T141900-zones (5 zones, tour 2)\n")
+    store = Store(tmp_path / "store")
+    # The map's frame: Paris in the run-off, as the ministry's file has it.
+    rows = area_rows(load_area_results(store), store.read_df("candidates", CANDIDATES), 2)
+    assert sorted(set(rows["area_code"])) == ["01", "2A", "75", "ZA", "ZZ"]
+    paris = rows[rows["area_code"] == "75"].set_index("candidate_id")
+    assert paris.loc["macron", "votes"] == 808107 and paris.loc["le-pen", "votes"] == 141405
+    assert round(paris.loc["macron", "share_pct"], 2) == 85.11
+    assert paris["area_name"].iloc[0] == "Paris"
     national = cli(
         "results",
         "fetch",
@@ -412,8 +419,85 @@ def test_fetch_stores_a_national_file_and_only_checks_areas(cli, served, tmp_pat
         data=data,
     )
     assert national.returncode == 0 and "nouveau relevé t2-20220428T141900" in national.stdout
-    rows = Store(tmp_path / "store").read_df("results", RESULTS)
-    assert list(rows["votes"]) == [18768639, 13288686]
-    # validate now says what a second fetch would do: nothing new.
-    again = cli("results", "validate", str(NATIONAL_T2), "--as-of", AS_OF_T2, data=data)
-    assert again.returncode == 0 and "déjà enregistré, rien ne changerait" in again.stdout
+    stored = store.read_df("results", RESULTS)
+    assert set(stored["snapshot_id"]) == {"t2-20220428T141900", "t2-20220428T141900-zones"}
+    nation = stored[stored["snapshot_id"] == "t2-20220428T141900"]
+    assert list(nation["votes"]) == [18768639, 13288686]
+    # validate now says what a second fetch of either would do: nothing new.
+    for path in (NATIONAL_T2, FIXTURES / "dpt-2022-t2-definitif-extrait.txt"):
+        again = cli("results", "validate", str(path), "--as-of", AS_OF_T2, data=data)
+        assert again.returncode == 0 and "déjà enregistré, rien ne changerait" in again.stdout
+
+
+def test_fetch_stores_a_departement_whose_votes_do_not_add_up_flagged_never_on_the_map(
+    cli, served, tmp_path
+):
+    from dashboard.charts.map import area_rows
+    from dashboard.results.views import load_area_results
+
+    root, base = served
+    # Paris's Macron votes 5 000 up: the sum of the votes no longer makes its exprimés.
+    good = (FIXTURES / "dpt-2022-t2-definitif-extrait.txt").read_bytes()
+    (root / "dpt-t2.txt").write_bytes(good.replace(b";808107;", b";813107;"))
+    data = _data(tmp_path, "presidentielle-2022")
+    proc = cli("results", "fetch", f"{base}/dpt-t2.txt", "--as-of", AS_OF_T2, data=data)
+    assert proc.returncode == 0, proc
+    assert (
+        " relevé t2-20220428T141900-zones (5 zones, tour 2) signalé : département 75 (Paris) : "
+        "somme des voix des candidats (954\u00a0512) ≠ exprimés (949\u00a0512)"
+    ) in proc.stdout
+    store = Store(tmp_path / "store")
+    assert set(store.read_df("results", RESULTS)["snapshot_id"]) == {"t2-20220428T141900-zones"}
+    # Stored flagged, as a national document would be: never current, so not on the map.
+    assert area_rows(load_area_results(store), store.read_df("candidates", CANDIDATES), 2).empty
+
+
+def test_fetch_stores_a_json_document_of_one_departement_beside_the_nation(cli, served, tmp_path):
+    import json
+
+    from dashboard.charts.map import area_rows
+    from dashboard.results.views import load_area_results
+
+    root, base = served
+    # Paris in the run-off, the figures of the ministry's file by département (the fixture
+    # dpt-2022-t2-definitif-extrait.txt), as a schema-2 feed document with its area.
+    paris = {
+        "schema": 2,
+        "election": "presidentielle-2022",
+        "round": 2,
+        "as_of": "2022-04-28T14:21:27+02:00",
+        "status": "definitive",
+        "inscrits": 1368623,
+        "abstentions": 354494,
+        "votants": 1014129,
+        "exprimes": 949512,
+        "blancs": 49446,
+        "nuls": 15171,
+        "share_base": "exprimes",
+        "area": {"level": "departement", "code": "75", "name": "Paris"},
+        "candidates": [
+            {"id": "macron", "votes": 808107, "share": 85.11},
+            {"id": "le-pen", "votes": 141405, "share": 14.89},
+        ],
+    }
+    (root / "paris.json").write_text(json.dumps(paris), encoding="utf-8")
+    shutil.copy(NATIONAL_T2, root / "resultats-par-niveau-fe-t2-france-entiere.txt")
+    data = _data(tmp_path, "presidentielle-2022")
+    proc = cli("results", "fetch", f"{base}/paris.json", data=data)
+    assert proc.returncode == 0, proc
+    assert proc.stdout.endswith(
+        " 200 nouveau relevé t2-20220428T142127-departement-75 (département 75 Paris, tour 2)\n"
+    )
+    # The nation of an earlier time then: its sequence is its own, not the areas'.
+    national = cli(
+        "results",
+        "fetch",
+        f"{base}/resultats-par-niveau-fe-t2-france-entiere.txt",
+        "--as-of",
+        AS_OF_T2,
+        data=data,
+    )
+    assert national.stdout.endswith(" 200 nouveau relevé t2-20220428T141900\n"), national
+    store = Store(tmp_path / "store")
+    rows = area_rows(load_area_results(store), store.read_df("candidates", CANDIDATES), 2)
+    assert rows.set_index("candidate_id")["votes"].to_dict() == {"macron": 808107, "le-pen": 141405}

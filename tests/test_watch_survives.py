@@ -9,21 +9,24 @@ reads it again."""
 from __future__ import annotations
 
 import json
+import os
 import queue
+import shutil
 import signal
 import subprocess
 import sys
 import threading
 import time
+from pathlib import Path
 
 import pytest
 
 from dashboard.cli.main import main
 from dashboard.feed.watch import poll_once, read_status
 from dashboard.liveblog.store import ENTRIES_TABLE
-from dashboard.model import ENTRIES, RESULTS
+from dashboard.model import CANDIDATES, ENTRIES, RESULTS
 from dashboard.store import Store
-from dashboard.testing import DATA, ROOT, HostileFeed, data_env
+from dashboard.testing import DATA, HOSTILE, ROOT, HostileFeed, data_env
 
 QUARANTINE_FILE = "feed_quarantine.json"  # beside the feed status
 
@@ -103,14 +106,22 @@ def live_env(tmp_path) -> dict[str, str]:
 
 
 def watch_sequence(
-    command: str, sequence: list[tuple[str, str]], good: str, stored: str, env: dict[str, str]
+    command: str,
+    sequence: list[tuple[str, str]],
+    good: str,
+    stored: str,
+    env: dict[str, str],
+    *,
+    folder: Path = HOSTILE,
+    options: tuple[str, ...] = (),
 ) -> HostileFeed:
-    """Run `<command> watch` on a feed serving `sequence`'s documents then `good`: one error
-    line per bad poll saying its problem, then the `stored` line, then it goes on polling
-    (304s: "inchangé") until Ctrl-C. Returns the feed, to see what it served."""
+    """Run `<command> watch` on a feed serving `sequence`'s documents then `good` (files of
+    `folder`): one error line per bad poll saying its problem, then the `stored` line, then
+    it goes on polling (304s: "inchangé") until Ctrl-C. Returns the feed, to see what it
+    served."""
     names = [name for name, _ in sequence]
-    feed = HostileFeed([*names, good])
-    watcher = Watcher([command, "watch", feed.sequence_url, "--every", "0.3s"], env)
+    feed = HostileFeed([*names, good], folder)
+    watcher = Watcher([command, "watch", feed.sequence_url, "--every", "0.3s", *options], env)
     try:
         lines = watcher.lines_until(stored)
         errors = [line for line in lines if " erreur: " in line]
@@ -140,6 +151,66 @@ def test_results_watch_survives_every_hostile_document_then_stores_the_good_one(
     refused = json.loads((store.root / QUARANTINE_FILE).read_text())[feed.sequence_url]
     assert refused["current"] is None
     assert len(refused["refused"]) == len(RESULTS_SEQUENCE)
+
+
+MINISTRY = ROOT / "tests" / "fixtures" / "ministry"
+PARIS_XML = MINISTRY / "xml-essai-2017-dpt-075-paris.xml"  # the ministry's rehearsal file
+
+
+def test_results_watch_refuses_bad_departement_documents_then_stores_the_good_one_for_the_map(
+    tmp_path,
+):
+    """A département's XML of the media feed, served twice spoilt (another election's; a vote
+    count that is not one), then as published: one line each for the spoilt ones, nothing of
+    them stored, then Paris stored as a snapshot of area rows that the map shows — and the
+    watcher still running."""
+    from dashboard.charts.map import area_rows
+    from dashboard.results.views import load_area_results, load_results
+
+    www = tmp_path / "www"
+    www.mkdir()
+    paris = PARIS_XML.read_bytes()
+    (www / "paris_of_2012.xml").write_bytes(paris.replace(b"<Annee>2017<", b"<Annee>2012<"))
+    (www / "paris_votes_not_a_count.xml").write_bytes(
+        paris.replace(b"<NbVoix>631193<", b"<NbVoix>631 19x<")
+    )
+    (www / "paris.xml").write_bytes(paris)
+    data = tmp_path / "presidentielle-2017-essai"
+    shutil.copytree(MINISTRY / "presidentielle-2017-essai", data)
+    store = Store(tmp_path / "live-store")
+    env = dict(
+        os.environ,
+        DASHBOARD_DATA_DIR=str(data),
+        DASHBOARD_STORE_DIR=str(store.root),
+        DASHBOARD_RAW_DIR=str(tmp_path / "raw"),
+        DASHBOARD_FEED_RETRIES="0",
+        PYTHONPATH=str(ROOT),
+    )
+    env.pop("DASHBOARD_ELECTION", None)
+    sequence = [
+        (
+            "paris_of_2012.xml",
+            "document de l'élection 'presidentielle-2012' ; ce tableau de bord montre "
+            "'presidentielle-2017'",
+        ),
+        ("paris_votes_not_a_count.xml", "« 631 19x »"),
+    ]
+    stored_line = "nouveau relevé t2-20170317T152500-departement-75 (département 75 Paris, tour 2)"
+    watch_sequence(
+        "results",
+        sequence,
+        "paris.xml",
+        stored_line,
+        env,
+        folder=www,
+        options=("--as-of", "2017-03-17T15:25"),
+    )
+    stored = store.read_df("results", RESULTS)
+    assert set(stored["snapshot_id"]) == {"t2-20170317T152500-departement-75"}
+    assert load_results(store).empty  # rows of an area, not the nation's
+    rows = area_rows(load_area_results(store), store.read_df("candidates", CANDIDATES), 2)
+    assert rows[["area_code", "area_name"]].drop_duplicates().values.tolist() == [["75", "Paris"]]
+    assert sorted(rows["votes"]) == [137125, 631193]
 
 
 def test_liveblog_watch_survives_every_hostile_blog_then_stores_the_good_one(live_env, tmp_path):

@@ -45,6 +45,7 @@ from dashboard.fr import PARIS
 from dashboard.model import CANDIDATES, to_table
 from dashboard.results import verdict as judged
 from dashboard.results.embargo import FEED_STATUS_FILE
+from dashboard.results.record import load_areas
 from dashboard.store import Store, write_bytes_atomic
 
 STATUS_FILE = FEED_STATUS_FILE  # the embargo reads its `source_clock`
@@ -55,7 +56,6 @@ BLOG_ACCEPT = "application/ld+json, application/json;q=0.9, text/html;q=0.8, tex
 
 # Outcomes of a poll, as logged and as written to the status file.
 NEW, UNCHANGED, FLAGGED, EMPTY, ERROR = "nouveau", "inchangé", "signalé", "vide", "erreur"
-AREAS = "zones"  # a file of areas: checked, not stored (the store has no area columns yet)
 
 
 # --- the status file the app reads ---------------------------------------------------------
@@ -162,7 +162,8 @@ class PollResult:
     raw_path: Path | None = None
     entries_added: int = 0  # live-blog polls only
     entries_updated: int = 0
-    note: str | None = None  # what the media feed's index said, or the areas checked
+    note: str | None = None  # what the media feed's index said
+    areas: str | None = None  # a document of areas: which ("5 zones, tour 1")
     refused_raw: str | None = None  # archive name of a payload refused by this poll
 
     @property
@@ -176,21 +177,20 @@ class PollResult:
             return f"{clock} erreur: {self.error}"
         code = "" if self.http_status is None else f"{self.http_status} "
         what = f"relevé {self.snapshot_id}" if self.snapshot_id else ""
+        if self.areas:
+            what += f" ({self.areas})"
         if self.outcome == NEW and self.snapshot_id is None:  # a live blog
             return (
                 f"{clock} {code}{self.entries_added} nouvelle(s) entrée(s), "
                 f"{self.entries_updated} modifiée(s)"
             )
-        index = f" (index : {self.note})" if self.note and self.outcome != AREAS else ""
+        index = f" (index : {self.note})" if self.note else ""
         if self.outcome == NEW:
             return f"{clock} {code}nouveau {what}".rstrip() + index
         if self.outcome == FLAGGED:
             return f"{clock} {code}{what} signalé : {' ; '.join(self.flags)}{index}"
         if self.outcome == EMPTY:
             return f"{clock} {code}aucun relevé publié{index}"
-        if self.outcome == AREAS:
-            flagged = f" — signalées : {' ; '.join(self.flags)}" if self.flags else ""
-            return f"{clock} {code}zones : {self.note}{flagged}"
         return f"{clock} {code}inchangé{index}"
 
 
@@ -305,6 +305,7 @@ def poll_once(
                         election_id=election_id,
                         where=source,
                         election=election,
+                        areas=load_areas(data_dir),
                     )
                     _outcome(result, verdicts, source)
             if payload is not None and source != url and national.status == 200:
@@ -343,17 +344,14 @@ def _refusing(state_dir: Path, fetched: FetchResult, result: PollResult) -> Iter
 
 
 def _outcome(result: PollResult, verdicts: list[judged.Verdict], source: str) -> None:
-    """The poll's outcome from the verdicts on its documents (one national, or areas)."""
-    national = [v for v in verdicts if v.outcome != judged.CHECKED]
-    areas = [v for v in verdicts if v.outcome == judged.CHECKED]
-    if not national:
-        flagged = [v for v in areas if v.reasons]
-        result.outcome, result.flags = AREAS, [f"{v.label} : {v.reasons[0]}" for v in flagged]
-        result.note = judged.areas_summary(areas)
-        return
-    (verdict,) = national
-    if verdict.outcome == judged.REFUSED:
-        raise FeedError(f"{source}: {' ; '.join(verdict.reasons)}")
+    """The poll's outcome from the verdict on its document: a national one, or the payload's
+    areas judged as one snapshot (a file of départements, a département's XML)."""
+    refused = [v for v in verdicts if v.outcome == judged.REFUSED]
+    if refused:
+        raise FeedError(f"{source}: {' ; '.join(refused[0].reasons)}")
+    (verdict,) = verdicts
+    if verdict.areas:
+        result.areas = verdict.label
     result.snapshot_id, result.round = verdict.snapshot_id, verdict.round
     result.outcome = {judged.STORED: NEW, judged.FLAGGED: FLAGGED}.get(verdict.outcome, UNCHANGED)
     result.flags = list(verdict.reasons) if verdict.outcome == judged.FLAGGED else []

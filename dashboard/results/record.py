@@ -41,7 +41,6 @@ class RecordReport:
     added: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     flagged: dict[str, list[str]] = field(default_factory=dict)
-    areas: list[str] = field(default_factory=list)  # ministry files by area: checked only
     # Where each snapshot was read (file, first row), for messages naming them.
     origins: dict[str, tuple[str, int | None]] = field(default_factory=dict)
 
@@ -49,7 +48,7 @@ class RecordReport:
         parts = [f"{len(self.added)} snapshot(s) added", f"{len(self.unchanged)} unchanged"]
         if self.flagged:
             parts.append(f"{len(self.flagged)} flagged")
-        return ", ".join(parts + self.areas)
+        return ", ".join(parts)
 
 
 def _figures(rows: pd.DataFrame) -> list[tuple]:
@@ -349,7 +348,7 @@ def _build(data_dir: Path, store: Store, *, allow_flagged: bool) -> RecordReport
     # Then the ministry's own files listed in data/ministry.toml, if any (same decision as
     # the feed's, in any order).
     election_id = election.id
-    added, unchanged, flagged, report.areas = build_ministry(
+    added, unchanged, flagged = build_ministry(
         store, data_dir, candidates, election_id, allow_flagged=allow_flagged
     )
     report.added += added

@@ -4,12 +4,13 @@ order, so that validate never calls `ok` a document fetch would refuse.
 
 For each document of the payload (one, or one per area and round of a ministry file):
 1. its election must be the dashboard's (data/election.toml) — else **refused**;
-2. a document of an area (a département, a région…) is **checked, not stored**: the store has
-   no area columns yet;
+2. the documents of areas (a département, a région…) of a payload are judged together as one
+   snapshot of area rows (the same long table as the nation's), each area on its own rules;
 3. the same snapshot again is **unchanged**; the same id with other figures is **refused**;
-4. every validation rule (`dashboard.validate`), the ministry's turnout checks and the
-   sequence checks (out of order, a round-1 document while round 2 is under way): any flag →
-   **stored flagged** (never current), none → **stored**.
+4. every validation rule (`dashboard.validate`), the ministry's turnout checks, for areas
+   their level and code against the election's areas.csv, and for the nation the sequence
+   checks (out of order, a round-1 document while round 2 is under way): any flag → **stored
+   flagged** (never current), none → **stored**.
 """
 
 from __future__ import annotations
@@ -26,10 +27,11 @@ from dashboard.election import Election
 from dashboard.errors import SourceError, ValidationError
 from dashboard.fr import PARIS
 from dashboard.inputs import read_input
-from dashboard.model import RESULTS, document_rows
+from dashboard.model import RESULTS, document_rows, is_national
 from dashboard.results import validate
 from dashboard.results.documents import _charset, detect_format, parse_feed
 from dashboard.results.ministry import (
+    Area,
     MinistryDocument,
     MinistryIndex,
     is_index,
@@ -43,31 +45,26 @@ from dashboard.results.query import is_valid
 from dashboard.results.record import check_snapshots, load_areas, record_snapshots
 from dashboard.store import Store
 
-STORED, FLAGGED, REFUSED, UNCHANGED, CHECKED = (
-    "stored",
-    "flagged",
-    "refused",
-    "unchanged",
-    "checked",
-)
+STORED, FLAGGED, REFUSED, UNCHANGED = ("stored", "flagged", "refused", "unchanged")
 
 
 @dataclass
 class Verdict:
     """The decision on one document of a payload."""
 
-    label: str  # "France entière, tour 2" / "département 01 Ain, tour 1"
-    outcome: str  # STORED | FLAGGED | REFUSED | UNCHANGED | CHECKED
+    label: str  # "France entière, tour 2" / "département 75 Paris, tour 2" / "5 zones, tour 1"
+    outcome: str  # STORED | FLAGGED | REFUSED | UNCHANGED
     snapshot_id: str | None = None
     round: int | None = None
     reasons: list[str] = field(default_factory=list)
     rows: pd.DataFrame | None = None  # to append (flags set) when STORED or FLAGGED
     extra: list[str] = field(default_factory=list)  # the flags beyond the validation rules
+    areas: bool = False  # the documents of areas of a payload, as one snapshot
 
     @property
     def ok(self) -> bool:
         """Nothing wrong with the figures (what `validate` exits 0 on)."""
-        return self.outcome in (STORED, UNCHANGED) or (self.outcome == CHECKED and not self.reasons)
+        return self.outcome in (STORED, UNCHANGED)
 
     def text(self) -> str:
         """French, as the watcher speaks: what fetch does (or would do) with the document."""
@@ -78,7 +75,6 @@ class Verdict:
             FLAGGED: f"serait enregistré signalé{sid} : {why}",
             REFUSED: f"serait refusé : {why}",
             UNCHANGED: f"déjà enregistré, rien ne changerait{sid}",
-            CHECKED: f"vérifié : {why}" if why else "vérifié : ok",
         }[self.outcome]
 
 
@@ -165,11 +161,13 @@ def record(
     where: str,
     write: bool = True,
     election: Election | None = None,
+    areas: dict[str, dict[str, str]] | None = None,
 ) -> list[Verdict]:
     """`decide` against the store: under its lock, appending what it keeps in one atomic
     write (fetch, watch); or, `write=False`, against the store as it is, writing nothing —
     what fetch would do now (validate). Given `election`, a document that cannot be its
-    (a round it lacks, a date outside its window) is refused."""
+    (a round it lacks, a date outside its window) is refused; given `areas` (the election's
+    areas.csv, `record.load_areas`), an area it does not list is flagged."""
     if not write:
         existing = store.read_df("results", RESULTS)
         return decide(
@@ -179,6 +177,7 @@ def record(
             election_id=election_id,
             where=where,
             election=election,
+            areas=areas,
         )
     with store.lock():
         existing = store.read_df("results", RESULTS)
@@ -189,15 +188,23 @@ def record(
             election_id=election_id,
             where=where,
             election=election,
+            areas=areas,
         )
-        _write(store, verdicts, candidates, where)
+        _write(store, verdicts, candidates, where, areas)
     return verdicts
 
 
-def _write(store: Store, verdicts: list[Verdict], candidates: pd.DataFrame, where: str) -> None:
+def _write(
+    store: Store,
+    verdicts: list[Verdict],
+    candidates: pd.DataFrame,
+    where: str,
+    areas: dict[str, dict[str, str]] | None = None,
+) -> None:
     """Append the documents `decide` keeps through the one results write path
-    (`record_snapshots`, the same rules again), its hook adding the flags decided beyond the
-    rules (the ministry's turnout, the sequence): stored flags are the decided ones."""
+    (`record_snapshots`, the same rules again, areas checked against the same `areas`), its
+    hook adding the flags decided beyond the rules (the ministry's turnout, the sequence):
+    stored flags are the decided ones."""
     kept = [v for v in verdicts if v.rows is not None]
     if not kept:
         return
@@ -213,6 +220,7 @@ def _write(store: Store, verdicts: list[Verdict], candidates: pd.DataFrame, wher
         allow_flagged=True,
         where=where,
         sequence_rules=beyond_rules,
+        areas=areas,
     )
 
 
@@ -225,8 +233,10 @@ def decide(
     where: str,
     sequence: bool = True,
     election: Election | None = None,
+    areas: dict[str, dict[str, str]] | None = None,
 ) -> list[Verdict]:
-    """The verdict on each document, judged against the stored results `existing` (read under
+    """The verdict on each national document, then one on the payload's documents of areas
+    taken together (`area_verdict`), judged against the stored results `existing` (read under
     the store's lock by fetch, read-only by validate). Raises nothing for bad figures.
     `sequence=False` (data build, which loads a past night in any order) leaves out the
     flags of documents arriving out of order."""
@@ -234,6 +244,7 @@ def decide(
     known = set(candidates["candidate_id"])
     verdicts = []
     history = existing
+    of_areas: list[tuple[Document, pd.DataFrame]] = []
     for doc in documents:
         body = doc.document
         round_ = body.get("round")
@@ -252,11 +263,8 @@ def decide(
             verdicts.append(Verdict(label, REFUSED, round=round_, reasons=[str(exc)]))
             continue
         sid = str(rows["snapshot_id"].iloc[0])
-        if not doc.national:
-            flags = validate.validate_snapshot(
-                rows, known=known, expected=set(rows["candidate_id"])
-            ) + list(doc.extra_flags)
-            verdicts.append(Verdict(label, CHECKED, None, round_, flags))
+        if not is_national(rows).all():  # a ministry file's area, or a feed document's
+            of_areas.append((doc, rows))
             continue
         try:
             report, to_add = check_snapshots(rows, history, known, where=where, election=plausible)
@@ -272,13 +280,78 @@ def decide(
         outcome = FLAGGED if flags else STORED
         verdicts.append(Verdict(label, outcome, sid, round_, flags, to_add, extra))
         history = pd.concat([history, to_add], ignore_index=True) if len(history) else to_add
+    # The areas of a payload are one snapshot: one of them refused (another election's, an
+    # unreadable area) refuses it all, and nothing of it is stored.
+    if of_areas and not any(v.outcome == REFUSED for v in verdicts):
+        verdicts.append(
+            area_verdict(
+                of_areas,
+                history=history,
+                candidates=candidates,
+                where=where,
+                election=plausible,
+                areas=areas,
+            )
+        )
     return verdicts
+
+
+def area_verdict(
+    documents: list[tuple[Document, pd.DataFrame]],
+    *,
+    history: pd.DataFrame,
+    candidates: pd.DataFrame,
+    where: str,
+    snapshot_id: str | None = None,
+    election: Election | None = None,
+    areas: dict[str, dict[str, str]] | None = None,
+) -> Verdict:
+    """The documents of areas of one payload (each with its rows) as one snapshot of area
+    rows: `snapshot_id` (ministry.toml's), else a feed document's own id when it is the only
+    one, else t<round>-<as_of>-<level>-<code> for one area and t<round>-<as_of>-zones for
+    several — never the id of the nation's snapshot of the same time. Every area checked on
+    its own (the rules of one snapshot, the ministry's turnout, its level and code against
+    `areas`), flags naming their area. No sequence flags: each area's latest valid snapshot is
+    its current one (charts.map.area_rows), in whatever order the areas come."""
+    rows = pd.concat([r for _, r in documents], ignore_index=True)
+    first = rows.iloc[0]
+    round_ = int(first["round"])
+    (doc, _), count = documents[0], len(documents)
+    own = doc.document.get("snapshot_id") if count == 1 else None
+    if snapshot_id is None:
+        base = str(first["snapshot_id"])
+        one = f"{base}-{first['area_level']}-{first['area_code']}"
+        snapshot_id = str(own) if own else one if count == 1 else f"{base}-zones"
+    rows = rows.assign(snapshot_id=snapshot_id)
+    if count > 1:
+        what = f"{count} zones"
+    else:  # the ministry's label ("département 75 Paris"), or the same from a feed's area
+        level = validate.LEVEL_FR.get(str(first["area_level"]), str(first["area_level"]))
+        name = first["area_name"] if isinstance(first["area_name"], str) else ""
+        what = doc.label or Area(level, str(first["area_code"]), name).label().strip()
+    label = f"{what}, tour {round_}"
+    known = set(candidates["candidate_id"])
+    try:
+        report, to_add = check_snapshots(
+            rows, history, known, where=where, election=election, areas=areas
+        )
+    except SourceError as exc:
+        reasons = [str(exc).split(": ", 1)[-1]]
+        return Verdict(label, REFUSED, snapshot_id, round_, reasons, areas=True)
+    if to_add.empty:
+        return Verdict(label, UNCHANGED, snapshot_id, round_, areas=True)
+    extra = [f"{d.label} : {flag}" for d, _ in documents for flag in d.extra_flags]
+    flags = [*report.flagged.get(snapshot_id, []), *extra]
+    to_add = to_add.assign(flags=[list(flags)] * len(to_add))
+    outcome = FLAGGED if flags else STORED
+    return Verdict(label, outcome, snapshot_id, round_, flags, to_add, extra, areas=True)
 
 
 def sequence_flags(rows: pd.DataFrame, existing: pd.DataFrame) -> list[str]:
     """Flags for a document that arrives out of sequence, judged against the stored valid
-    snapshots of its election: older than (or as old as) the latest of its round, or from a
-    round earlier than one already under way. Its figures may be fine; its timing is not."""
+    national snapshots of its election: older than (or as old as) the latest of its round, or
+    from a round earlier than one already under way. Its figures may be fine; its timing is
+    not."""
     first = rows.iloc[0]
     as_of = pd.Timestamp(first["as_of"]).tz_convert(PARIS)
     if existing.empty:
@@ -287,7 +360,8 @@ def sequence_flags(rows: pd.DataFrame, existing: pd.DataFrame) -> list[str]:
         (existing["election_id"] == first["election_id"])
         & (existing["snapshot_id"] != first["snapshot_id"])
     ]
-    stored = stored.loc[is_valid(stored)]
+    # The nation's own sequence: documents of areas have theirs (each area's latest counts).
+    stored = stored.loc[is_valid(stored) & is_national(stored)]
     flags = []
     same = stored[stored["round"] == first["round"]]
     if not same.empty:
@@ -312,21 +386,6 @@ def sequence_flags(rows: pd.DataFrame, existing: pd.DataFrame) -> list[str]:
     return flags
 
 
-AREAS_NOT_STORED = "résultats par zone, que le magasin ne garde pas encore (sans colonnes de zone)"
-
-
-def areas_count(verdicts: list[Verdict]) -> str:
-    """ "5 zones vérifiées, 1 signalée" for the areas of a payload."""
-    n = len(verdicts)
-    k = sum(1 for v in verdicts if v.reasons)
-    plural = "s" if n > 1 else ""
-    return f"{n} zone{plural} vérifiée{plural}, {k} signalée{'s' if k > 1 else ''}"
-
-
-def areas_summary(verdicts: list[Verdict]) -> str:
-    return f"{areas_count(verdicts)}, non enregistrées : {AREAS_NOT_STORED}"
-
-
 # --- data build: the ministry files of data/ ------------------------------------------------
 
 MINISTRY_SOURCES = "ministry.toml"  # lists the files of data/ministry/ that data build reads
@@ -339,7 +398,7 @@ def build_ministry(
     election_id: str,
     *,
     allow_flagged: bool,
-) -> tuple[list[str], list[str], dict[str, list[str]], list[str]]:
+) -> tuple[list[str], list[str], dict[str, list[str]]]:
     """`data build`'s part for the ministry files listed in `data/ministry.toml`
     (`[[files]]` with `file` under data/ministry/, `source_url`, and `as_of` / `round` when
     the file does not say): the same decision as the feed (election, figures, turnout), in any
@@ -347,12 +406,11 @@ def build_ministry(
     one snapshot of area rows (`snapshot_id` of its entry, else t<round>-<as_of>-zones), each
     area checked; `authority` of an entry says who published it. The files are in the folder
     `folder` names at the top of ministry.toml (default `ministry`).
-    Returns (ids added, ids unchanged, flags of those stored flagged, lines on the areas). A file
-    with a failing document is refused — nothing of these files stored — unless
-    `allow_flagged`."""
+    Returns (ids added, ids unchanged, flags of those stored flagged). A file with a failing
+    document is refused — nothing of these files stored — unless `allow_flagged`."""
     listing = Path(data_dir) / MINISTRY_SOURCES
     if not listing.exists():
-        return [], [], {}, []
+        return [], [], {}
     entries = _ministry_entries(listing)
     folder = _ministry_folder(listing)
     known_areas = load_areas(data_dir)
@@ -387,14 +445,21 @@ def build_ministry(
             area_files.append((path, entry, read.documents))
         else:
             documents.extend((path, doc) for doc in read.documents)
-    added, unchanged, flagged, areas, stored = [], [], {}, [], []
+    added, unchanged, flagged, stored = [], [], {}, []
     with store.lock():
         existing = store.read_df("results", RESULTS)
         history = existing
         work = [(p, e, d) for p, e, d in area_files] + [(p, None, [d]) for p, d in documents]
         for path, entry, docs in work:
             if entry is not None:  # a file of areas: one snapshot
-                verdict = _area_snapshot(path, entry, docs, history, candidates, known_areas)
+                verdict = area_verdict(
+                    [(d, document_rows(d.document, where=str(path))) for d in docs],
+                    history=history,
+                    candidates=candidates,
+                    where=str(path),
+                    snapshot_id=entry["snapshot_id"],
+                    areas=known_areas,
+                )
             else:
                 (verdict,) = decide(
                     docs,
@@ -412,9 +477,7 @@ def build_ministry(
                     " — rien n'a été enregistré",
                     problems=verdict.reasons,
                 )
-            if verdict.outcome == CHECKED:
-                areas.append(verdict)
-            elif verdict.outcome == UNCHANGED:
+            if verdict.outcome == UNCHANGED:
                 unchanged.append(str(verdict.snapshot_id))
             elif verdict.rows is not None:
                 added.append(str(verdict.snapshot_id))
@@ -422,41 +485,8 @@ def build_ministry(
                     flagged[str(verdict.snapshot_id)] = list(verdict.reasons)
                 stored.append(verdict)
                 history = pd.concat([history, verdict.rows], ignore_index=True)
-        _write(store, stored, candidates, str(Path(data_dir) / MINISTRY_SOURCES))
-    lines = [f"{areas_count(areas)} ({AREAS_NOT_STORED})"] if areas else []
-    return added, unchanged, flagged, lines
-
-
-def _area_snapshot(
-    path: Path,
-    entry: dict[str, Any],
-    docs: list[Document],
-    history: pd.DataFrame,
-    candidates: pd.DataFrame,
-    known_areas: dict[str, dict[str, str]] | None,
-) -> Verdict:
-    """The areas of one ministry file as one snapshot (`snapshot_id` of ministry.toml, else
-    t<round>-<as_of>-zones): every area checked (rules, the ministry's turnout, level and
-    code against areas.csv), flags naming their area."""
-    parts = [document_rows(d.document, where=str(path)) for d in docs]
-    rows = pd.concat(parts, ignore_index=True)
-    first = rows.iloc[0]
-    sid = entry["snapshot_id"] or f"{first['snapshot_id']}-zones"
-    rows = rows.assign(snapshot_id=sid)
-    label = f"{len(docs)} zones, tour {int(first['round'])}"
-    known = set(candidates["candidate_id"])
-    try:
-        report, to_add = check_snapshots(rows, history, known, where=str(path), areas=known_areas)
-    except SourceError as exc:
-        raise SourceError(str(exc).split(": ", 1)[-1], path=str(path)) from None
-    extra = [f"{d.label} : {flag}" for d in docs for flag in d.extra_flags]
-    if to_add.empty:
-        return Verdict(label, UNCHANGED, sid, int(first["round"]))
-    flags = [*report.flagged.get(sid, []), *extra]
-    to_add = to_add.assign(flags=[list(flags)] * len(to_add))
-    return Verdict(
-        label, FLAGGED if flags else STORED, sid, int(first["round"]), flags, to_add, extra
-    )
+        _write(store, stored, candidates, str(Path(data_dir) / MINISTRY_SOURCES), known_areas)
+    return added, unchanged, flagged
 
 
 def _ministry_folder(listing: Path) -> str:

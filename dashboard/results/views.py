@@ -149,7 +149,7 @@ def validate_path(
     from dashboard.inputs import input_name, read_input, utf8_text
     from dashboard.results import verdict as judged
     from dashboard.results.documents import detect_format
-    from dashboard.results.record import validate_source
+    from dashboard.results.record import load_areas, validate_source
     from dashboard.results.sources import parse_candidates_csv
 
     path = Path(path)
@@ -192,14 +192,9 @@ def validate_path(
         where=where,
         write=False,
         election=election,
+        areas=load_areas(data_dir),
     )
     lines = [f"{where}: {v.label} — {v.text()}" for v in verdicts]
-    areas = [v for v in verdicts if v.outcome == judged.CHECKED]
-    if areas:
-        lines.append(
-            f"{where}: {judged.areas_count(areas)} — ne serait pas enregistré : "
-            f"{judged.AREAS_NOT_STORED}"
-        )
     return lines, all(v.ok for v in verdicts)
 
 
