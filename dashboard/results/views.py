@@ -13,7 +13,7 @@ import pandas as pd
 
 from dashboard.election import Election, Round, load_election
 from dashboard.errors import DashboardError
-from dashboard.fr import BASE_FR, PARIS, bureaux_text, fr_int, fr_pct, status_fr, time_known
+from dashboard.fr import BASE_FR, PARIS, fr_int, fr_pct, status_fr, time_known
 from dashboard.model import CANDIDATES, RESULTS, is_national, snapshot_document
 from dashboard.results import query
 from dashboard.results.embargo import clock_now, hide_document
@@ -329,16 +329,16 @@ COUNTED_UNIT_FR = {"bureaux": "des bureaux", "inscrits": "des inscrits"}
 
 
 def progress_text(doc: dict[str, Any]) -> str:
-    """How far the count is, as the source gives it: "7 023 / 7 208 (97,4 %)" from bureaux,
-    "97 % des inscrits dépouillés" from a counted share, else "n. c."."""
-    if doc.get("bureaux_counted") is not None:
-        return bureaux_text(doc["bureaux_counted"], doc.get("bureaux_total"))
-    if doc.get("counted_pct") is not None:
-        unit = COUNTED_UNIT_FR.get(str(doc.get("counted_unit")), "")
-        value = float(doc["counted_pct"])
-        share = fr_pct(value, 0 if value.is_integer() else 2)
-        return f"{share} {unit} dépouillés" if unit else f"{share} dépouillés"
-    return "n. c."
+    """How far the count is, in one phrase (`progress_card`'s words): "7 023 / 7 208 (97,4 %)"
+    from bureaux, "97 % des inscrits dépouillés" from a counted share, "terminé" for a
+    definitive result without either, else "n. c."."""
+    card = progress_card(doc)
+    if card["label"] == PROGRESS_SHARE and card["detail"]:
+        return f"{card['value']} {card['detail']} dépouillés"
+    return f"{card['value']} ({card['detail']})" if card["detail"] else str(card["value"])
+
+
+PROGRESS_SHARE = "Dépouillement"  # the card of a counted share, or of a finished count
 
 
 def progress_card(doc: Any) -> dict[str, str | None]:
@@ -351,14 +351,15 @@ def progress_card(doc: Any) -> dict[str, str | None]:
     pct = doc.get("counted_pct")
     if counted is None and pct is not None and not pd.isna(pct):
         # The ministry reports progress as a share (of inscrits or bureaux), not a count.
+        value = float(pct)
         return {
-            "label": "Dépouillement",
-            "value": fr_pct(float(pct), 0),
+            "label": PROGRESS_SHARE,
+            "value": fr_pct(value, 0 if value.is_integer() else 2),
             "detail": COUNTED_UNIT_FR.get(str(doc.get("counted_unit")), "") or None,
         }
     if counted is None and doc.get("status") == "definitive":
         # A definitive result is the whole count, even when its source gives no progress.
-        return {"label": "Dépouillement", "value": "terminé", "detail": None}
+        return {"label": PROGRESS_SHARE, "value": "terminé", "detail": None}
     return {
         "label": "Bureaux dépouillés",
         "value": fr_int(counted) + ("" if total is None else f" / {fr_int(total)}"),
