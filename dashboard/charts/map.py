@@ -178,34 +178,44 @@ def capped_ticks(values: pd.Series) -> tuple[list[float], bool]:
 def rank_areas(df: pd.DataFrame) -> pd.DataFrame:
     """One row per area: leader and second (id, name, colour, share, votes), margin in points,
     exprimés and the number of candidates — the table's and the map's figures."""
-    rows = []
-    ordered = df.sort_values(["area_code", "share_pct"], ascending=[True, False], kind="stable")
-    for code, area in ordered.groupby("area_code", sort=True):
-        area = area[area["share_pct"].notna()]
-        if area.empty:
-            continue
-        first = area.iloc[0]
-        second = area.iloc[1] if len(area) > 1 else None
-        rows.append(
-            {
-                "area_code": str(code),
-                "area_name": str(first["area_name"]),
-                "leader_id": str(first["candidate_id"]),
-                "leader_name": str(first["name"]),
-                "leader_colour": _hex(first["colour"]),
-                "leader_share": float(first["share_pct"]),
-                "leader_votes": first["votes"],
-                "second_id": None if second is None else str(second["candidate_id"]),
-                "second_name": None if second is None else str(second["name"]),
-                "second_share": None if second is None else float(second["share_pct"]),
-                "second_votes": None if second is None else second["votes"],
-                "margin": float(first["share_pct"])
-                - (0.0 if second is None else float(second["share_pct"])),
-                "exprimes": first["exprimes"],
-                "candidates": len(area),
-            }
-        )
-    return pd.DataFrame(rows)
+    shown = df[df["share_pct"].notna()].sort_values(
+        ["area_code", "share_pct"], ascending=[True, False], kind="stable"
+    )
+    # Whole columns at once: a loop over 107 départements' groups cost ~0,4 s per map.
+    rank = shown.groupby("area_code", sort=True).cumcount()
+    first = shown[rank == 0].set_index("area_code")
+    if first.empty:
+        return pd.DataFrame()
+    second = shown[rank == 1].set_index("area_code").reindex(first.index)
+    has_second = second["candidate_id"].notna()
+
+    def or_none(values: pd.Series, cast: type | None = None) -> list:
+        return [
+            None if not ok else (cast(v) if cast else v)
+            for v, ok in zip(values, has_second, strict=True)
+        ]
+
+    leader_share = first["share_pct"].astype(float)
+    second_share = second["share_pct"].astype(float)
+    counts = shown.groupby("area_code", sort=True).size().reindex(first.index)
+    return pd.DataFrame(
+        {
+            "area_code": [str(c) for c in first.index],
+            "area_name": first["area_name"].astype(str).tolist(),
+            "leader_id": first["candidate_id"].astype(str).tolist(),
+            "leader_name": first["name"].astype(str).tolist(),
+            "leader_colour": [_hex(c) for c in first["colour"]],
+            "leader_share": leader_share.tolist(),
+            "leader_votes": first["votes"].tolist(),
+            "second_id": or_none(second["candidate_id"], str),
+            "second_name": or_none(second["name"], str),
+            "second_share": or_none(second_share, float),
+            "second_votes": or_none(second["votes"]),
+            "margin": (leader_share - second_share.where(has_second, 0.0)).tolist(),
+            "exprimes": first["exprimes"].tolist(),
+            "candidates": counts.tolist(),
+        }
+    )
 
 
 def _area_title(name: str, code: str) -> str:
