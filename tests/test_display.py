@@ -259,6 +259,10 @@ def test_the_progress_chart_shows_a_counted_share_when_there_are_no_bureaux() ->
     ]
     assert fig.layout.annotations[1].text == "Dépouillement (% des inscrits)"
     assert fig.layout.xaxis.ticktext == ("11/04<br>00:44", "11/04<br>05:00", "13/04")
+    # One snapshot alone: three hours each side, so its 25-minute bar stays a bar.
+    alone = build_progress(df[df["snapshot_id"] == "t1-0044"], template=house_template())
+    start, end = (pd.Timestamp(t) for t in alone.layout.xaxis.range)
+    assert (end - start) == pd.Timedelta(hours=6)
 
 
 def test_the_progress_card_shows_what_the_source_gives() -> None:

@@ -248,12 +248,16 @@ def build_progress(
     breaks = rangebreaks(df["t"])
     # Room after the last snapshot for the lines' end labels ("58,69 %").
     after = max(timedelta(minutes=40), 0.16 * visible_span(df["t"]))
+    # One snapshot alone (a moment's chart, a first count): a few hours around it, or its
+    # 25-minute bar would fill the panel.
+    before = timedelta(minutes=40) if len(ticks) > 1 else timedelta(hours=3)
+    after = after if len(ticks) > 1 else before
     fig.update_xaxes(
         rangebreaks=breaks,
         tickvals=ticks,
         ticktext=[_tick(t, known_at.get(t, True)) for t in ticks],
         tickangle=0,
-        range=[ticks[0] - timedelta(minutes=40), ticks[-1] + after] if ticks else None,
+        range=[ticks[0] - before, ticks[-1] + after] if ticks else None,
     )
     # Above the axis line, inside the bars' panel: under it, a narrow (phone) chart's tick
     # labels would run into the marks.
