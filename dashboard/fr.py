@@ -79,6 +79,18 @@ def fr_moment(when: object, *, known: bool = True, year: bool = True, sep: str =
 # --- matching and names ------------------------------------------------------------------------
 
 
+_BEFORE_PUNCTUATION = re.compile(r" ([:;?!»%])")
+_DIGIT_GROUP = re.compile(r"(?<=\d) (?=\d{3}(?!\d))")
+
+
+def no_break_spaces(text: str) -> str:
+    """French typography for running text that a browser or a wrapper cuts into lines: ":",
+    ";", "?", "!", "»" and "%" never start a line, "«" never ends one, and a number's digit
+    groups stay together ("7 208 bureaux", not "7" over "208 bureaux")."""
+    text = _BEFORE_PUNCTUATION.sub(NBSP + "\\1", text).replace("« ", "«" + NBSP)
+    return _DIGIT_GROUP.sub(NBSP, text)
+
+
 def fold(text: object) -> str:
     """A matching key: lower case, no accents, hyphens as spaces, single spaces:
     "  Benoît  HAMON" → "benoit hamon"."""

@@ -58,7 +58,10 @@ def test_a_night_moment_shows_the_share_counted_and_a_definitive_one_says_the_co
     assert ">Dépouillement (% des inscrits)</text>" in chart
     assert f">90{NBSP}%</text>" in chart
     assert ">Bureaux dépouillés</text>" not in chart
-    assert "1 relevé publié dans la soirée du 11/04/2022" in night
+    # Published at 00:44 on 11/04, in the night after the vote of 10/04: not « la soirée du 11/04 ».
+    assert "1 relevé publié dans la nuit du 10 au 11/04/2022 :" in night
+    run_off_night = (site_2022 / "tour-2" / "0430.html").read_text(encoding="utf-8")
+    assert "2 relevés publiés dans la nuit du 24 au 25/04/2022 :" in run_off_night
     final = (site_2022 / "tour-2" / "index.html").read_text(encoding="utf-8")
     assert figure(final, "bureaux") == "terminé"
     # Votants against the other round's definitive figure, same stage: no stage label.
@@ -134,3 +137,17 @@ def test_the_documents_carry_the_progress_card_the_live_script_writes(site_2022)
     assert latest["progress"] == {"label": "Dépouillement", "value": "terminé", "detail": None}
     page = (site_2022 / "index.html").read_text(encoding="utf-8")
     assert '<dt data-f="bureaux-label">Dépouillement</dt>' in page
+
+
+def test_the_first_rounds_end_labels_stay_beside_the_shares_panel(site_2022) -> None:
+    # Nine of twelve candidates end under 8 %: their labels, pushed apart, used to run down
+    # across the lower panel's title « Dépouillement (% des inscrits) » and its bars.
+    page = (site_2022 / "tour-1" / "index.html").read_text(encoding="utf-8")
+    chart = page[page.index('<h2 id="progression"') : page.index('<h2 id="releves"')]
+    for svg in re.findall(r"<svg.*?</svg>", chart, flags=re.S):
+        (panel_y,) = re.findall(r'<text x="[^"]+" y="([^"]+)"[^>]*>Dépouillement \(', svg)
+        bold = re.findall(r'<text x="[^"]+" y="([^"]+)"[^>]*font-weight="700">([^<]+)', svg)
+        ends = [float(y) for y, text in bold if text.endswith("%")]
+        assert len(ends) == 12
+        assert max(ends) < float(panel_y) - 12  # a line of 12 px clear of the panel's title
+        assert min(b - a for a, b in zip(ends, ends[1:], strict=False)) >= 12  # none overlaps

@@ -57,6 +57,16 @@ def test_front_page_holds_the_definitive_round_2_figures(shipped_site: Path) -> 
     assert 'href="http://wikimonde.com/article/Primaire_citoyenne_de_2017"' in page
 
 
+def test_a_snapshot_note_keeps_numbers_and_quotes_whole_on_a_phone(shipped_site: Path) -> None:
+    # The note is the source's words with ordinary spaces: a phone cut "7" from "208 bureaux"
+    # and left « alone at a line's end.
+    (note,) = re.findall(r'<p class="note">([^<]*)</p>', text(shipped_site, "tour-1/index.html"))
+    assert f"nuls. 7{NBSP}208 bureaux dépouillés (7{NBSP}530 annoncés" in note
+    (final,) = re.findall(r'<p class="note">([^<]*)</p>', text(shipped_site, "index.html"))
+    assert f"confirmés «{NBSP}définitifs{NBSP}» par Mediapart" in unescape(final)
+    assert f"(31{NBSP}600 ensemble, calculé{NBSP}: votants − exprimés)" in final
+
+
 def test_the_2350_page_holds_the_figures_published_then(shipped_site: Path) -> None:
     page = text(shipped_site, "tour-2/2350.html")
     assert f'<p class="big" data-f="lead-share">58,87{NBSP}%</p>' in page

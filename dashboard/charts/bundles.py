@@ -429,6 +429,19 @@ def progress_rows(view: ResultsView) -> pd.DataFrame:
     return prog
 
 
+def _night(start: pd.Timestamp, end: pd.Timestamp) -> str:
+    """ "dans la soirée du 10/04/2022", or "dans la nuit du 10 au 11/04/2022" once a point is
+    past midnight: a count published at 00:44 belongs to the evening of the vote, not to
+    « la soirée du 11/04 »."""
+    evening = (start - pd.Timedelta(hours=6)).date()  # before 06:00: the night before
+    if end.date() <= evening:
+        return f"dans la soirée du {evening:%d/%m/%Y}"
+    first = f"{evening:%d}" if evening.month == end.month else f"{evening:%d/%m}"
+    if evening.year != end.year:
+        first = f"{evening:%d/%m/%Y}"
+    return f"dans la nuit du {first} au {end:%d/%m/%Y}"
+
+
 def progress_subtitle(prog: pd.DataFrame) -> str:
     """ "3 relevés publiés du 11/04/2022 00:44 au 13/04/2022 : parts des candidats et part
     dépouillée": what the chart of `prog` (progress_rows) spans and draws."""
@@ -438,7 +451,7 @@ def progress_subtitle(prog: pd.DataFrame) -> str:
     plural = "s" if len(snaps) > 1 else ""
     count = f"{len(snaps)} relevé{plural}"
     if start.date() == end.date() or (end - start) < pd.Timedelta(hours=12):
-        span = f"{count} publié{plural} dans la soirée du {start:%d/%m/%Y}"
+        span = f"{count} publié{plural} {_night(start, end)}"
     else:
         span = (
             f"{count} publié{plural} du "

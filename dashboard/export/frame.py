@@ -24,7 +24,7 @@ import plotly.graph_objects as go
 from dashboard import settings
 from dashboard.charts.theme import house_template
 from dashboard.errors import DashboardError
-from dashboard.fr import NBSP, fr_int
+from dashboard.fr import NBSP, fr_int, no_break_spaces
 from dashboard.text import plain
 from dashboard.text import plotly as plotly_text
 
@@ -135,9 +135,6 @@ def _chars_per_line(width_px: float, size: float, *, bold: bool = False) -> int:
     return max(8, int(width_px / (size * (_EM_BOLD if bold else _EM_REGULAR))))
 
 
-_BEFORE_PUNCTUATION = re.compile(r" ([:;?!»])")
-
-
 def wrap_text(text: str, width_px: float, size: float, *, bold: bool = False) -> list[str]:
     """`text` cut at word boundaries into lines that fit `width_px` at font `size`.
 
@@ -149,8 +146,7 @@ def wrap_text(text: str, width_px: float, size: float, *, bold: bool = False) ->
     width = _chars_per_line(width_px, size, bold=bold)
     lines: list[str] = []
     for paragraph in text.split("\n"):
-        # French typography: ":", ";", "?", "!" and "»" never start a line, "«" never ends one.
-        paragraph = _BEFORE_PUNCTUATION.sub("\u00a0\\1", paragraph).replace("« ", "«\u00a0")
+        paragraph = no_break_spaces(paragraph)
         lines += textwrap.wrap(
             paragraph, width=width, break_long_words=False, break_on_hyphens=False
         ) or [""]

@@ -40,7 +40,7 @@ from dashboard.charts.theme import house_template
 from dashboard.charts.vote_split import BASE_LABEL
 from dashboard.election import Election, load_election
 from dashboard.errors import DashboardError
-from dashboard.fr import fr_int, fr_moment, fr_pct, status_fr, time_known
+from dashboard.fr import fr_int, fr_moment, fr_pct, no_break_spaces, status_fr, time_known
 from dashboard.public import svg
 from dashboard.public.pages import Assets, Shell, chart, downloads, source_link, table
 from dashboard.results import query
@@ -368,7 +368,7 @@ class Builder:
             authority = election.organiser
         parts.append(f'<p class="stamp">{source_link(first["source_url"])} ({html(authority)})</p>')
         if isinstance(first["note"], str) and first["note"].strip():
-            parts.append(f'<p class="note">Note : {html(first["note"])}</p>')
+            parts.append(f'<p class="note">Note : {html(no_break_spaces(first["note"]))}</p>')
         parts.append('<p class="updated" data-f="updated" aria-live="polite"></p></section>')
         parts.append(self.figures(view))
         parts.append(self.vote_split_block(view, path, root, embargo is not None))

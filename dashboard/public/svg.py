@@ -333,12 +333,18 @@ def progress_svg(data: Progress, *, width: int, label: str, until: datetime | No
         body += [f'<circle cx="{_num(x)}" cy="{_num(y)}" r="3.5" fill="{colour}"/>' for x, y in pts]
         last = trace.labels[idx[-1]]
         ends.append((pts[-1][1], f"{trace.short or trace.name} {last}", colour))
-    # Labels of the last points, pushed apart so that none overlaps another.
+    # Labels of the last points, pushed apart so that none overlaps another, and kept beside
+    # the shares' panel: a first round's small shares (nine candidates under 8 %) would
+    # otherwise push the lowest labels down across the lower panel's title and bars.
     ends.sort()
+    floor = top + share_h + 4
+    step = min(14.0, (floor - top - 4) / max(len(ends) - 1, 1))
     placed: list[float] = []
-    for y, text, colour in ends:
-        y = max(y + 4, (placed[-1] + 14) if placed else -1e9)
-        placed.append(y)
+    for y, _, _ in ends:
+        placed.append(max(y + 4, (placed[-1] + step) if placed else -1e9))
+    for i in range(len(placed) - 1, -1, -1):
+        placed[i] = min(placed[i], floor if i == len(placed) - 1 else placed[i + 1] - step)
+    for y, (_, text, colour) in zip(placed, ends, strict=True):
         body.append(
             _text(width - right + 4, y, text, fill=colour, font_size="12", font_weight="700")
         )
