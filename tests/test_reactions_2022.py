@@ -262,6 +262,21 @@ def test_timeline_points_name_people_in_full_without_a_short_name() -> None:
     assert texts["Droite (LR)"] == ["20:20 · Valérie Pécresse, Yannick Jadot<br>soutien"]
 
 
+def test_the_timeline_alt_text_spans_both_evenings_and_counts_camps_in_words() -> None:
+    from dashboard.charts.bundles import build_chart
+
+    bundle = build_chart(
+        "reactions-timeline", store=Store(ELECTION_2022 / "store"), data_dir=ELECTION_2022
+    )
+    # The blogs of 10/04 and 24/04: it had said « du 10/04/2022, de 20:00 à 20:52 ».
+    assert bundle.alt_text.startswith(
+        "Frise chronologique de 9 réactions politiques du 10/04/2022 à 20:00 au 24/04/2022 à "
+        "20:52, par camp : Camp non identifié : 2 ; "
+    )
+    assert " 2 Camp " not in bundle.alt_text  # « 2 Camp non identifié » did not agree
+    assert bundle.alt_text.endswith(" ; avec 3 annonces de résultats sur le même axe.")
+
+
 def test_a_short_name_of_people_csv_names_the_point(tmp_path: Path) -> None:
     from dashboard.charts.bundles import timeline_bundle
     from dashboard.charts.theme import house_template

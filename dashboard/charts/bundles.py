@@ -736,12 +736,18 @@ def timeline_bundle(
     )
     data["personnes"] = data["personnes"].map(lambda p: ", ".join(p))
     camps = frame.groupby("camp_label").size().sort_values(ascending=False)
+    start, end = pd.Timestamp(first), pd.Timestamp(last)
+    # One evening, or both rounds' evenings (2022's blogs of 10/04 and 24/04): the dates say so.
+    span = (
+        f"du {start:%d/%m/%Y}, de {start:%H:%M} à {end:%H:%M}"
+        if start.date() == end.date()
+        else f"du {start:%d/%m/%Y} à {start:%H:%M} au {end:%d/%m/%Y} à {end:%H:%M}"
+    )
+    # "Camp non identifié : 2", never "2 Camp non identifié": a label does not agree in number.
     alt = (
-        f"Frise chronologique de {len(frame)} réactions politiques du "
-        f"{pd.Timestamp(first):%d/%m/%Y}, de {pd.Timestamp(first):%H:%M} à "
-        f"{pd.Timestamp(last):%H:%M} : "
-        + ", ".join(f"{n} {label}" for label, n in camps.items())
-        + f", avec {len(ann)} annonces de résultats sur le même axe."
+        f"Frise chronologique de {len(frame)} réactions politiques {span}, par camp : "
+        + " ; ".join(f"{label} : {n}" for label, n in camps.items())
+        + f" ; avec {len(ann)} annonce{'s' if len(ann) > 1 else ''} de résultats sur le même axe."
     )
     hosts = ", ".join(
         sorted({url_host(s).removeprefix("www.") or "source locale" for s in frame["source_url"]})
