@@ -151,3 +151,11 @@ def test_the_first_rounds_end_labels_stay_beside_the_shares_panel(site_2022) -> 
         assert len(ends) == 12
         assert max(ends) < float(panel_y) - 12  # a line of 12 px clear of the panel's title
         assert min(b - a for a, b in zip(ends, ends[1:], strict=False)) >= 12  # none overlaps
+
+
+def test_a_reaction_naming_nobody_says_so(site_2022) -> None:
+    # Business AM's 20:00 estimates name no speaker: « personne identifiée » said the opposite.
+    page = (site_2022 / "reactions" / "index.html").read_text(encoding="utf-8")
+    assert "10/04 à 20:00 · aucune personne identifiée · Camp non identifié" in unescape(page)
+    assert "· personne identifiée" not in page
+    assert "ci-dessous&#160;; les lignes" in page  # a « ; » never starts a phone's line

@@ -698,7 +698,8 @@ class Builder:
         for _, r in src.reactions.iterrows():
             eid = html(r["entry_id"])
             when = pd.Timestamp(r["published_at"])
-            people = ", ".join(str(p) for p in (r["people_names"] or [])) or "personne identifiée"
+            names = [str(p) for p in (r["people_names"] or [])]
+            people = ", ".join(names) or "aucune personne identifiée"
             meta = [f"{when:%d/%m à %H:%M}", people, str(r["camp_label"])]
             if r["outlet"]:
                 meta.append(str(r["outlet"]))
@@ -721,7 +722,7 @@ class Builder:
         main = (
             f'<h1>{html(bundle.title)}</h1><p class="muted">{html(bundle.subtitle)}</p>'
             + chart(*draw, bundle.source_line)
-            + '<p class="muted">Chaque point renvoie à sa réaction ci-dessous ; les lignes '
+            + '<p class="muted">Chaque point renvoie à sa réaction ci-dessous&#160;; les lignes '
             "pointillées marquent les annonces de résultats.</p>"
             + downloads("../", [("data/reactions.json", "JSON"), *self._image_links(bundle)])
             + f'<h2 id="liste">Les {len(entries)} réactions</h2>'
