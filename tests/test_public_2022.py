@@ -151,6 +151,10 @@ def test_the_first_rounds_end_labels_stay_beside_the_shares_panel(site_2022) -> 
         assert len(ends) == 12
         assert max(ends) < float(panel_y) - 12  # a line of 12 px clear of the panel's title
         assert min(b - a for a, b in zip(ends, ends[1:], strict=False)) >= 12  # none overlaps
+    # Wide, the labels moved off their lines are led back to their points by thin lines.
+    wide = re.findall(r"<svg.*?</svg>", chart, flags=re.S)[1]
+    leads = re.findall(r'<line x1="[^"]+" y1="[^"]+" x2="[^"]+" y2="[^"]+" stroke="#', wide)
+    assert len(leads) >= 9
 
 
 def test_a_reaction_naming_nobody_says_so(site_2022) -> None:

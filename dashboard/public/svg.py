@@ -319,7 +319,7 @@ def progress_svg(data: Progress, *, width: int, label: str, until: datetime | No
             _text(left - 4, y + 4, f"{int(v)} %", text_anchor="end", fill=MUTED, font_size="11")
         )
         v += step
-    ends: list[tuple[float, str, str]] = []
+    ends: list[tuple[float, str, str, float]] = []  # y, label, colour, x of the last point
     for trace in data.lines:
         idx = keep(trace.x)
         if not idx:
@@ -332,7 +332,7 @@ def progress_svg(data: Progress, *, width: int, label: str, until: datetime | No
         body.append(f'<path d="{path}" fill="none" stroke="{colour}" stroke-width="2.5"/>')
         body += [f'<circle cx="{_num(x)}" cy="{_num(y)}" r="3.5" fill="{colour}"/>' for x, y in pts]
         last = trace.labels[idx[-1]]
-        ends.append((pts[-1][1], f"{trace.short or trace.name} {last}", colour))
+        ends.append((pts[-1][1], f"{trace.short or trace.name} {last}", colour, pts[-1][0]))
     # Labels of the last points, pushed apart so that none overlaps another, and kept beside
     # the shares' panel: a first round's small shares (nine candidates under 8 %) would
     # otherwise push the lowest labels down across the lower panel's title and bars.
@@ -340,11 +340,18 @@ def progress_svg(data: Progress, *, width: int, label: str, until: datetime | No
     floor = top + share_h + 4
     step = min(14.0, (floor - top - 4) / max(len(ends) - 1, 1))
     placed: list[float] = []
-    for y, _, _ in ends:
+    for y, *_ in ends:
         placed.append(max(y + 4, (placed[-1] + step) if placed else -1e9))
     for i in range(len(placed) - 1, -1, -1):
         placed[i] = min(placed[i], floor if i == len(placed) - 1 else placed[i + 1] - step)
-    for y, (_, text, colour) in zip(placed, ends, strict=True):
+    for y, (y_end, text, colour, x_end) in zip(placed, ends, strict=True):
+        # Moved away from its line: a thin lead back to the point, where there is room for
+        # one (on a phone the label starts right after the point: leads would be a fence).
+        if abs(y - 4 - y_end) > 3 and width - right - x_end > 12:
+            body.append(
+                f'<line x1="{_num(x_end + 5)}" y1="{_num(y_end)}" x2="{_num(width - right + 2)}" '
+                f'y2="{_num(y - 4)}" stroke="{colour}" stroke-width="1"/>'
+            )
         body.append(
             _text(width - right + 4, y, text, fill=colour, font_size="12", font_weight="700")
         )
