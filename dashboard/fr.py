@@ -44,15 +44,6 @@ def status_fr(status: object) -> str:
     return STATUS_FR.get(str(status), str(status))
 
 
-def bureaux_text(counted: object, total: object) -> str:
-    """ "7 023 / 7 208 (97,4 %)"; "7 023" without a total; "n. c." without a count."""
-    if counted is None or pd.isna(counted):
-        return "n. c."
-    if total is None or pd.isna(total) or not int(total):
-        return fr_int(counted)
-    return f"{fr_int(counted)} / {fr_int(total)} ({fr_pct(100 * int(counted) / int(total), 1)})"
-
-
 # --- moments whose time the source does not give -------------------------------------------------
 
 # The convention (README, "Data"): a snapshot whose note says "heure non précisée" or "heure non

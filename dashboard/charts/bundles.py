@@ -24,7 +24,6 @@ from dashboard.errors import DashboardError, NotApplicable
 from dashboard.fr import (
     BASE_FR,
     NBSP,
-    bureaux_text,
     fr_int,
     fr_moment,
     fr_pct,
@@ -198,9 +197,6 @@ class ResultsView:
     def stamp(self) -> str:
         """ "au 29/01/2017 à 23:50 — partiel"; "au 02/02/2017 — définitif" (date only)."""
         return f"au {fr_moment(self.as_of, known=self.time_known)} — {status_fr(self.status)}"
-
-    def bureaux_text(self) -> str:
-        return bureaux_text(self.first["bureaux_counted"], self.first["bureaux_total"])
 
     def source_line(self, rows: pd.DataFrame | None = None) -> str:
         rows = self.snapshot if rows is None else rows
